@@ -1,0 +1,42 @@
+"""Text normalisation shared by exact matching and shingling."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Typographic variants that copies change freely: curly quotes, primes, dashes, NBSP.
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+        "\u00a0": " ", "\u2009": " ", "\u200b": "", "\ufeff": "", "\u00ad": "",
+    }
+)
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
+def normalize_for_match(text: str) -> str:
+    """NFKC, one quote and dash style, case-folded, single spaces: what `exact` compares."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    return _SPACE.sub(" ", text).strip()
+
+
+def words(normalized: str) -> list[str]:
+    """Word tokens of an already normalised text (punctuation dropped)."""
+    return _WORD.findall(normalized)
+
+
+def tidy_text(text: str) -> str:
+    """Plain-text layout clean-up: unify line ends, trim lines, at most one blank line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.strip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)

@@ -1,0 +1,131 @@
+"""One settings object for every threshold and default; readable from TOML.
+
+Every stage takes the same `Settings`; the CLI only overrides fields of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A settings file or value that cannot be used (shown to the user as one line)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- reading ---------------------------------------------------------
+    #: Documents larger than this (decoded HTML or text) are rejected, not parsed:
+    #: a 20 MB "page" is nearly always a dump or a trap, and extraction time grows with it.
+    max_document_bytes: int = 10_000_000
+    #: Records handed to a worker at once (per-document stages work on batches).
+    batch_size: int = 256
+
+    # --- cleaning --------------------------------------------------------
+    #: Clean texts with fewer words are rejected as "no main text".
+    min_words: int = 1
+    #: Strip leading/trailing site-UI lines ("leave a comment", "Log in", cookie notices...).
+    strip_chrome_lines: bool = True
+    #: A chrome line has at most this many words (longer lines are treated as prose).
+    chrome_max_words: int = 14
+
+    # --- fingerprinting ----------------------------------------------------
+    #: Words per shingle for near/partial detection.
+    shingle_words: int = 5
+    #: MinHash permutations and LSH banding (bands * rows must equal num_perm).
+    num_perm: int = 128
+    lsh_bands: int = 32
+    lsh_rows: int = 4
+    #: Seed of the MinHash permutations (part of determinism).
+    seed: int = 1
+    #: Anchor sampling for partial-copy candidates: a shingle is an anchor when
+    #: hash % anchor_modulus == 0 (content-defined, so an excerpt keeps the source's anchors).
+    anchor_modulus: int = 8
+
+    # --- candidates --------------------------------------------------------
+    #: Anchors/LSH buckets shared by more documents than this are treated as common
+    #: phrases (boilerplate, quotes): within them only star pairs are emitted, which
+    #: keeps candidate generation linear when many documents share text.
+    max_bucket_pairs_size: int = 50
+    #: Anchors that occur in more documents than this are ignored altogether.
+    max_anchor_df: int = 200
+    #: Two documents become a partial candidate when they share this many anchors.
+    min_shared_anchors: int = 2
+
+    # --- verification ----------------------------------------------------
+    #: near: verified word-shingle Jaccard at least this.
+    near_min_jaccard: float = 0.5
+    #: partial: at least this share of the shorter text's shingles occur in the longer...
+    partial_min_containment: float = 0.7
+    #: ...and the shorter has at most this share of the longer's shingles (else it is "near").
+    partial_max_length_ratio: float = 0.8
+    #: The shorter text needs this many shingles to be called a partial copy
+    #: (a one-line "Read more" must not be an excerpt of every article).
+    partial_min_shingles: int = 20
+
+    # --- running -----------------------------------------------------------
+    #: Worker processes for per-document stages; 0 means all cores.
+    workers: int = 0
+    progress: bool = True
+
+    # ------------------------------------------------------------------
+    def __post_init__(self) -> None:
+        if self.lsh_bands * self.lsh_rows != self.num_perm:
+            raise ConfigError(
+                f"lsh_bands * lsh_rows must equal num_perm ({self.lsh_bands} * {self.lsh_rows} != {self.num_perm})"
+            )
+        for name in ("near_min_jaccard", "partial_min_containment", "partial_max_length_ratio"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"{name} must be between 0 and 1, got {value}")
+        for name in ("shingle_words", "num_perm", "batch_size", "anchor_modulus", "max_document_bytes"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+
+    @property
+    def effective_workers(self) -> int:
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+    def replace(self, **changes: Any) -> "Settings":
+        """A copy with some fields changed; `None` values are ignored (unset CLI options)."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "Settings":
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {path}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+        # Accept either top-level keys or a [samestory] table.
+        data = data.get("samestory", data)
+        return cls.from_dict(data, origin=str(path))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], origin: str = "settings") -> "Settings":
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise ConfigError(f"{origin}: unknown setting(s): {', '.join(unknown)}")
+        typed: dict[str, Any] = {}
+        for key, value in data.items():
+            default = known[key].default
+            if isinstance(default, bool) and not isinstance(value, bool):
+                raise ConfigError(f"{origin}: {key} must be true or false")
+            if isinstance(default, (int, float)) and not isinstance(default, bool):
+                if not isinstance(value, (int, float)) or isinstance(value, bool):
+                    raise ConfigError(f"{origin}: {key} must be a number")
+                value = type(default)(value)
+            typed[key] = value
+        return cls(**typed)

@@ -1,0 +1,89 @@
+"""Stage 3, fingerprint: clean texts to arrays (exact hash, MinHash signature, anchors).
+
+`fingerprint_batch` is a pure function over a batch and returns numpy arrays only, so
+batches from many processes (or cluster workers) concatenate cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import rensa
+import xxhash
+
+from ..clean.normalize import normalize_for_match, words
+from ..config import Settings
+from .shingles import shingle_hashes_flat, shingle_set, token_hashes
+
+__all__ = ["Fingerprints", "fingerprint_batch", "shingle_set", "concat_fingerprints"]
+
+EMPTY_SIGNATURE = np.iinfo(np.uint32).max
+
+
+@dataclass
+class Fingerprints:
+    exact_hash: np.ndarray      # (n,) uint64: hash of the normalised text (0 for rejected)
+    n_words: np.ndarray         # (n,) int32
+    minhash: np.ndarray         # (n, num_perm) uint32
+    anchor_hash: np.ndarray     # (m,) uint64: sampled shingles, unique per document
+    anchor_row: np.ndarray      # (m,) int64: row of each anchor in this batch
+
+    def __len__(self) -> int:
+        return len(self.exact_hash)
+
+
+def fingerprint_batch(texts: list[str | None], settings: Settings) -> Fingerprints:
+    n = len(texts)
+    exact = np.zeros(n, dtype=np.uint64)
+    n_words = np.zeros(n, dtype=np.int32)
+    token_arrays: list[np.ndarray] = []
+    for i, text in enumerate(texts):
+        if text is None:
+            token_arrays.append(np.zeros(0, dtype=np.uint64))
+            continue
+        normalized = normalize_for_match(text)
+        exact[i] = xxhash.xxh3_64_intdigest(normalized.encode("utf-8"))
+        tokens = words(normalized)
+        n_words[i] = len(tokens)
+        token_arrays.append(token_hashes(tokens))
+    flat, offsets = shingle_hashes_flat(token_arrays, settings.shingle_words)
+
+    minhash = np.full((n, settings.num_perm), EMPTY_SIGNATURE, dtype=np.uint32)
+    counts = np.diff(offsets.astype(np.int64))
+    has = np.flatnonzero(counts > 0)
+    if len(has):
+        rows_offsets = np.concatenate(([0], np.cumsum(counts[has]))).astype(np.uint64)
+        # rensa computes the 128 permutation minimums in Rust from our shingle hashes
+        matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+            flat, rows_offsets, settings.num_perm, settings.seed
+        )
+        minhash[has] = np.asarray(matrix.to_rows(), dtype=np.uint32)
+
+    row_of = np.repeat(np.arange(n, dtype=np.int64), counts)
+    pick = flat % np.uint64(settings.anchor_modulus) == 0
+    anchors = np.unique(np.stack([row_of[pick].astype(np.uint64), flat[pick]]), axis=1) if pick.any() else np.zeros((2, 0), np.uint64)
+    return Fingerprints(
+        exact_hash=exact,
+        n_words=n_words,
+        minhash=minhash,
+        anchor_hash=anchors[1].astype(np.uint64),
+        anchor_row=anchors[0].astype(np.int64),
+    )
+
+
+def concat_fingerprints(parts: list[Fingerprints], num_perm: int) -> Fingerprints:
+    """Join batch results in order; anchor rows are shifted to corpus-wide row numbers."""
+    if not parts:
+        return Fingerprints(
+            np.zeros(0, np.uint64), np.zeros(0, np.int32), np.zeros((0, num_perm), np.uint32),
+            np.zeros(0, np.uint64), np.zeros(0, np.int64),
+        )
+    shifts = np.cumsum([0] + [len(p) for p in parts[:-1]])
+    return Fingerprints(
+        exact_hash=np.concatenate([p.exact_hash for p in parts]),
+        n_words=np.concatenate([p.n_words for p in parts]),
+        minhash=np.concatenate([p.minhash for p in parts]),
+        anchor_hash=np.concatenate([p.anchor_hash for p in parts]),
+        anchor_row=np.concatenate([p.anchor_row + s for p, s in zip(parts, shifts)]),
+    )

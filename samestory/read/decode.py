@@ -1,0 +1,64 @@
+"""Bytes to text: charset detection with a fast path for UTF-8."""
+
+from __future__ import annotations
+
+import re
+
+from charset_normalizer import from_bytes
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+#: Share of bytes that may be undecodable UTF-8 before we ask charset detection instead:
+#: crawls often carry a few broken multi-byte sequences in otherwise UTF-8 pages.
+_MAX_REPLACEMENT_SHARE = 0.005
+
+
+class DecodeError(ValueError):
+    pass
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first 8 KB mean "not text"."""
+    head = data[:8192]
+    if not head:
+        return False
+    if b"\x00" in head:
+        # UTF-16 text has NULs too; charset detection handles it when a BOM says so.
+        return not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff"))
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls / len(head) > 0.02
+
+
+def decode_bytes(data: bytes, declared: str | None = None, is_html: bool = False) -> str:
+    """Decode crawled bytes; raise DecodeError with a human reason when impossible."""
+    if looks_binary(data):
+        raise DecodeError("binary content, not text or HTML")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    if declared:
+        candidates.append(declared)
+    if is_html:
+        match = _META_CHARSET.search(data[:4096])
+        if match:
+            candidates.append(match.group(1).decode("ascii", "ignore"))
+    for name in candidates:
+        if name.lower().replace("_", "-") in ("utf-8", "utf8"):
+            continue
+        try:
+            return data.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= _MAX_REPLACEMENT_SHARE * max(len(text), 1):
+        return text
+    best = from_bytes(data[:200_000]).best()
+    if best is None or best.encoding is None:
+        raise DecodeError("undecodable bytes: not UTF-8 and no character set fits")
+    try:
+        return data.decode(best.encoding)
+    except (LookupError, UnicodeDecodeError):
+        raise DecodeError(f"undecodable bytes: not UTF-8, and {best.encoding} fails too") from None

@@ -1,0 +1,107 @@
+"""Stage 8, write: the public tables (documents, pairs), the deduplicated corpus, a summary."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+__all__ = ["OutputExistsError", "prepare_out_dir", "write_outputs", "summarize", "OUTPUT_FILES"]
+
+OUTPUT_FILES = ("documents.parquet", "pairs.parquet", "deduplicated.jsonl", "run.json")
+
+DOCUMENT_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source", pa.string()),
+        ("format", pa.string()),
+        ("url", pa.string()),
+        ("title", pa.string()),
+        ("date", pa.string()),
+        ("site", pa.string()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+        ("text", pa.large_string()),
+        ("n_words", pa.int32()),
+        ("cluster_id", pa.string()),
+        ("is_canonical", pa.bool_()),
+        ("relation", pa.string()),
+        ("score", pa.float64()),
+        ("via", pa.string()),
+        ("canonical_reason", pa.string()),
+        ("chrome_lines_removed", pa.int32()),
+    ]
+)
+
+PAIR_SCHEMA = pa.schema(
+    [
+        ("doc_a", pa.string()),
+        ("doc_b", pa.string()),
+        ("relation", pa.string()),
+        ("score", pa.float64()),
+        ("jaccard", pa.float64()),
+        ("containment", pa.float64()),
+        ("evidence", pa.string()),
+    ]
+)
+
+
+class OutputExistsError(Exception):
+    pass
+
+
+def prepare_out_dir(out: Path, overwrite: bool) -> None:
+    """Refuse to mix runs: an out dir holding samestory outputs needs --overwrite."""
+    if out.exists() and not out.is_dir():
+        raise OutputExistsError(f"--out {out} exists and is not a folder")
+    existing = [name for name in OUTPUT_FILES if (out / name).exists()]
+    if existing and not overwrite:
+        raise OutputExistsError(
+            f"{out} already holds a samestory run ({', '.join(existing)}); use --overwrite to replace it"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def summarize(documents: pa.Table, pairs: pa.Table) -> dict:
+    status = documents.column("status").to_pylist()
+    reasons = Counter(r for r, s in zip(documents.column("reason").to_pylist(), status) if s == "rejected")
+    relations = Counter(r for r in documents.column("relation").to_pylist() if r)
+    clusters = Counter(
+        c for c, s in zip(documents.column("cluster_id").to_pylist(), status) if s == "ok"
+    )
+    groups = sum(1 for size in clusters.values() if size > 1)
+    ok = status.count("ok")
+    duplicates = sum(relations.values())
+    return {
+        "documents": len(status),
+        "ok": ok,
+        "rejected": len(status) - ok,
+        "rejected_by_reason": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "groups": groups,
+        "documents_in_groups": sum(size for size in clusters.values() if size > 1),
+        "duplicates_by_relation": {k: relations.get(k, 0) for k in ("exact", "near", "partial", "rewrite")},
+        "duplicates": duplicates,
+        "kept": ok - duplicates,
+        "verified_pairs": pairs.num_rows,
+    }
+
+
+def write_outputs(out: Path, documents: pa.Table, pairs: pa.Table, summary: dict, settings: dict, version: str) -> None:
+    # No timestamps anywhere: the same input and settings give byte-identical files.
+    pq.write_table(documents, out / "documents.parquet", compression="zstd")
+    pq.write_table(pairs, out / "pairs.parquet", compression="zstd")
+    kept = documents.filter(
+        pc.and_(
+            pc.equal(documents.column("status"), "ok"),
+            pc.is_null(documents.column("relation")),
+        )
+    ).select(["doc_id", "url", "title", "text"])
+    with open(out / "deduplicated.jsonl", "w", encoding="utf-8") as fh:
+        for row in kept.to_pylist():
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    manifest = {"samestory_version": version, "settings": settings, "summary": summary}
+    (out / "run.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
