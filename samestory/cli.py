@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -51,7 +52,7 @@ def load_settings(config: Optional[Path], **overrides) -> Settings:
 @app.command()
 def run(
     paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively): HTML, text, JSONL, Parquet, WARC, optionally .gz."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for documents.parquet, pairs.parquet, deduplicated.jsonl and run.json."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for documents.parquet, pairs.parquet, boilerplate.parquet, deduplicated.jsonl and run.json."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings (see README: Settings)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=0, help="Worker processes for reading and cleaning [default: all cores]."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace the outputs of a previous run in --out."),
@@ -85,6 +86,12 @@ def print_summary(summary: dict, out: Path) -> None:
     for relation, count in summary["duplicates_by_relation"].items():
         table.add_row(f"  {relation} duplicates", f"{count:,}")
     table.add_row("kept (canonical or unique)", f"{summary['kept']:,}")
+    by_site = summary.get("boilerplate_removed_by_site", {})
+    table.add_row("site boilerplate lines removed", f"{sum(by_site.values()):,}")
+    for site, count in list(by_site.items())[:10]:
+        table.add_row(f"  {escape(site)}", f"{count:,}")  # site names come from pages
+    if len(by_site) > 10:
+        table.add_row(f"  ({len(by_site) - 10:,} more sites: boilerplate.parquet)", "")
     console.print(table)
     console.print(f"outputs in [bold]{out}[/]")
 

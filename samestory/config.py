@@ -34,6 +34,26 @@ class Settings:
     #: A chrome line has at most this many words (longer lines are treated as prose).
     chrome_max_words: int = 14
 
+    # --- site boilerplate (samestory/clean/boilerplate.py) ---------------------
+    #: Learn lines that recur on many pages of one site and remove them before fingerprinting.
+    site_boilerplate: bool = True
+    #: Sites with fewer clean pages are left alone (too little evidence to tell a template
+    #: from a quote that a few articles share).
+    boilerplate_min_site_pages: int = 4
+    #: A line is boilerplate when it occurs on at least max(min_pages, ceil(min_share * N))
+    #: different articles of a site with N pages: the floor protects small sites, the share
+    #: protects stock sentences that a handful of articles on a big site repeat.
+    boilerplate_min_pages: int = 3
+    boilerplate_min_share: float = 0.2
+    #: Longer lines are prose, never boilerplate.
+    boilerplate_max_words: int = 60
+    #: Two pages holding a line are copies of one article (and count once) when the other
+    #: lines they share make up at least this share of the shorter page's words.
+    boilerplate_same_article_containment: float = 0.5
+    #: Pages examined per line for the "different articles" check (a fixed sample, so the
+    #: cost does not grow with the site; the count is scaled up to all pages).
+    boilerplate_sample_pages: int = 64
+
     # --- fingerprinting ----------------------------------------------------
     #: Words per shingle for near/partial detection.
     shingle_words: int = 5
@@ -84,6 +104,13 @@ class Settings:
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"{name} must be between 0 and 1, got {value}")
         for name in ("shingle_words", "num_perm", "batch_size", "anchor_modulus", "max_document_bytes"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+        # site boilerplate
+        for name in ("boilerplate_min_share", "boilerplate_same_article_containment"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
+        for name in ("boilerplate_min_site_pages", "boilerplate_min_pages", "boilerplate_max_words", "boilerplate_sample_pages"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
 

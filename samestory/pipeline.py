@@ -21,6 +21,9 @@ import pyarrow as pa
 from . import __version__
 from .candidates import exact_representatives, find_candidates
 from .clean import CleanBatch, clean_batch
+from .clean.boilerplate import (
+    Boilerplate, LineHashes, concat_line_hashes, learn_boilerplate, line_hashes_batch, site_key, strip_lines_batch,
+)
 from .config import Settings
 from .fingerprint import Fingerprints, concat_fingerprints, fingerprint_batch
 from .group import connected_groups
@@ -30,7 +33,7 @@ from .progress import Progress
 from .read import iter_documents
 from .records import RawDocument
 from .verify import verify_exact, verify_lexical
-from .write import DOCUMENT_SCHEMA, PAIR_SCHEMA, prepare_out_dir, summarize, write_outputs
+from .write import BOILERPLATE_SCHEMA, DOCUMENT_SCHEMA, PAIR_SCHEMA, prepare_out_dir, summarize, write_outputs
 
 
 @dataclass
@@ -40,12 +43,25 @@ class RunResult:
     summary: dict
     timings: dict[str, float] = field(default_factory=dict)
     out: Path | None = None
+    boilerplate: pa.Table | None = None
 
 
-def process_batch(raws: list[RawDocument], settings: Settings) -> tuple[CleanBatch, Fingerprints]:
-    """The per-document stages, as one pure function over a batch (runs in a worker)."""
+def process_batch(raws: list[RawDocument], settings: Settings) -> tuple[CleanBatch, LineHashes | None]:
+    """Per-document pass 1 (runs in a worker): clean, and hash each line for site boilerplate."""
     cleaned = clean_batch(raws, settings)
-    return cleaned, fingerprint_batch(cleaned.text, settings)
+    return cleaned, (line_hashes_batch(cleaned.text) if settings.site_boilerplate else None)
+
+
+def fingerprint_stage(
+    item: tuple[list[str | None], list], settings: Settings
+) -> tuple[list[str | None], list[int], Fingerprints]:
+    """Per-document pass 2 (runs in a worker): drop the learned boilerplate lines, then
+    fingerprint. A text left with too few words comes back as None (rejected)."""
+    texts, drops = item
+    texts, removed = strip_lines_batch(texts, drops)
+    min_words = max(settings.min_words, 1)
+    texts = [t if k == 0 or (t is not None and len(t.split()) >= min_words) else None for t, k in zip(texts, removed)]
+    return texts, removed, fingerprint_batch(texts, settings)
 
 
 def _batches(records: Iterator[RawDocument], size: int) -> Iterator[list[RawDocument]]:
@@ -71,24 +87,51 @@ def run(
     show = settings.progress and sys.stderr.isatty()
     progress = Progress(enabled=show)
 
-    # read + clean + fingerprint (streamed, per batch)
+    # read + clean (streamed, per batch), with line hashes for site boilerplate
     t0 = time.perf_counter()
     columns = CleanBatch()
-    parts: list[Fingerprints] = []
+    line_parts: list[LineHashes] = []
     records = iter_documents(paths, settings.max_document_bytes)
     work = functools.partial(process_batch, settings=settings)
     with progress.task("Reading and cleaning", unit="docs") as tick:
-        for cleaned, fp in map_ordered(work, _batches(records, settings.batch_size), settings.effective_workers):
+        for cleaned, lines in map_ordered(work, _batches(records, settings.batch_size), settings.effective_workers):
             for name in columns.__dataclass_fields__:
                 getattr(columns, name).extend(getattr(cleaned, name))
-            parts.append(fp)
+            if lines is not None:
+                line_parts.append(lines)
             tick(len(cleaned))
-    fp = concat_fingerprints(parts, settings.num_perm)
-    del parts
-    timings["read_clean_fingerprint"] = time.perf_counter() - t0
+    timings["read_clean"] = time.perf_counter() - t0
 
+    # site boilerplate: count (site, line) over the corpus (group-by-key), then strip + fingerprint per batch
+    t0 = time.perf_counter()
     n = len(columns)
     ok = np.array([s == "ok" for s in columns.status], dtype=bool)
+    sites = [site_key(u, s, d) for u, s, d in zip(columns.url, columns.site, columns.doc_id)]
+    if settings.site_boilerplate:
+        with progress.task("Learning site boilerplate"):
+            learned = learn_boilerplate(sites, concat_line_hashes(line_parts), ok, columns.text, settings)
+    else:
+        learned = Boilerplate(drops=[None] * n)
+    del line_parts
+    parts: list[Fingerprints] = []
+    boilerplate_lines: list[int] = []
+    size = settings.batch_size
+    items = ((columns.text[i:i + size], learned.drops[i:i + size]) for i in range(0, n, size))
+    finish = functools.partial(fingerprint_stage, settings=settings)
+    with progress.task("Fingerprinting", unit="docs") as tick:
+        for k, (texts_out, removed, fp_part) in enumerate(map_ordered(finish, items, settings.effective_workers)):
+            columns.text[k * size:k * size + len(texts_out)] = texts_out
+            boilerplate_lines.extend(removed)
+            parts.append(fp_part)
+            tick(len(texts_out))
+    fp = concat_fingerprints(parts, settings.num_perm)
+    del parts
+    for i in range(n):
+        if ok[i] and columns.text[i] is None:
+            columns.status[i] = "rejected"
+            columns.reason[i] = "no text left after removing site boilerplate"
+            ok[i] = False
+    timings["boilerplate_fingerprint"] = time.perf_counter() - t0
     texts = columns.text
 
     t0 = time.perf_counter()
@@ -112,16 +155,35 @@ def run(
     timings["group_and_original"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    documents = _documents_table(columns, fp, originals, groups, ok)
+    documents = _documents_table(columns, fp, originals, groups, ok, boilerplate_lines)
     pairs = _pairs_table(verified, columns.doc_id)
-    summary = summarize(documents, pairs)
+    boilerplate = _boilerplate_table(learned)
+    summary = summarize(documents, pairs, boilerplate)
     if out_dir is not None:
-        write_outputs(out_dir, documents, pairs, summary, settings.to_dict(), __version__)
+        write_outputs(out_dir, documents, pairs, summary, settings.to_dict(), __version__, boilerplate=boilerplate)
     timings["write"] = time.perf_counter() - t0
-    return RunResult(documents=documents, pairs=pairs, summary=summary, timings=timings, out=out_dir)
+    return RunResult(
+        documents=documents, pairs=pairs, summary=summary, timings=timings, out=out_dir, boilerplate=boilerplate
+    )
 
 
-def _documents_table(columns: CleanBatch, fp: Fingerprints, originals, groups: np.ndarray, ok: np.ndarray) -> pa.Table:
+def _boilerplate_table(learned: Boilerplate) -> pa.Table:
+    return pa.table(
+        {
+            "site": learned.site,
+            "line": learned.line,
+            "words": learned.words,
+            "removed_from_docs": learned.removed_from_docs,
+            "distinct_pages": learned.distinct_pages,
+            "site_pages": learned.site_pages,
+        },
+        schema=BOILERPLATE_SCHEMA,
+    )
+
+
+def _documents_table(
+    columns: CleanBatch, fp: Fingerprints, originals, groups: np.ndarray, ok: np.ndarray, boilerplate_lines: list[int]
+) -> pa.Table:
     doc_ids = columns.doc_id
     n = len(doc_ids)
     in_group = np.bincount(groups, minlength=n)[groups] > 1 if n else np.zeros(0, bool)
@@ -147,6 +209,7 @@ def _documents_table(columns: CleanBatch, fp: Fingerprints, originals, groups: n
             "via": originals.via,
             "canonical_reason": [originals.reason[i] if in_group[i] else None for i in range(n)],
             "chrome_lines_removed": columns.chrome_lines,
+            "boilerplate_lines_removed": boilerplate_lines,
         },
         schema=DOCUMENT_SCHEMA,
     )

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 
 __all__ = ["OutputExistsError", "prepare_out_dir", "write_outputs", "summarize", "OUTPUT_FILES"]
 
-OUTPUT_FILES = ("documents.parquet", "pairs.parquet", "deduplicated.jsonl", "run.json")
+OUTPUT_FILES = ("documents.parquet", "pairs.parquet", "deduplicated.jsonl", "run.json", "boilerplate.parquet")
 
 DOCUMENT_SCHEMA = pa.schema(
     [
@@ -34,6 +34,19 @@ DOCUMENT_SCHEMA = pa.schema(
         ("via", pa.string()),
         ("canonical_reason", pa.string()),
         ("chrome_lines_removed", pa.int32()),
+        ("boilerplate_lines_removed", pa.int32()),
+    ]
+)
+
+#: Site boilerplate removed before fingerprinting: one row per (site, line), see clean/boilerplate.py.
+BOILERPLATE_SCHEMA = pa.schema(
+    [
+        ("site", pa.string()),               # host, else site name, else folder
+        ("line", pa.string()),               # as it appears on the first page that has it
+        ("words", pa.int32()),
+        ("removed_from_docs", pa.int32()),   # pages it was removed from
+        ("distinct_pages", pa.int32()),      # of those, different articles (estimated past a sample)
+        ("site_pages", pa.int32()),          # clean pages of the site
     ]
 )
 
@@ -66,7 +79,7 @@ def prepare_out_dir(out: Path, overwrite: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def summarize(documents: pa.Table, pairs: pa.Table) -> dict:
+def summarize(documents: pa.Table, pairs: pa.Table, boilerplate: pa.Table | None = None) -> dict:
     status = documents.column("status").to_pylist()
     reasons = Counter(r for r, s in zip(documents.column("reason").to_pylist(), status) if s == "rejected")
     relations = Counter(r for r in documents.column("relation").to_pylist() if r)
@@ -87,13 +100,30 @@ def summarize(documents: pa.Table, pairs: pa.Table) -> dict:
         "duplicates": duplicates,
         "kept": ok - duplicates,
         "verified_pairs": pairs.num_rows,
+        "boilerplate_removed_by_site": _boilerplate_by_site(boilerplate),
     }
 
 
-def write_outputs(out: Path, documents: pa.Table, pairs: pa.Table, summary: dict, settings: dict, version: str) -> None:
+def _boilerplate_by_site(boilerplate: pa.Table | None) -> dict[str, int]:
+    """Boilerplate line occurrences removed per site, most first."""
+    if boilerplate is None or boilerplate.num_rows == 0:
+        return {}
+    totals: Counter = Counter()
+    for site, k in zip(boilerplate.column("site").to_pylist(), boilerplate.column("removed_from_docs").to_pylist()):
+        totals[site] += k
+    return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def write_outputs(
+    out: Path, documents: pa.Table, pairs: pa.Table, summary: dict, settings: dict, version: str,
+    boilerplate: pa.Table | None = None,
+) -> None:
     # No timestamps anywhere: the same input and settings give byte-identical files.
     pq.write_table(documents, out / "documents.parquet", compression="zstd")
     pq.write_table(pairs, out / "pairs.parquet", compression="zstd")
+    if boilerplate is None:
+        boilerplate = BOILERPLATE_SCHEMA.empty_table()
+    pq.write_table(boilerplate, out / "boilerplate.parquet", compression="zstd")
     kept = documents.filter(
         pc.and_(
             pc.equal(documents.column("status"), "ok"),

@@ -1,0 +1,340 @@
+"""Site-wide boilerplate: lines that recur on many pages of one site, learned from the corpus.
+
+trafilatura cleans one page at a time; the chrome it misses ("Discover more from X",
+"Subscribe to get the latest posts sent to your email.", newsletter boxes, related-links
+blocks) repeats across the pages of a site. Three steps, split so the per-document parts
+stay pure batch functions:
+
+1. `line_hashes_batch(texts)` (per batch, in workers): one 64-bit hash per line of each
+   clean text, over the line normalised for case, digits and punctuation.
+2. `learn_boilerplate(...)` (once, in the main process, a group-by-(site, line) step):
+   which (site, line) pairs are boilerplate, and which lines each document loses.
+3. `strip_lines_batch(texts, drops)` (per batch, in workers): remove those lines.
+
+A line is boilerplate on a site when (all of):
+- the site has at least `boilerplate_min_site_pages` clean pages (with fewer there is no
+  telling a shared template from a shared quote);
+- the line has at most `boilerplate_max_words` words (long paragraphs are prose);
+- it occurs on at least T = max(`boilerplate_min_pages`, ceil(`boilerplate_min_share` * N))
+  of the site's N pages: a share of the site, so that on a big site a stock sentence that a
+  few articles repeat ("X did not respond to a request for comment.") is not taken for
+  chrome, and a floor, so that on a small site two or three articles quoting the same
+  paragraph are not;
+- and those pages are T *different articles*: pages that are copies of each other (exact,
+  edited or excerpted copies of one article on one site) count once. Two pages count as
+  the same article when the lines they share, other than the line being tested and
+  weighted by words, make up at least `boilerplate_same_article_containment` of the
+  shorter page. Distinct articles with a common template share only the template's few
+  short lines; copies share their paragraphs. When the template outweighs the articles
+  (very short pages), pages look alike and nothing is removed: the safe direction. The
+  check runs on a fixed-size deterministic sample of the pages holding the line, so its
+  cost does not grow with the site.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import numpy as np
+import xxhash
+
+from ..config import Settings
+from .normalize import tidy_text
+
+__all__ = [
+    "LineHashes", "Boilerplate", "normalize_line", "line_hashes_batch", "concat_line_hashes",
+    "site_key", "learn_boilerplate", "strip_lines", "strip_lines_batch",
+]
+
+_NON_WORD = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+")
+# Mixes a site number into a line hash so one uint64 identifies a (site, line) pair.
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def normalize_line(line: str) -> str:
+    """Case-folded, digits as 0, punctuation and spacing dropped: "© 2024 X." == "(c) 2023 x"."""
+    text = unicodedata.normalize("NFKC", line).casefold()
+    text = _DIGITS.sub("0", text)
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def _has_letter(normalized: str) -> bool:
+    return any(ch.isalpha() for ch in normalized)
+
+
+@dataclass
+class LineHashes:
+    """Per-line hashes of a batch of texts, flat: document i owns rows offsets[i]:offsets[i+1],
+    one row per line of `text.split("\\n")` (hash 0 for lines without letters, and none for
+    rejected documents)."""
+
+    offsets: np.ndarray  # (n+1,) int64
+    hashes: np.ndarray   # (m,) uint64
+    words: np.ndarray    # (m,) int32: words in the line
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+
+def line_hashes_batch(texts: list[str | None]) -> LineHashes:
+    counts = np.zeros(len(texts), dtype=np.int64)
+    hashes: list[int] = []
+    words: list[int] = []
+    for i, text in enumerate(texts):
+        if text is None:
+            continue
+        lines = text.split("\n")
+        counts[i] = len(lines)
+        for line in lines:
+            norm = normalize_line(line)
+            if norm and _has_letter(norm):
+                hashes.append(xxhash.xxh3_64_intdigest(norm.encode("utf-8")) or 1)
+                words.append(norm.count(" ") + 1)
+            else:
+                hashes.append(0)
+                words.append(0)
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    return LineHashes(offsets, np.asarray(hashes, dtype=np.uint64), np.asarray(words, dtype=np.int32))
+
+
+def concat_line_hashes(parts: list[LineHashes]) -> LineHashes:
+    if not parts:
+        return LineHashes(np.zeros(1, np.int64), np.zeros(0, np.uint64), np.zeros(0, np.int32))
+    offsets = [np.zeros(1, np.int64)]
+    shift = 0
+    for p in parts:
+        offsets.append(p.offsets[1:] + shift)
+        shift += int(p.offsets[-1])
+    return LineHashes(
+        np.concatenate(offsets),
+        np.concatenate([p.hashes for p in parts]),
+        np.concatenate([p.words for p in parts]),
+    )
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url if "//" in url else f"//{url}")
+        host = parts.hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    if host == "web.archive.org":
+        # https://web.archive.org/web/20160526181643/http://example.com/a: the archived site
+        inner = parts.path.split("/", 3)
+        if len(inner) == 4 and inner[1] == "web":
+            return _host(inner[3]) or host
+    return host[4:] if host.startswith("www.") else host
+
+
+def site_key(url: str | None, site: str | None, doc_id: str) -> str:
+    """Which site a page belongs to, for learning its template: the URL's host (without
+    "www.", archive.org unwrapped), else the page's site name, else where the file lies
+    (the record file for JSONL/Parquet/WARC records, else the folder, "./" at the top).
+    The host comes first because site names vary between a site's HTML pages and its feed."""
+    host = _host(url)
+    if host:
+        return host
+    if site and site.strip():
+        return site.strip()
+    if "#" in doc_id:
+        return doc_id.split("#", 1)[0]
+    folder, _, _ = doc_id.rpartition("/")
+    return folder + "/" if folder else "./"
+
+
+@dataclass
+class Boilerplate:
+    """What was learned: the per-document lines to drop, and one row per removed line."""
+
+    drops: list[np.ndarray | None]          # per document: line numbers to remove (None: none)
+    site: list[str] = field(default_factory=list)        # table rows, sorted
+    line: list[str] = field(default_factory=list)        # the line as it appears on its first page
+    words: list[int] = field(default_factory=list)
+    removed_from_docs: list[int] = field(default_factory=list)
+    distinct_pages: list[int] = field(default_factory=list)  # distinct articles (estimated past the sample)
+    site_pages: list[int] = field(default_factory=list)
+
+    def removed_by_site(self) -> dict[str, int]:
+        """Line occurrences removed per site, most first."""
+        totals: dict[str, int] = {}
+        for s, k in zip(self.site, self.removed_from_docs):
+            totals[s] = totals.get(s, 0) + k
+        return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def threshold(site_pages: int, settings: Settings) -> int:
+    """Pages (distinct articles) a line needs on a site of `site_pages` pages."""
+    return max(settings.boilerplate_min_pages, math.ceil(settings.boilerplate_min_share * site_pages))
+
+
+def learn_boilerplate(
+    sites: list[str], lines: LineHashes, ok: np.ndarray, texts: list[str | None], settings: Settings
+) -> Boilerplate:
+    """The group-by-(site, line) step: count each normalised line over the distinct pages of
+    its site, keep those above the site's threshold that recur on different articles."""
+    n = len(sites)
+    result = Boilerplate(drops=[None] * n)
+    if n == 0 or not settings.site_boilerplate:
+        return result
+    site_names = sorted(set(sites[i] for i in range(n) if ok[i]))
+    site_id_of = {s: k for k, s in enumerate(site_names)}
+    doc_site = np.array([site_id_of.get(s, -1) if ok[i] else -1 for i, s in enumerate(sites)], dtype=np.int64)
+    site_pages = np.bincount(doc_site[doc_site >= 0], minlength=len(site_names))
+
+    counts = np.diff(lines.offsets)
+    row = np.repeat(np.arange(n, dtype=np.int64), counts)
+    pos = np.arange(len(row), dtype=np.int64) - lines.offsets[row]
+    line_site = doc_site[row]
+    usable = (lines.hashes != 0) & (line_site >= 0) & (lines.words <= settings.boilerplate_max_words)
+    usable &= site_pages[np.maximum(line_site, 0)] >= settings.boilerplate_min_site_pages
+    if not usable.any():
+        return result
+    keys = lines.hashes * _MIX + line_site.astype(np.uint64) * np.uint64(2) + np.uint64(1)  # wraps: a hash
+    u_row, u_key, u_pos = row[usable], keys[usable], pos[usable]
+    u_hash, u_words = lines.hashes[usable], lines.words[usable]
+
+    # distinct (document, key): a line repeated inside one page counts once
+    order = np.lexsort((u_pos, u_key, u_row))
+    first_in_doc = np.ones(len(order), dtype=bool)
+    first_in_doc[1:] = (u_row[order][1:] != u_row[order][:-1]) | (u_key[order][1:] != u_key[order][:-1])
+    d_rows, d_keys, d_pos = u_row[order][first_in_doc], u_key[order][first_in_doc], u_pos[order][first_in_doc]
+    d_hash, d_words = u_hash[order][first_in_doc], u_words[order][first_in_doc]
+
+    # pages per (site, line), and the candidates above their site's threshold
+    by_key = np.lexsort((d_rows, d_keys))
+    keys_sorted = d_keys[by_key]
+    starts = np.flatnonzero(np.concatenate(([True], keys_sorted[1:] != keys_sorted[:-1])))
+    ends = np.append(starts[1:], len(keys_sorted))
+    pages = ends - starts
+    key_site = doc_site[d_rows[by_key][starts]]
+    need = np.array([threshold(int(site_pages[s]), settings) for s in range(len(site_names))], dtype=np.int64)
+    candidate = pages >= need[key_site]
+    if not candidate.any():
+        return result
+
+    lines_of = _DocLines(lines)
+    cache: dict[tuple, int] = {}
+    chosen: list[int] = []       # indices into starts/ends
+    distinct: dict[int, int] = {}
+    for c in np.flatnonzero(candidate):
+        docs = d_rows[by_key][starts[c]:ends[c]]
+        line_hash = int(d_hash[by_key][starts[c]])
+        t = int(need[key_site[c]])
+        estimate = _distinct_articles(docs, line_hash, t, lines_of, cache, settings)
+        if estimate >= t:
+            chosen.append(int(c))
+            distinct[int(c)] = estimate
+
+    # which lines each page loses: every line (also repeats inside a page) with a chosen key
+    chosen_keys = np.sort(keys_sorted[starts[chosen]])
+    hit = np.zeros(len(keys), dtype=bool)
+    hit[usable] = np.isin(u_key, chosen_keys)
+    for r in np.unique(row[hit]):
+        a, b = lines.offsets[r], lines.offsets[r + 1]
+        result.drops[int(r)] = np.flatnonzero(hit[a:b]).astype(np.int64)
+
+    rows_out = []
+    for c in chosen:
+        docs = d_rows[by_key][starts[c]:ends[c]]
+        first_doc = int(docs.min())
+        first_pos = int(d_pos[by_key][starts[c]:ends[c]][np.argmin(docs)])
+        text = texts[first_doc] or ""
+        shown = text.split("\n")[first_pos].strip()
+        s = int(key_site[c])
+        rows_out.append((site_names[s], shown, int(d_words[by_key][starts[c]]), int(pages[c]), distinct[c], int(site_pages[s])))
+    rows_out.sort(key=lambda r: (r[0], -r[3], r[1]))
+    for s, shown, w, p, dp, sp in rows_out:
+        result.site.append(s)
+        result.line.append(shown)
+        result.words.append(w)
+        result.removed_from_docs.append(p)
+        result.distinct_pages.append(dp)
+        result.site_pages.append(sp)
+    return result
+
+
+class _DocLines:
+    """Each page's distinct line hashes with their word counts, built when first needed."""
+
+    def __init__(self, lines: LineHashes) -> None:
+        self.lines = lines
+        self.memo: dict[int, tuple[dict[int, int], int]] = {}
+
+    def get(self, row: int) -> tuple[dict[int, int], int]:
+        got = self.memo.get(row)
+        if got is None:
+            a, b = self.lines.offsets[row], self.lines.offsets[row + 1]
+            words: dict[int, int] = {}
+            for h, w in zip(self.lines.hashes[a:b].tolist(), self.lines.words[a:b].tolist()):
+                if h:
+                    words[h] = w
+            got = (words, sum(words.values()))
+            self.memo[row] = got
+        return got
+
+
+def _sample(docs: np.ndarray, size: int) -> np.ndarray:
+    """A fixed pseudo-random subset (the same for the same rows, whatever the input order)."""
+    if len(docs) <= size:
+        return np.sort(docs)
+    mixed = (docs.astype(np.uint64) + np.uint64(1)) * _MIX
+    return np.sort(docs[np.argsort(mixed, kind="stable")[:size]])
+
+
+def _distinct_articles(docs, line_hash, needed, lines_of: _DocLines, cache, settings: Settings) -> int:
+    """How many different articles hold the line: greedy over a sample, scaled to all pages.
+
+    Stops as soon as the estimate reaches `needed` (the answer is then "enough")."""
+    sample = _sample(docs, settings.boilerplate_sample_pages)
+    scale = len(docs) / len(sample)
+    key = (line_hash, needed, sample.tobytes())
+    if key in cache:
+        return cache[key]
+    limit = settings.boilerplate_same_article_containment
+    reps: list[tuple[dict[int, int], int]] = []
+    for r in sample.tolist():
+        words, total = lines_of.get(r)
+        own = total - words.get(line_hash, 0)
+        if own <= 0:
+            continue  # a page that is only this line says nothing about articles
+        for rep_words, rep_own in reps:
+            small, large = (words, rep_words) if len(words) <= len(rep_words) else (rep_words, words)
+            shared = sum(w for h, w in small.items() if h != line_hash and h in large)
+            if shared >= limit * min(own, rep_own):
+                break
+        else:
+            reps.append((words, own))  # (line words, words other than this line)
+            if math.floor(len(reps) * scale) >= needed:
+                break
+    estimate = int(math.floor(len(reps) * scale))
+    cache[key] = estimate
+    return estimate
+
+
+def strip_lines(text: str | None, drop: np.ndarray | None) -> tuple[str | None, int]:
+    """The text without the given line numbers (re-tidied), and how many lines went."""
+    if text is None or drop is None or len(drop) == 0:
+        return text, 0
+    lines = text.split("\n")
+    gone = set(drop.tolist())
+    kept = [line for i, line in enumerate(lines) if i not in gone]
+    return tidy_text("\n".join(kept)), sum(1 for i in gone if lines[i].strip())
+
+
+def strip_lines_batch(texts: list[str | None], drops: list[np.ndarray | None]) -> tuple[list[str | None], list[int]]:
+    out_texts: list[str | None] = []
+    removed: list[int] = []
+    for text, drop in zip(texts, drops):
+        t, k = strip_lines(text, drop)
+        out_texts.append(t)
+        removed.append(k)
+    return out_texts, removed

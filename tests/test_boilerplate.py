@@ -1,0 +1,211 @@
+"""Site-wide boilerplate: learned per site, removed before fingerprinting, never eating articles."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from samestory.clean.boilerplate import (
+    concat_line_hashes, learn_boilerplate, line_hashes_batch, normalize_line, site_key, strip_lines, threshold,
+)
+from samestory.config import Settings
+from samestory.pipeline import run
+
+SETTINGS = Settings(workers=1, progress=False)
+
+_VOCAB = (
+    "harbour council river bridge market library school budget vote mayor police festival ferry train station "
+    "farmers orchard museum theatre hospital nurses teachers parents children street traffic weather storm "
+    "summer winter museum archive artist painter concert choir football match season coach players club "
+    "election candidate minister report study figures million euros shops owners workers union strike"
+).split()
+
+GLOSSY_HEADER = ["London Glossy Post", "Fashion | Food | City life | Nightlife"]
+GLOSSY_SUBSCRIBE = ["Discover more from London Glossy Post", "Subscribe to get the latest posts sent to your email."]
+GLOSSY_FOOTER = ["London Glossy Post is published by Glossy Media Ltd, 12 Elm Row, London.", "Proudly powered by WordPress"]
+GLOSSY_CHROME = GLOSSY_HEADER + GLOSSY_SUBSCRIBE + GLOSSY_FOOTER
+
+RIVER_HEADER = ["Riverside Weekly", "Your town, your news, every Thursday since 1987"]
+RIVER_FOOTER = ["Want this in your inbox? Sign up for the Riverside Weekly letter.", "Riverside Weekly, 4 Quay Street."]
+
+
+def article(seed: int, paragraphs: int = 5, words: int = 28) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(paragraphs):
+        ws = [rng.choice(_VOCAB) for _ in range(words)]
+        out.append(" ".join(ws).capitalize() + ".")
+    return out
+
+
+def page(header: list[str], body: list[str], after: list[str], footer: list[str]) -> str:
+    return "\n\n".join(header + body + after + footer)
+
+
+def write_jsonl(path, records) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec) + "\n")
+
+
+def glossy(i: int, body: list[str]) -> dict:
+    return {"id": f"g{i:02d}", "url": f"https://www.londonglossypost.example/2024/{i:02d}",
+            "text": page(GLOSSY_HEADER, body, GLOSSY_SUBSCRIBE, GLOSSY_FOOTER)}
+
+
+def docs_by_id(result) -> dict[str, dict]:
+    return {row["doc_id"]: row for row in result.documents.to_pylist()}
+
+
+def test_site_chrome_goes_and_articles_stay_whole(tmp_path):
+    bodies = {i: article(i) for i in range(24)}
+    write_jsonl(tmp_path / "glossy.jsonl", [glossy(i, b) for i, b in bodies.items()])
+    result = run(tmp_path, out=tmp_path / "out", settings=SETTINGS)
+    docs = docs_by_id(result)
+    for i, body in bodies.items():
+        row = docs[f"glossy.jsonl#g{i:02d}"]
+        assert row["text"] == "\n\n".join(body), f"article {i} not whole or chrome left"
+        assert row["boilerplate_lines_removed"] == len(GLOSSY_CHROME)
+    table = pq.read_table(tmp_path / "out" / "boilerplate.parquet").to_pylist()
+    assert sorted(r["line"] for r in table) == sorted(GLOSSY_CHROME)
+    assert {r["site"] for r in table} == {"londonglossypost.example"}
+    assert all(r["removed_from_docs"] == 24 and r["site_pages"] == 24 for r in table)
+    assert result.summary["boilerplate_removed_by_site"] == {"londonglossypost.example": 24 * len(GLOSSY_CHROME)}
+    # unrelated articles of one site no longer look alike
+    assert result.summary["groups"] == 0
+
+
+def test_lines_vary_in_digits_and_case_still_match(tmp_path):
+    records = []
+    for i in range(12):
+        footer = [f"© {2010 + i} London Glossy Post. ALL RIGHTS RESERVED" if i % 2 else f"(c) {2010 + i} london glossy post - all rights reserved."]
+        records.append({"id": str(i), "url": f"https://londonglossypost.example/{i}",
+                        "text": page([], article(100 + i), [], footer + ["Glossy Media Ltd"])})
+    write_jsonl(tmp_path / "g.jsonl", records)
+    result = run(tmp_path, settings=SETTINGS)
+    for row in result.documents.to_pylist():
+        assert "glossy post" not in row["text"].lower()
+        assert row["text"] == "\n\n".join(article(100 + int(row["doc_id"].split("#")[1])))
+
+
+def test_copies_of_one_article_on_one_site_are_not_boilerplate(tmp_path):
+    """An article posted six times on a 24-page site (three exact copies, three with one
+    paragraph edited each): its paragraphs are on 6 pages, above the site's threshold of 5,
+    but on one article only, so they stay."""
+    copied = article(500)
+    records = [glossy(i, article(i)) for i in range(18)]
+    for k in range(3):
+        records.append(glossy(18 + k, copied))
+    for k in range(3):
+        edited = list(copied)
+        edited[k + 1] = edited[k + 1].replace(".", f" and {_VOCAB[k]} again.")
+        records.append(glossy(21 + k, edited))
+    write_jsonl(tmp_path / "glossy.jsonl", records)
+    settings = SETTINGS
+    assert threshold(24, settings) == 5  # the copies (6 pages) are above the raw-count threshold
+    result = run(tmp_path, settings=settings)
+    docs = docs_by_id(result)
+    for k in range(6):
+        text = docs[f"glossy.jsonl#g{18 + k:02d}"]["text"]
+        assert text.split("\n\n")[0] == copied[0] and text.split("\n\n")[-1] == copied[-1]
+        assert len(text.split("\n\n")) == 5
+        assert "Discover more" not in text
+    removed = {r["line"] for r in result.boilerplate.to_pylist()}
+    assert removed == set(GLOSSY_CHROME)
+    # the six copies are found as one group, and nothing else is grouped
+    clusters = {docs[f"glossy.jsonl#g{18 + k:02d}"]["cluster_id"] for k in range(6)}
+    assert len(clusters) == 1 and result.summary["groups"] == 1
+
+
+def test_copy_across_two_sites_found_despite_each_sites_chrome(tmp_path):
+    shared = article(900, paragraphs=4, words=22)
+    glossy_pages = [glossy(i, article(i)) for i in range(20)] + [glossy(20, shared)]
+    river_pages = [
+        {"id": f"r{i}", "url": f"https://riverside-weekly.example/news/{i}",
+         "text": page(RIVER_HEADER, body, [], RIVER_FOOTER)}
+        for i, body in enumerate([article(300 + k) for k in range(5)] + [shared])
+    ]
+    write_jsonl(tmp_path / "glossy.jsonl", glossy_pages)
+    write_jsonl(tmp_path / "river.jsonl", river_pages)
+    result = run(tmp_path, settings=SETTINGS)
+    docs = docs_by_id(result)
+    a, b = docs["glossy.jsonl#g20"], docs["river.jsonl#r5"]
+    assert a["text"] == b["text"] == "\n\n".join(shared)
+    assert a["cluster_id"] == b["cluster_id"]
+    assert {a["relation"], b["relation"]} == {None, "exact"}
+    assert result.summary["groups"] == 1
+    sites = {r["site"] for r in result.boilerplate.to_pylist()}
+    assert sites == {"londonglossypost.example", "riverside-weekly.example"}
+
+    # without boilerplate removal the two copies differ by their sites' chrome
+    plain = docs_by_id(run(tmp_path, settings=SETTINGS.replace(site_boilerplate=False)))
+    assert plain["glossy.jsonl#g20"]["text"] != plain["river.jsonl#r5"]["text"]
+    assert plain["glossy.jsonl#g20"]["boilerplate_lines_removed"] == 0
+
+
+def test_small_sites_are_left_alone(tmp_path):
+    records = [glossy(i, article(i)) for i in range(3)]  # below boilerplate_min_site_pages
+    write_jsonl(tmp_path / "glossy.jsonl", records)
+    result = run(tmp_path, settings=SETTINGS)
+    assert result.boilerplate.num_rows == 0
+    for row in result.documents.to_pylist():
+        assert "Discover more from London Glossy Post" in row["text"]
+
+
+def test_page_of_only_boilerplate_is_rejected_with_a_reason(tmp_path):
+    records = [glossy(i, article(i)) for i in range(10)]
+    records.append({"id": "empty", "url": "https://londonglossypost.example/tag/x",
+                    "text": page(GLOSSY_HEADER, [], GLOSSY_SUBSCRIBE, GLOSSY_FOOTER)})
+    write_jsonl(tmp_path / "glossy.jsonl", records)
+    docs = docs_by_id(run(tmp_path, settings=SETTINGS))
+    row = docs["glossy.jsonl#empty"]
+    assert row["status"] == "rejected"
+    assert row["reason"] == "no text left after removing site boilerplate"
+    assert row["text"] is None
+
+
+def test_disabled(tmp_path):
+    write_jsonl(tmp_path / "glossy.jsonl", [glossy(i, article(i)) for i in range(10)])
+    result = run(tmp_path, out=tmp_path / "out", settings=SETTINGS.replace(site_boilerplate=False))
+    assert result.boilerplate.num_rows == 0
+    assert pq.read_table(tmp_path / "out" / "boilerplate.parquet").num_rows == 0
+    assert result.summary["boilerplate_removed_by_site"] == {}
+
+
+def test_normalize_line():
+    assert normalize_line("© 2024 London Glossy Post.") == normalize_line("© 1999 LONDON glossy post") == "0 london glossy post"
+    assert normalize_line("Posted 3 May 2024 — Comments (12)") == "posted 0 may 0 comments 0"
+    assert normalize_line("Share:  Facebook | X") == normalize_line("share facebook x")
+    assert normalize_line("——") == ""
+
+
+def test_site_key():
+    assert site_key("https://www.example.com/a", "Example", "x/a.html") == "example.com"
+    assert site_key("https://web.archive.org/web/2016/http://www.blog.de/post", None, "a.html") == "blog.de"
+    assert site_key(None, "The Harbour Courier", "x/a.html") == "The Harbour Courier"
+    assert site_key(None, None, "crawl/site/a.html") == "crawl/site/"
+    assert site_key(None, None, "crawl/feed.jsonl#12") == "crawl/feed.jsonl"
+    assert site_key(None, None, "a.html") == "./"
+
+
+def test_learning_is_independent_of_batching():
+    texts = [page(GLOSSY_HEADER, article(i), GLOSSY_SUBSCRIBE, GLOSSY_FOOTER) for i in range(12)]
+    sites = ["s"] * 12
+    ok = np.ones(12, dtype=bool)
+    whole = learn_boilerplate(sites, line_hashes_batch(texts), ok, texts, SETTINGS)
+    split = learn_boilerplate(
+        sites, concat_line_hashes([line_hashes_batch(texts[:5]), line_hashes_batch(texts[5:])]), ok, texts, SETTINGS
+    )
+    assert whole.line == split.line and whole.removed_from_docs == split.removed_from_docs
+    assert [d.tolist() for d in whole.drops] == [d.tolist() for d in split.drops]
+    stripped, k = strip_lines(texts[0], whole.drops[0])
+    assert stripped == "\n\n".join(article(0)) and k == len(GLOSSY_CHROME)
+
+
+@pytest.mark.parametrize("pages, expected", [(4, 3), (20, 4), (24, 5), (1000, 200)])
+def test_threshold_grows_with_site(pages, expected):
+    assert threshold(pages, SETTINGS) == expected
