@@ -186,6 +186,7 @@ def test_normalize_line():
 def test_site_key():
     assert site_key("https://www.example.com/a", "Example", "x/a.html") == "example.com"
     assert site_key("https://web.archive.org/web/2016/http://www.blog.de/post", None, "a.html") == "blog.de"
+    assert site_key("https://web.archive.org/web/2019/http:/www.blog.de/a", "web.archive.org", "a.html") == "blog.de"
     assert site_key(None, "The Harbour Courier", "x/a.html") == "The Harbour Courier"
     assert site_key(None, None, "crawl/site/a.html") == "crawl/site/"
     assert site_key(None, None, "crawl/feed.jsonl#12") == "crawl/feed.jsonl"

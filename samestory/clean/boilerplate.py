@@ -52,6 +52,7 @@ __all__ = [
 
 _NON_WORD = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
+_SCHEME = re.compile(r"^[a-zA-Z][\w+.-]*:/*")
 # Mixes a site number into a line hash so one uint64 identifies a (site, line) pair.
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -129,9 +130,10 @@ def _host(url: str | None) -> str | None:
         return None
     if host == "web.archive.org":
         # https://web.archive.org/web/20160526181643/http://example.com/a: the archived site
+        # (servers and crawlers often collapse "http://" in the path to "http:/")
         inner = parts.path.split("/", 3)
         if len(inner) == 4 and inner[1] == "web":
-            return _host(inner[3]) or host
+            return _host("//" + _SCHEME.sub("", inner[3])) or host
     return host[4:] if host.startswith("www.") else host
 
 

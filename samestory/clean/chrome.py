@@ -37,6 +37,7 @@ _UI_PHRASES = [
 ]
 _UI = re.compile("|".join(f"(?:{p})" for p in _UI_PHRASES), re.I)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_SEPARATORS = re.compile(r"[\d\s|/\\\-\u2010-\u2015_.,:;·•*#+~=<>«»›‹]*|\(\d+\)|\[\d+\]")
 
 
 def is_chrome_line(line: str, max_words: int = 14) -> bool:
@@ -44,7 +45,9 @@ def is_chrome_line(line: str, max_words: int = 14) -> bool:
     if not stripped:
         return True
     if not _HAS_LETTER.search(stripped):
-        return len(stripped) <= 20  # separators, counters, "|", "—", "1 2 3 Next"
+        # separators and counters ("|", "—", "•", "12", "(3)"); not emoticons like "=)" or ":-(",
+        # which end real posts (extraction-dev: seelenradio.de)
+        return len(stripped) <= 20 and _SEPARATORS.fullmatch(stripped) is not None
     if len(stripped.split()) > max_words:
         return False
     return _UI.search(stripped) is not None
