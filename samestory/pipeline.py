@@ -151,6 +151,8 @@ def run(
     originals = choose_originals(
         groups, verified.a, verified.b, verified.relation, verified.score,
         columns.date, fp.n_words, columns.doc_id,
+        pair_evidence=verified.evidence, kinds=columns.kind, titles=columns.title, urls=columns.url,
+        sites=columns.site, chrome_lines=columns.chrome_lines,
     )
     timings["group_and_original"] = time.perf_counter() - t0
 

@@ -1,21 +1,45 @@
-"""Stage 7, choose the original: one canonical document per group, by a stated rule.
+"""Stage 7, choose the original: one canonical document per group, by evidence, with the reason.
 
-Rule (QUESTIONS.md): earliest known publication date; then the most complete text (most
-words); then the smallest doc_id. Each member's `relation` says how it derives from the
-canonical: the direct verified pair when there is one, else the weakest link on the
-strongest path through the group.
+The rule (QUESTIONS.md). Signals are applied in this order; each one keeps only the members
+that are best on it among those still in the running, and the reason names every signal
+that put a member out:
+
+1. complete text: a member that is the shorter side of a verified `partial` pair with
+   another member is an excerpt of it, and an excerpt is not the original of the fuller
+   text, whatever its date says;
+2. publication date (page metadata, see clean/extract.py): members dated later than the
+   earliest date in the running are out. A missing date is unknown, neither early nor
+   late: an undated member is not put out by a dated one here, and it cannot win by its
+   missing date either (signal 6 prefers a dated member when all else is equal);
+3. names: a member that spells names against the rest of the group is out. From the
+   `name_variants` the verifier records per pair ({"a": spelling in doc_a, "b": in doc_b}),
+   each spelling gets the votes of the members that use it; a member is off on a name when
+   it uses a spelling with fewer votes than the most used one, or several spellings of
+   the one name (a mangled copy is often inconsistent: "Hvittendal" and "Khvitendal");
+4. form: a full page (HTML, with title, URL and site) over a page missing some of them,
+   over a bare text;
+5. no site-UI lines: a member whose text had chrome lines removed (leave a comment, Log
+   in...) was scraped with the page around it; members without are preferred;
+6. a known date over an unknown one;
+7. more words;
+8. the smallest doc_id (stable tie-break).
+
+Each member's `relation` says how it derives from the canonical: the direct verified pair
+when there is one, else the weakest link on the strongest path through the group.
 """
 
 from __future__ import annotations
 
 import heapq
+import json
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
 from ..verify import RELATION_ORDER
 
-__all__ = ["Originals", "choose_originals"]
+__all__ = ["Originals", "choose_originals", "name_spelling_faults"]
 
 
 @dataclass
@@ -27,20 +51,159 @@ class Originals:
     reason: list[str | None]     # why this canonical was chosen (canonicals of groups > 1)
 
 
-def _rank_key(row: int, dates: list[str | None], n_words: np.ndarray, doc_ids: list[str]) -> tuple:
-    date = dates[row]
-    return (date is None, date or "", -int(n_words[row]), doc_ids[row])
+def _plural(k: int, word: str = "member") -> str:
+    return f"{k} {word}{'' if k == 1 else 's'}"
 
 
-def _reason(best: int, members: list[int], dates, n_words, doc_ids) -> str:
-    others = [m for m in members if m != best]
-    date = dates[best]
-    if date is not None and all(dates[m] is None or dates[m] > date for m in others):
-        return f"earliest date ({date})"
-    tied = [m for m in others if dates[m] == date]
-    if all(n_words[m] < n_words[best] for m in tied):
-        return f"most complete text ({int(n_words[best])} words)" + ("" if date else "; no member has a date")
-    return "smallest doc_id among equally dated, equally long documents"
+def name_spelling_faults(
+    members: Sequence[int], variants: list[tuple[int, str, int, str]]
+) -> tuple[dict[int, int], dict[int, list[str]]]:
+    """Per member, how many names it spells against the group, and examples ("X for Y").
+
+    `variants`: (row_a, spelling in row_a, row_b, spelling in row_b) from the pairs' evidence.
+    Spellings linked by a variant are one name (union-find over spellings)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    uses: dict[int, set[str]] = {}
+    for ra, sa, rb, sb in variants:
+        root_a, root_b = find(sa), find(sb)
+        if root_a != root_b:
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+        uses.setdefault(ra, set()).add(sa)
+        uses.setdefault(rb, set()).add(sb)
+    # votes per spelling: (members using it, members using only it for that name)
+    by_member: dict[int, dict[str, list[str]]] = {}
+    for m, spellings in uses.items():
+        for sp in sorted(spellings):
+            by_member.setdefault(m, {}).setdefault(find(sp), []).append(sp)
+    votes: dict[str, tuple[int, int]] = {}
+    for names in by_member.values():
+        for spellings in names.values():
+            for sp in spellings:
+                used, only = votes.get(sp, (0, 0))
+                votes[sp] = (used + 1, only + (len(spellings) == 1))
+    top: dict[str, tuple[tuple[int, int], str]] = {}  # name -> (best votes, a spelling with them)
+    for sp, v in sorted(votes.items()):
+        root = find(sp)
+        if root not in top or v > top[root][0]:
+            top[root] = (v, sp)
+    faults: dict[int, int] = {m: 0 for m in members}
+    examples: dict[int, list[str]] = {m: [] for m in members}
+    for m in members:
+        for root, spellings in sorted(by_member.get(m, {}).items()):
+            best_votes, best = top[root]
+            if len(spellings) > 1 or votes[spellings[0]] < best_votes:
+                faults[m] += 1
+                others = [sp for sp in spellings if sp != best]
+                examples[m].append(f"'{' / '.join(others)}' for '{best}'")
+    return faults, examples
+
+
+def _variants_of(pairs_a, pairs_b, evidence: Sequence[str] | None) -> dict[int, list[tuple[int, str, int, str]]]:
+    """name_variants per row (both ends of each pair get the pair's variants)."""
+    out: dict[int, list[tuple[int, str, int, str]]] = {}
+    if evidence is None:
+        return out
+    for a, b, ev in zip(pairs_a, pairs_b, evidence):
+        if not ev or "name_variants" not in ev:
+            continue
+        try:
+            items = json.loads(ev).get("name_variants") or []
+        except (ValueError, AttributeError):
+            continue
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("a"), str) and isinstance(item.get("b"), str):
+                v = (int(a), item["a"], int(b), item["b"])
+                out.setdefault(int(a), []).append(v)
+                out.setdefault(int(b), []).append(v)
+    return out
+
+
+def _choose(members: list[int], ctx: dict) -> tuple[int, str]:
+    """Apply the signals in order; return the canonical row and the reason."""
+    dates, n_words, doc_ids = ctx["dates"], ctx["n_words"], ctx["doc_ids"]
+    alive = list(members)
+    said: list[str] = []
+
+    def keep(best_of: list[int], phrase: str, noun: str = "member") -> None:
+        nonlocal alive
+        out = len(alive) - len(best_of)
+        if out > 0:
+            said.append(phrase.format(out=_plural(out, noun)))
+            alive = best_of
+
+    # 1. complete text: drop excerpts (shorter side of a partial pair with a member)
+    excerpts = ctx["excerpts"]
+    full = [m for m in alive if m not in excerpts]
+    if full:
+        keep(full, "complete text ({out} in the group)", noun="excerpt")
+
+    # 2. earliest date among the dated; undated members stay
+    known = [dates[m] for m in alive if dates[m]]
+    if known:
+        first = min(known)
+        keep([m for m in alive if not dates[m] or dates[m] == first], f"earliest date ({first}; {{out}} dated later)")
+
+    # 3. names spelled as the group spells them
+    faults, examples = name_spelling_faults(members, ctx["variants"])
+    fewest = min(faults[m] for m in alive)
+    worse = [m for m in alive if faults[m] > fewest]
+    if worse:
+        sample = "; ".join(f"{doc_ids[m]} has {', '.join(examples[m][:2])}" for m in worse[:2])
+        keep([m for m in alive if faults[m] == fewest], f"names spelled as the group spells them ({{out}} not: {sample})")
+
+    # 4. form: html page with title, url, site
+    form = {m: ctx["form"](m) for m in alive}
+    best_form = max(len(f) for f in form.values())
+    top = [m for m in alive if len(form[m]) == best_form]
+    have = ", ".join(form[top[0]]) or "nothing"
+    keep(top, f"came as the fullest page ({have}; {{out}} with less)")
+
+    # 5. no site-UI lines
+    chrome = ctx["chrome"]
+    clean = [m for m in alive if not chrome[m]]
+    if clean:
+        keep(clean, "no site-UI lines in its text ({out} had chrome lines removed)")
+
+    # 6. a known date over an unknown one
+    dated = [m for m in alive if dates[m]]
+    if dated:
+        keep(dated, f"dated ({dates[dated[0]]}; {{out}} without a date)")
+
+    # 7. more words
+    most = max(int(n_words[m]) for m in alive)
+    keep([m for m in alive if int(n_words[m]) == most], f"most words ({most}; {{out}} shorter)")
+
+    # 8. stable tie-break
+    best = min(alive, key=lambda m: doc_ids[m])
+    keep([best], "smallest doc_id ({out} equal on every other signal)")
+    # signals that did not decide but agree: the canonical is best on them among all members
+    deciding = " ".join(said)
+    support = []
+    checks = (
+        ("complete text", "complete text", lambda m: m not in excerpts),
+        ("names spelled", "names spelled as the group spells them", lambda m: -faults[m]),
+        ("fullest page", "the fullest page", lambda m: len(ctx["form"](m))),
+        ("site-UI", "no site-UI lines", lambda m: not chrome[m]),
+    )
+    for marker, phrase, value in checks:
+        if marker in deciding:
+            continue
+        mine, others = value(best), [value(m) for m in members if m != best]
+        if all(mine >= o for o in others) and any(mine > o for o in others):
+            support.append(phrase)
+    if support:
+        said.append("also " + ", ".join(support))
+    if not any(dates[m] for m in members):
+        said.append("no member has a date")
+    return best, "; ".join(said)
 
 
 def choose_originals(
@@ -52,7 +215,16 @@ def choose_originals(
     dates: list[str | None],
     n_words: np.ndarray,
     doc_ids: list[str],
+    *,
+    pair_evidence: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    titles: Sequence[str | None] | None = None,
+    urls: Sequence[str | None] | None = None,
+    sites: Sequence[str | None] | None = None,
+    chrome_lines: Sequence[int] | None = None,
 ) -> Originals:
+    """Canonical per group by the signals above. The keyword columns are optional: a signal
+    whose column is not given treats every member alike."""
     n = len(groups)
     canonical = np.arange(n, dtype=np.int64)
     relation: list[str | None] = [None] * n
@@ -61,17 +233,38 @@ def choose_originals(
     reason: list[str | None] = [None] * n
 
     adjacency: dict[int, list[tuple[int, str, float]]] = {}
+    excerpts: set[int] = set()
     for a, b, rel, sc in zip(pairs_a, pairs_b, pair_relation, pair_score):
         adjacency.setdefault(a, []).append((b, rel, sc))
         adjacency.setdefault(b, []).append((a, rel, sc))
+        if rel == "partial" and int(n_words[a]) != int(n_words[b]):
+            excerpts.add(a if n_words[a] < n_words[b] else b)
+    variants_of = _variants_of(pairs_a, pairs_b, pair_evidence)
+
+    def form(m: int) -> list[str]:
+        have = []
+        if kinds is not None and kinds[m] == "html":
+            have.append("HTML")
+        for label, col in (("title", titles), ("URL", urls), ("site", sites)):
+            if col is not None and col[m]:
+                have.append(label)
+        return have
+
+    chrome = [int(c) if c else 0 for c in chrome_lines] if chrome_lines is not None else [0] * n
 
     members_of: dict[int, list[int]] = {}
     for row in adjacency:
         members_of.setdefault(int(groups[row]), []).append(row)
     for label in sorted(members_of):
         members = sorted(members_of[label])
-        best = min(members, key=lambda r: _rank_key(r, dates, n_words, doc_ids))
-        reason[best] = _reason(best, members, dates, n_words, doc_ids)
+        member_set = set(members)
+        variants = sorted({v for m in members for v in variants_of.get(m, ()) if v[0] in member_set and v[2] in member_set})
+        ctx = {
+            "dates": dates, "n_words": n_words, "doc_ids": doc_ids, "excerpts": excerpts,
+            "variants": variants, "form": form, "chrome": chrome,
+        }
+        best, why = _choose(members, ctx)
+        reason[best] = why
         canonical[members] = best
         _label_members(best, adjacency, relation, score, via, doc_ids)
     return Originals(canonical=canonical, relation=relation, score=score, via=via, reason=reason)
