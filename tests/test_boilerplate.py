@@ -210,3 +210,17 @@ def test_learning_is_independent_of_batching():
 @pytest.mark.parametrize("pages, expected", [(4, 3), (20, 4), (24, 5), (1000, 200)])
 def test_threshold_grows_with_site(pages, expected):
     assert threshold(pages, SETTINGS) == expected
+
+
+def test_cli_summary_lists_boilerplate_by_site(tmp_path):
+    from typer.testing import CliRunner
+
+    from samestory.cli import app
+
+    write_jsonl(tmp_path / "glossy.jsonl", [glossy(i, article(i)) for i in range(8)])
+    got = CliRunner().invoke(app, ["run", str(tmp_path / "glossy.jsonl"), "--out", str(tmp_path / "out"), "-w", "1"])
+    assert got.exit_code == 0, got.output
+    assert "site boilerplate lines removed" in got.output
+    assert "londonglossypost.example" in got.output and f"{8 * len(GLOSSY_CHROME)}" in got.output
+    manifest = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert manifest["summary"]["boilerplate_removed_by_site"] == {"londonglossypost.example": 8 * len(GLOSSY_CHROME)}

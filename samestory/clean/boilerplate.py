@@ -193,31 +193,38 @@ def learn_boilerplate(
     site_pages = np.bincount(doc_site[doc_site >= 0], minlength=len(site_names))
 
     counts = np.diff(lines.offsets)
-    row = np.repeat(np.arange(n, dtype=np.int64), counts)
-    pos = np.arange(len(row), dtype=np.int64) - lines.offsets[row]
+    row = np.repeat(np.arange(n, dtype=np.int32), counts)
     line_site = doc_site[row]
     usable = (lines.hashes != 0) & (line_site >= 0) & (lines.words <= settings.boilerplate_max_words)
     usable &= site_pages[np.maximum(line_site, 0)] >= settings.boilerplate_min_site_pages
-    if not usable.any():
+    idx = np.flatnonzero(usable)
+    del usable
+    if not len(idx):
         return result
-    keys = lines.hashes * _MIX + line_site.astype(np.uint64) * np.uint64(2) + np.uint64(1)  # wraps: a hash
-    u_row, u_key, u_pos = row[usable], keys[usable], pos[usable]
-    u_hash, u_words = lines.hashes[usable], lines.words[usable]
+    u_row = row[idx]
+    del row
+    u_pos = (idx - lines.offsets[u_row]).astype(np.int32)
+    u_key = lines.hashes[idx] * _MIX + line_site[idx].astype(np.uint64) * np.uint64(2) + np.uint64(1)  # wraps: a hash
+    del line_site
 
-    # distinct (document, key): a line repeated inside one page counts once
-    order = np.lexsort((u_pos, u_key, u_row))
-    first_in_doc = np.ones(len(order), dtype=bool)
-    first_in_doc[1:] = (u_row[order][1:] != u_row[order][:-1]) | (u_key[order][1:] != u_key[order][:-1])
-    d_rows, d_keys, d_pos = u_row[order][first_in_doc], u_key[order][first_in_doc], u_pos[order][first_in_doc]
-    d_hash, d_words = u_hash[order][first_in_doc], u_words[order][first_in_doc]
+    # one sort by (site+line key, page, position); the first row of each (key, page) counts,
+    # so a line repeated inside one page counts once
+    order = np.lexsort((u_pos, u_row, u_key))
+    k_o, r_o = u_key[order], u_row[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (k_o[1:] != k_o[:-1]) | (r_o[1:] != r_o[:-1])
+    del k_o, r_o
+    sel = order[first]
+    del order, first
+    keys_sorted, rows_sorted, pos_sorted = u_key[sel], u_row[sel], u_pos[sel]
+    hash_sorted, words_sorted = lines.hashes[idx[sel]], lines.words[idx[sel]]
+    del sel, u_row, u_pos
 
     # pages per (site, line), and the candidates above their site's threshold
-    by_key = np.lexsort((d_rows, d_keys))
-    keys_sorted = d_keys[by_key]
     starts = np.flatnonzero(np.concatenate(([True], keys_sorted[1:] != keys_sorted[:-1])))
     ends = np.append(starts[1:], len(keys_sorted))
     pages = ends - starts
-    key_site = doc_site[d_rows[by_key][starts]]
+    key_site = doc_site[rows_sorted[starts]]
     need = np.array([threshold(int(site_pages[s]), settings) for s in range(len(site_names))], dtype=np.int64)
     candidate = pages >= need[key_site]
     if not candidate.any():
@@ -228,8 +235,8 @@ def learn_boilerplate(
     chosen: list[int] = []       # indices into starts/ends
     distinct: dict[int, int] = {}
     for c in np.flatnonzero(candidate):
-        docs = d_rows[by_key][starts[c]:ends[c]]
-        line_hash = int(d_hash[by_key][starts[c]])
+        docs = rows_sorted[starts[c]:ends[c]]
+        line_hash = int(hash_sorted[starts[c]])
         t = int(need[key_site[c]])
         estimate = _distinct_articles(docs, line_hash, t, lines_of, cache, settings)
         if estimate >= t:
@@ -238,21 +245,22 @@ def learn_boilerplate(
 
     # which lines each page loses: every line (also repeats inside a page) with a chosen key
     chosen_keys = np.sort(keys_sorted[starts[chosen]])
-    hit = np.zeros(len(keys), dtype=bool)
-    hit[usable] = np.isin(u_key, chosen_keys)
-    for r in np.unique(row[hit]):
-        a, b = lines.offsets[r], lines.offsets[r + 1]
-        result.drops[int(r)] = np.flatnonzero(hit[a:b]).astype(np.int64)
+    hit_idx = idx[np.isin(u_key, chosen_keys)]  # sorted line rows
+    hit_row = np.searchsorted(lines.offsets, hit_idx, side="right") - 1
+    bounds = np.flatnonzero(np.concatenate(([True], hit_row[1:] != hit_row[:-1], [True])))
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        r = int(hit_row[lo])
+        result.drops[r] = (hit_idx[lo:hi] - lines.offsets[r]).astype(np.int64)
 
     rows_out = []
     for c in chosen:
-        docs = d_rows[by_key][starts[c]:ends[c]]
-        first_doc = int(docs.min())
-        first_pos = int(d_pos[by_key][starts[c]:ends[c]][np.argmin(docs)])
+        docs = rows_sorted[starts[c]:ends[c]]
+        first_doc = int(docs[0])  # rows are sorted within a key
+        first_pos = int(pos_sorted[starts[c]])
         text = texts[first_doc] or ""
         shown = text.split("\n")[first_pos].strip()
         s = int(key_site[c])
-        rows_out.append((site_names[s], shown, int(d_words[by_key][starts[c]]), int(pages[c]), distinct[c], int(site_pages[s])))
+        rows_out.append((site_names[s], shown, int(words_sorted[starts[c]]), int(pages[c]), distinct[c], int(site_pages[s])))
     rows_out.sort(key=lambda r: (r[0], -r[3], r[1]))
     for s, shown, w, p, dp, sp in rows_out:
         result.site.append(s)
