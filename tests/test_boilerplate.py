@@ -224,3 +224,31 @@ def test_cli_summary_lists_boilerplate_by_site(tmp_path):
     assert "londonglossypost.example" in got.output and f"{8 * len(GLOSSY_CHROME)}" in got.output
     manifest = json.loads((tmp_path / "out" / "run.json").read_text())
     assert manifest["summary"]["boilerplate_removed_by_site"] == {"londonglossypost.example": 8 * len(GLOSSY_CHROME)}
+
+
+def html_page(i: int, body: list[str]) -> str:
+    paras = "\n".join(f"<p>{p}</p>" for p in body)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Story {i} | London Glossy Post</title>
+<link rel="canonical" href="https://londonglossypost.example/2024/story-{i}"></head><body>
+<header><a href="/">London Glossy Post</a></header>
+<main><article><h1>Story {i}</h1>
+<p>{GLOSSY_HEADER[1]}</p>
+{paras}
+<p>{GLOSSY_SUBSCRIBE[0]}</p><p>{GLOSSY_SUBSCRIBE[1]}</p>
+<p>{GLOSSY_FOOTER[0]}</p>
+</article></main><footer><p>{GLOSSY_FOOTER[1]}</p></footer></body></html>"""
+
+
+def test_html_pages_chrome_that_trafilatura_keeps_is_removed(tmp_path):
+    site = tmp_path / "glossy"
+    site.mkdir()
+    for i in range(20):
+        (site / f"story-{i:02d}.html").write_text(html_page(i, article(700 + i)), encoding="utf-8")
+    plain = run(tmp_path, settings=SETTINGS.replace(site_boilerplate=False)).documents.to_pylist()
+    assert all(GLOSSY_SUBSCRIBE[1] in row["text"] for row in plain)  # trafilatura alone keeps it
+    result = run(tmp_path, settings=SETTINGS)
+    for row in result.documents.to_pylist():
+        i = int(row["doc_id"][-7:-5])
+        assert row["text"] == "\n".join(article(700 + i)), row["text"]
+        assert row["site"] is not None and row["url"].startswith("https://londonglossypost.example/")
+    assert {r["site"] for r in result.boilerplate.to_pylist()} == {"londonglossypost.example"}
