@@ -88,5 +88,12 @@ def _ranges(counts: np.ndarray) -> np.ndarray:
 
 def shingle_set(text: str, k: int) -> np.ndarray:
     """Sorted unique shingle hashes of one clean text (used when verifying a pair)."""
-    flat, _ = shingle_hashes_flat([token_hashes(words(normalize_for_match(text)))], k)
-    return np.unique(flat)
+    return shingle_sets([text], k)[0]
+
+
+def shingle_sets(texts: list[str], k: int) -> list[np.ndarray]:
+    """Sorted unique shingle hashes of many texts, computed in one vectorised pass."""
+    flat, offsets = shingle_hashes_flat([token_hashes(words(normalize_for_match(t))) for t in texts], k)
+    bounds = offsets.astype(np.int64).tolist()
+    # per-row np.unique beats one global lexsort here: rows are small and already contiguous
+    return [np.unique(flat[bounds[i] : bounds[i + 1]]) for i in range(len(texts))]
