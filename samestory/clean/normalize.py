@@ -24,6 +24,18 @@ def normalize_for_match(text: str) -> str:
     return " ".join(text.split())  # 5x faster than re.sub(r"\s+", ...) on article-sized text
 
 
+# Punctuation becomes space before tokenising (str.translate + split is ~5x faster than
+# re.findall(r"\w+") on article-sized text). Non-ASCII punctuation common in news included.
+_PUNCT_TO_SPACE = str.maketrans(
+    {c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»‹›…¿¡·•§¶†‡°№、。「」『』（）【】《》！？，：；"}
+)
+
+
+def match_tokens_text(normalized: str) -> str:
+    """The words of a normalised text joined by single spaces: what shingles are made of."""
+    return " ".join(normalized.translate(_PUNCT_TO_SPACE).split())
+
+
 def words(normalized: str) -> list[str]:
     """Word tokens of an already normalised text (punctuation dropped)."""
     return _WORD.findall(normalized)
