@@ -25,11 +25,11 @@ from .config import Settings
 from .fingerprint import Fingerprints, concat_fingerprints, fingerprint_batch
 from .group import connected_groups
 from .original import choose_originals
-from .parallel import map_ordered
+from .parallel import Workers
 from .progress import Progress
 from .read import check_paths, iter_documents
 from .records import RawDocument
-from .verify import verify_exact, verify_lexical
+from .verify import candidate_chunks, verify_chunk, verify_exact
 from .write import DOCUMENT_SCHEMA, PAIR_SCHEMA, prepare_out_dir, summarize, write_outputs
 
 
@@ -74,12 +74,20 @@ def run(
 
     # read + clean + fingerprint (streamed, per batch)
     t0 = time.perf_counter()
-    columns = CleanBatch()
-    parts: list[Fingerprints] = []
     records = iter_documents(paths, settings.max_document_bytes)
     work = functools.partial(process_batch, settings=settings)
+    pool = Workers(settings.effective_workers)  # one pool for every stage of the run
+    try:
+        return _run_stages(paths, out_dir, settings, progress, pool, records, work, timings, t0)
+    finally:
+        pool.__exit__(None, None, None)
+
+
+def _run_stages(paths, out_dir, settings, progress, pool, records, work, timings, t0) -> RunResult:
+    columns = CleanBatch()
+    parts: list[Fingerprints] = []
     with progress.task("Reading and cleaning", unit="docs") as tick:
-        for cleaned, fp in map_ordered(work, _batches(records, settings.batch_size), settings.effective_workers):
+        for cleaned, fp in pool.map(work, _batches(records, settings.batch_size)):
             for name in columns.__dataclass_fields__:
                 getattr(columns, name).extend(getattr(cleaned, name))
             parts.append(fp)
@@ -101,7 +109,11 @@ def run(
     t0 = time.perf_counter()
     with progress.task(f"Verifying {len(candidates.pairs):,} candidate pairs"):
         verified = verify_exact(texts, representative)
-        verified.extend(verify_lexical(texts, candidates, settings))
+        # chunks of pairs are verified in the worker pool; results come back in order
+        check = functools.partial(verify_chunk, settings=settings)
+        chunk = max(200, -(-len(candidates.pairs) // (4 * pool.count)))
+        for part in pool.map(check, candidate_chunks(texts, candidates, chunk)):
+            verified.extend(part)
     timings["verify"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

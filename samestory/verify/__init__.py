@@ -82,7 +82,24 @@ def classify_overlap(shared: int, size_a: int, size_b: int, settings: Settings) 
     return None, jaccard, containment, ratio
 
 
-def verify_lexical(texts: list[str | None], candidates: Candidates, settings: Settings) -> VerifiedPairs:
+def candidate_chunks(texts, candidates: Candidates, pairs_per_chunk: int = 4000):
+    """Split candidates into self-contained jobs (pairs + the texts they need) for workers."""
+    for start in range(0, len(candidates.pairs), pairs_per_chunk):
+        part = Candidates(
+            pairs=candidates.pairs[start : start + pairs_per_chunk],
+            origin=candidates.origin[start : start + pairs_per_chunk],
+            shared_anchors=candidates.shared_anchors[start : start + pairs_per_chunk],
+        )
+        yield part, {int(r): texts[r] for r in np.unique(part.pairs)}
+
+
+def verify_chunk(job, settings: Settings) -> VerifiedPairs:
+    part, texts = job
+    return verify_lexical(texts, part, settings)
+
+
+def verify_lexical(texts, candidates: Candidates, settings: Settings) -> VerifiedPairs:
+    """Check candidate pairs on their shingle sets; `texts[row]` may be a list or a dict."""
     out = VerifiedPairs()
     # shingle sets are recomputed for the documents in candidate pairs only (cheaper in
     # memory than keeping every document's set from the fingerprint stage)
