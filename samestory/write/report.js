@@ -59,7 +59,6 @@
     });
     var byRel = s.duplicates_by_relation || {};
     var relEntries = DATA.relations.map(function (r) { return [r, byRel[r] || 0]; });
-    $("summary-relations").appendChild(kvTable("Duplicates by relation", relEntries));
     var byReason = s.rejected_by_reason || {};
     $("summary-rejected").appendChild(kvTable("Rejected by reason",
       Object.keys(byReason).map(function (k) { return [k, byReason[k]]; })));
@@ -125,6 +124,7 @@
 
   /* ---------------------------------------------------------------- highlighting */
   var WORD_RE = /\S+/g;
+  var LETTER = /[\p{L}\p{N}]/u;
   function normWord(w) { return w.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""); }
 
   // Words of `text` that are not in a longest common subsequence with `other` (plain LCS; the
@@ -164,7 +164,12 @@
     names.forEach(function (name) {
       if (!name) { return; }
       var from = 0, at;
-      while ((at = text.indexOf(name, from)) !== -1) { ranges.push([at, at + name.length]); from = at + name.length; }
+      while ((at = text.indexOf(name, from)) !== -1) {
+        from = at + name.length;
+        // whole words only: "Li" must not light up inside "Lisbon"
+        if (LETTER.test(text.charAt(at - 1)) || LETTER.test(text.charAt(from))) { continue; }
+        ranges.push([at, from]);
+      }
     });
     return ranges;
   }
@@ -177,17 +182,23 @@
     var tokens = tokenize(text);
     var ranges = nameRanges(text, names || []);
     var changed = other === null ? new Array(tokens.length).fill(false) : changedFlags(tokens, tokenize(other));
-    var plainStart = 0;
-    function flushPlain(upTo) { if (upTo > plainStart) { frag.appendChild(document.createTextNode(text.slice(plainStart, upTo))); } }
+    var marks = ranges.map(function (r) { return [r[0], r[1], "name"]; });
+    var last = null;
     tokens.forEach(function (t, k) {
-      var isName = ranges.some(function (r) { return r[0] < t.e && t.s < r[1]; });
-      var cls = isName ? "name" : (changed[k] ? "chg" : null);
-      if (!cls) { return; }
-      flushPlain(t.s);
-      frag.appendChild(el("span", cls, t.w));
-      plainStart = t.e;
+      if (!changed[k] || ranges.some(function (r) { return r[0] < t.e && t.s < r[1]; })) { last = null; return; }
+      if (last) { last[1] = t.e; return; }  // a run of changed words is one span, spaces included
+      last = [t.s, t.e, "chg"];
+      marks.push(last);
     });
-    flushPlain(text.length);
+    marks.sort(function (x, y) { return (x[0] - y[0]) || (y[1] - x[1]); });
+    var pos = 0;
+    marks.forEach(function (mk) {
+      if (mk[0] < pos) { return; }  // overlapping name spellings: the first (longest) wins
+      if (mk[0] > pos) { frag.appendChild(document.createTextNode(text.slice(pos, mk[0]))); }
+      frag.appendChild(el("span", mk[2], text.slice(mk[0], mk[1])));
+      pos = mk[1];
+    });
+    if (pos < text.length) { frag.appendChild(document.createTextNode(text.slice(pos))); }
     return frag;
   }
 
@@ -265,6 +276,7 @@
     applyFilters();
     var list = $("group-list");
     list.textContent = "";
+    list.setAttribute("data-query", state.query);
     var total = state.filtered.length;
     var pages = Math.ceil(total / PAGE_SIZE);
     if (state.page >= pages) { state.page = Math.max(0, pages - 1); }
@@ -405,9 +417,12 @@
       var tr = el("tr", same ? "same" : "diff");
       var left = el("td", r[0] === null ? "txt gap" : "txt");
       var right = el("td", r[1] === null ? "txt gap" : "txt");
+      // Word differences only for computed (lexical) alignments: in a rewrite nearly every word
+      // differs, so there only the name spellings are marked.
       var paired = r[0] !== null && r[1] !== null;
-      if (r[0] !== null) { left.appendChild(highlighted(r[0], paired && !same ? r[1] : null, canonNames)); }
-      if (r[1] !== null) { right.appendChild(highlighted(r[1], paired && !same ? r[0] : null, memberNames)); }
+      var diff = paired && !same && !m.aligned;
+      if (r[0] !== null) { left.appendChild(highlighted(r[0], diff ? r[1] : null, canonNames)); }
+      if (r[1] !== null) { right.appendChild(highlighted(r[1], diff ? r[0] : null, memberNames)); }
       add(tr, left, right, el("td", "sim", paired ? fmt3(r[2]) : ""));
       body.appendChild(tr);
     });

@@ -80,7 +80,7 @@ class ReportLimits:
 # --------------------------------------------------------------------------- sentences
 # Hand-written on purpose: this split is for display only (rows of the side-by-side view), it
 # needs no model or data download, and a wrong split costs a slightly odd row, not a wrong match.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘”’«(\[]?[A-Z0-9À-ÖØ-Þ])")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -93,7 +93,12 @@ def split_sentences(text: str) -> tuple[list[str], list[int]]:
         if not paragraph:
             continue
         starts.append(len(sentences))
-        sentences.extend(s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip())
+        begin = 0
+        for end in _SENTENCE_END.finditer(paragraph):
+            sentences.append(paragraph[begin:end.end()].strip())
+            begin = end.end()
+        if paragraph[begin:].strip():
+            sentences.append(paragraph[begin:].strip())
     return sentences, starts
 
 
