@@ -78,6 +78,9 @@ class Settings:
     report_max_text_chars: int = 20_000
     #: Rejected documents listed in the report (all are counted by reason in the summary).
     report_max_rejected: int = 10_000
+    #: Text embedded in the report in all (characters; sentences a copy shares with its canonical
+    #: are stored once): when the next group would pass it, the report stops adding groups.
+    report_max_total_chars: int = 100_000_000
 
     # --- running -----------------------------------------------------------
     #: Worker processes for per-document stages; 0 means all cores.

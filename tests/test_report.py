@@ -22,6 +22,13 @@ from samestory.write.report import (
 )
 
 
+def _sentences(data: dict, k: int) -> list[str]:
+    """A doc's sentences as the page resolves them (shared ones are indices into the canonical's)."""
+    doc = data["docs"][k]
+    source = data["docs"][doc["ref"]]["sents"] if "ref" in doc else None
+    return [source[s] if isinstance(s, int) else s for s in doc["sents"]]
+
+
 def _embedded(html: str) -> dict:
     block = re.search(r'<script type="application/json" id="samestory-data">(.*?)</script>', html, re.S).group(1)
     return json.loads(block)
@@ -80,6 +87,20 @@ def test_groups_largest_first_with_canonical_reason_and_evidence(tables):
     assert rows and any(r[2] == 1.0 for r in rows) and any(r[1] == -1 for r in rows)
 
 
+def test_copied_sentences_are_stored_once(tables):
+    data = build_report_data(*tables)
+    docs = data["docs"]
+    by_id = {d["id"]: k for k, d in enumerate(docs)}
+    exact = by_id["crawl/newsbits/feed.jsonl#nb-1001"]           # exact copy of harbourcourier/chess.html
+    canon = by_id["crawl/harbourcourier/chess.html"]
+    assert docs[exact]["ref"] == canon and all(isinstance(s, int) for s in docs[exact]["sents"])
+    assert _sentences(data, exact) == docs[canon]["sents"]
+    near = by_id["crawl/dailyledger/millbrook-library-sundays.html"]  # edited copy: only changed sentences as text
+    kinds = {type(s) for s in docs[near]["sents"]}
+    assert kinds == {int, str}
+    assert "ref" not in docs[by_id[SEED_MEMBER]]                   # a rewrite shares no sentence verbatim
+
+
 def test_rejected_documents_listed_with_reasons():
     docs = [
         {"doc_id": "a", "status": "ok", "text": "Alpha."},
@@ -98,8 +119,22 @@ def test_limits_bound_what_is_embedded():
     data = build_report_data(documents, pairs, summary, limits=ReportLimits(max_groups=10, max_members=2, max_text_chars=40))
     assert len(data["groups"]) == 10 and data["more_groups"] == 20 and data["total_groups"] == 30
     assert all(len(g["members"]) == 2 and g["more_members"] == 1 for g in data["groups"])
-    assert all(sum(len(s) + 1 for s in d["sents"]) <= 42 and d["cut"] > 40 for d in data["docs"])
+    assert all(sum(len(s) + 1 for s in _sentences(data, k)) <= 42 and d["cut"] > 40 for k, d in enumerate(data["docs"]))
     assert sum(n for _, n in data["size_histogram"]) == 30  # the chart counts every group, shown or not
+
+
+def test_text_budget_stops_adding_groups():
+    documents, pairs, summary = synthetic_tables(20)
+    full = build_report_data(documents, pairs, summary)
+    per_group = sum(len(x) for d in full["docs"][:2] for x in d["sents"] if isinstance(x, str))
+    data = build_report_data(documents, pairs, summary, limits=ReportLimits(max_total_chars=int(per_group * 4.5)))
+    assert 3 <= len(data["groups"]) <= 5 and data["text_budget_reached"] is True
+    assert data["more_groups"] == 20 - len(data["groups"])
+    # every group shown still has all its documents; no document is embedded for a dropped group
+    shown = {data["groups"][k]["canon"] for k in range(len(data["groups"]))}
+    shown |= {m["doc"] for g in data["groups"] for m in g["members"]}
+    assert shown == set(range(len(data["docs"])))
+    assert not full["text_budget_reached"] and full["more_groups"] == 0
 
 
 def test_embedded_json_cannot_close_the_script_block():
@@ -110,7 +145,7 @@ def test_embedded_json_cannot_close_the_script_block():
     assert "<" not in block and ">" not in block and "\u2028" not in block and "\u2029" not in block
     data = json.loads(block)
     assert data["extra"] == nasty
-    assert any(HOSTILE_TEXT.split("\n")[0][:40] in " ".join(d["sents"]) for d in data["docs"])
+    assert any(HOSTILE_TEXT.split("\n")[0][:40] in " ".join(_sentences(data, k)) for k in range(len(data["docs"])))
     # the raw hostile markup appears nowhere in the page outside the escaped JSON
     assert "<script>window.__pwned" not in html and "onerror=" not in html.replace(block, "")
 

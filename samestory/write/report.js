@@ -5,6 +5,12 @@
   var DATA = JSON.parse(document.getElementById("samestory-data").textContent);
   var DOCS = DATA.docs;
   var GROUPS = DATA.groups;
+  // A member's sentences that equal its canonical's are stored as indices into the canonical's list.
+  DOCS.forEach(function (d) {
+    if (d.ref === undefined) { return; }
+    var source = DOCS[d.ref].sents;
+    d.sents = d.sents.map(function (s) { return typeof s === "number" ? source[s] : s; });
+  });
   var PAGE_SIZE = 25;
   var REJECTED_PAGE_SIZE = 50;
   var SVGNS = "http://www.w3.org/2000/svg";
@@ -252,7 +258,8 @@
     if (DATA.more_groups > 0) {
       var note = $("groups-note");
       note.textContent = "The report shows the " + fmt(GROUPS.length) + " largest of " + fmt(DATA.total_groups) +
-        " groups (report_max_groups); documents.parquet has them all.";
+        " groups (" + (DATA.text_budget_reached ? "report_max_total_chars" : "report_max_groups") +
+        "); documents.parquet has them all.";
       note.hidden = false;
     }
   }

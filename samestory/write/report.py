@@ -62,6 +62,7 @@ class ReportLimits:
     max_members: int = 200
     max_text_chars: int = 20_000
     max_rejected: int = 10_000
+    max_total_chars: int = 100_000_000
 
     @classmethod
     def from_settings(cls, settings: Any) -> "ReportLimits":
@@ -74,6 +75,7 @@ class ReportLimits:
             max_members=int(get("report_max_members", base.max_members)),
             max_text_chars=int(get("report_max_text_chars", base.max_text_chars)),
             max_rejected=int(get("report_max_rejected", base.max_rejected)),
+            max_total_chars=int(get("report_max_total_chars", base.max_total_chars)),
         )
 
 
@@ -186,6 +188,10 @@ def _num(value: Any) -> float | int | None:
     return round(f, 6) if math.isfinite(f) else None
 
 
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def _clean_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _clean_json(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
@@ -261,6 +267,7 @@ def build_report_data(
 
     docs: list[dict] = []
     doc_index: dict[int, int] = {}
+    doc_rows: list[int] = []  # table row of each entry of docs
 
     def add_doc(row: int) -> int:
         if row in doc_index:
@@ -268,18 +275,23 @@ def build_report_data(
         text, was_cut = _cut(cols["text"][row] or "", limits.max_text_chars)
         sentences, starts = split_sentences(text)
         doc_index[row] = len(docs)
+        doc_rows.append(row)
         docs.append({
-            "id": cols["doc_id"][row], "url": cols["url"][row], "title": cols["title"][row],
-            "date": cols["date"][row], "site": cols["site"][row], "source": cols["source"][row],
+            "id": _str(cols["doc_id"][row]), "url": _str(cols["url"][row]), "title": _str(cols["title"][row]),
+            "date": _str(cols["date"][row]), "site": _str(cols["site"][row]), "source": _str(cols["source"][row]),
             "words": _num(cols["n_words"][row]), "sents": sentences, "paras": starts,
-            "cut": len(cols["text"][row] or "") if was_cut else None,
+            "cut": len(cols["text"][row] or "") if was_cut else None
         })
         return doc_index[row]
 
-    sentences_of = lambda row: docs[add_doc(row)]["sents"]  # noqa: E731
+    docs_of = lambda row: docs[add_doc(row)]  # noqa: E731
+    sentences_of = lambda row: docs_of(row)["sents"]  # noqa: E731
 
     out_groups: list[dict] = []
+    text_chars = 0
+    budget_reached = False
     for cluster, rows in groups[: max(0, limits.max_groups)]:
+        first_new_doc = len(docs)
         canon_row = row_of.get(cluster)
         if canon_row is None or canon_row not in rows:
             canon_row = next((r for r in rows if cols["is_canonical"][r]), rows[0])
@@ -291,19 +303,30 @@ def build_report_data(
         canon_id = cols["doc_id"][canon_row]
         out_members = []
         for r in members[: max(0, limits.max_members)]:
-            out_members.append(_member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of))
+            out_members.append(_member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of, docs_of))
         out_groups.append({
             "canon": add_doc(canon_row),
-            "reason": cols["canonical_reason"][canon_row],
+            "reason": _str(cols["canonical_reason"][canon_row]),
             "size": len(rows),
             "rels": dict(sorted(relation_counts.items())),
             "members": out_members,
             "more_members": max(0, len(members) - len(out_members)),
         })
+        group_chars = sum(len(x) for d in docs[first_new_doc:] for x in d["sents"] if isinstance(x, str))
+        if out_groups[1:] and text_chars + group_chars > limits.max_total_chars:
+            # over the page's text budget: drop this group (and its documents) and stop here
+            out_groups.pop()
+            for row in doc_rows[first_new_doc:]:
+                del doc_index[row]
+            del docs[first_new_doc:], doc_rows[first_new_doc:]
+            budget_reached = True
+            break
+        text_chars += group_chars
 
     rejected_rows = [r for r in range(n) if cols["status"][r] != "ok"]
     rejected = [
-        {"id": cols["doc_id"][r], "source": cols["source"][r], "url": cols["url"][r], "reason": cols["reason"][r]}
+        {"id": _str(cols["doc_id"][r]), "source": _str(cols["source"][r]), "url": _str(cols["url"][r]),
+         "reason": _str(cols["reason"][r])}
         for r in rejected_rows[: max(0, limits.max_rejected)]
     ]
 
@@ -312,27 +335,47 @@ def build_report_data(
     while histogram and histogram[-1][1] == 0 and len(histogram) > 4:
         histogram.pop()
 
-    return _clean_json({
-        "summary": dict(summary),
+    # Only the parts of foreign shape go through _clean_json; the rest is built JSON-safe above.
+    return {
+        "summary": _clean_json(dict(summary)),
         "relations": list(RELATIONS),
         "size_histogram": histogram,
         "docs": docs,
         "groups": out_groups,
         "more_groups": max(0, len(groups) - len(out_groups)),
+        "text_budget_reached": budget_reached,
         "total_groups": len(groups),
         "rejected": rejected,
         "more_rejected": max(0, len(rejected_rows) - len(rejected)),
         "boilerplate": _boilerplate(boilerplate),
         "limits": {"max_groups": limits.max_groups, "max_members": limits.max_members,
-                   "max_text_chars": limits.max_text_chars, "max_rejected": limits.max_rejected},
-    })
+                   "max_text_chars": limits.max_text_chars, "max_rejected": limits.max_rejected,
+                   "max_total_chars": limits.max_total_chars},
+    }
 
 
 _RELATION_RANK = {name: rank for rank, name in enumerate(RELATIONS)}
 _SHOWN_ELSEWHERE = {"aligned", "name_variants"}
 
 
-def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of) -> dict:
+def _share_sentences(member: dict, canon: dict, canon_index: int) -> None:
+    """Store a member's sentences that equal one of the canonical's as its index there.
+
+    Copies repeat their source, so this keeps the page small for large groups of copies; the
+    page resolves the references (doc["ref"] names the canonical) before it shows or searches.
+    """
+    if "ref" in member or member is canon:
+        return
+    index: dict[str, int] = {}
+    for i, sentence in enumerate(canon["sents"]):
+        index.setdefault(sentence, i)
+    shared = [index.get(s, s) for s in member["sents"]]
+    if any(isinstance(s, int) for s in shared):
+        member["sents"] = shared
+        member["ref"] = canon_index
+
+
+def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of, docs_of) -> dict:
     member_id = cols["doc_id"][r]
     k = pair_rows.get((canon_id, member_id))
     flipped = False
@@ -345,9 +388,9 @@ def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_
     if k is not None:
         evidence = _evidence(p_cols["evidence"][k])
         pair = {
-            "relation": p_cols["relation"][k], "score": _num(p_cols["score"][k]),
+            "relation": _str(p_cols["relation"][k]), "score": _num(p_cols["score"][k]),
             "jaccard": _num(p_cols["jaccard"][k]), "containment": _num(p_cols["containment"][k]),
-            "evidence": {key: value for key, value in evidence.items() if key not in _SHOWN_ELSEWHERE},
+            "evidence": _clean_json({key: value for key, value in evidence.items() if key not in _SHOWN_ELSEWHERE}),
             "flipped": flipped,
         }
         if flipped:  # the page always puts the canonical on the left
@@ -371,11 +414,12 @@ def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_
     rows = None
     if aligned is None:
         rows = align_sentences(sentences_of(canon_row), sentences_of(r))
+    _share_sentences(docs_of(r), docs_of(canon_row), add_doc(canon_row))
     return {
         "doc": add_doc(r),
-        "relation": cols["relation"][r],
+        "relation": _str(cols["relation"][r]),
         "score": _num(cols["score"][r]),
-        "via": cols["via"][r],
+        "via": _str(cols["via"][r]),
         "pair": pair,
         "rows": rows,           # [i, j, similarity] into the two docs' sentences (computed here)
         "aligned": aligned,     # [canonical sentence, member sentence, similarity] (from evidence)
