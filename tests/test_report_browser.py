@@ -10,6 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from report_fixtures import (
@@ -47,7 +48,12 @@ def browser():
 @pytest.fixture(scope="module")
 def report_path(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report")
-    return write_report(out, *fixture_tables(*examples_run()))
+    documents, pairs, summary = fixture_tables(*examples_run())
+    # as the boilerplate stage reports it (another branch): counts in the summary, lines in a table
+    summary["boilerplate_removed_by_site"] = {"The Harbour Courier": 12, "NewsBits": 3}
+    boilerplate = pa.table({"site": ["NewsBits", "The Harbour Courier"], "line": ["Subscribe <b>now</b>", "Leave a comment"],
+                            "pages": [3, 12]})
+    return write_report(out, documents, pairs, summary, boilerplate)
 
 
 class Page:
@@ -92,6 +98,10 @@ def test_page_loads_without_console_errors_or_network(page):
     assert page.page.locator("#chart-relations svg rect").count() == 4
     assert page.page.locator("#chart-sizes svg rect").count() >= 4
     assert page.page.locator("details.group").count() == 6
+    summary = page.page.inner_text("#summary-boilerplate")
+    assert "The Harbour Courier\t12" in summary and "NewsBits\t3" in summary
+    page.page.click("#boilerplate-lines > summary")
+    assert "Subscribe <b>now</b>" in page.page.inner_text("#boilerplate-table")
 
 
 def test_seed_group_shows_canonical_beside_member(page):
