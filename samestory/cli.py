@@ -72,6 +72,21 @@ def run(
         print_summary(result.summary, out)
 
 
+@app.command()
+def report(
+    out_dir: Path = typer.Argument(..., help="The --out folder of a samestory run (documents.parquet, pairs.parquet, run.json)."),
+) -> None:
+    """(Re)build OUT_DIR/report.html from an existing run's tables."""
+    from .write.report import ReportError, rebuild_report
+
+    try:
+        path = rebuild_report(out_dir)
+    except ReportError as exc:
+        _fail(str(exc))
+        return
+    print(f"wrote {path}")
+
+
 def print_summary(summary: dict, out: Path) -> None:
     console = Console()
     table = Table(title="samestory run", show_header=False, title_justify="left")
