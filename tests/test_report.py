@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from report_fixtures import (
+from .report_fixtures import (
     HOSTILE_TEXT, SEED_CANON, SEED_MEMBER, SEED_REASON, examples_run, fixture_tables, synthetic_tables,
 )
 from samestory.cli import app

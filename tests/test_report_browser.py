@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from report_fixtures import (
+from .report_fixtures import (
     HOSTILE_TEXT, HOSTILE_TITLE, SEED_CANON, SEED_MEMBER, SEED_REASON, examples_run, fixture_tables, synthetic_tables,
 )
 from samestory.write.report import write_report
