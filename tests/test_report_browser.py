@@ -1,7 +1,7 @@
 """report.html in a real browser: Debian's headless Chromium driven by Playwright.
 
-Skips (with the reason) when Playwright or Chromium is missing; set SAMESTORY_REQUIRE_BROWSER=1
-(CI does) to make a missing browser a failure instead.
+Skips (with the reason) when Playwright or Chromium is missing; under CI (CI=true) or with
+SAMESTORY_REQUIRE_BROWSER=1 a missing browser is a failure instead.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ LAUNCH_FLAGS = [
 
 
 def _missing(reason: str):
-    if os.environ.get("SAMESTORY_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason + " (SAMESTORY_REQUIRE_BROWSER=1)")
+    if os.environ.get("SAMESTORY_REQUIRE_BROWSER") == "1" or os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason + " (required under CI or SAMESTORY_REQUIRE_BROWSER=1)")
     pytest.skip(reason)
 
 
