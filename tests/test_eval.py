@@ -159,7 +159,8 @@ def test_variant_recall_false_merges_and_explanations():
                                relations=[None, "near", None, "near"], statuses=["ok"] * 4)
     rows = {r["variant"]: r for r in report["by_variant"]}
     assert rows["rewrite"]["recall"] == 0.0
-    assert rows["near"]["recall"] == 0.5  # found with o, not with r
+    assert rows["near"]["recall"] == 1.0  # found with its original (the missed rewrite does not count)
+    assert rows["original"]["recall"] is None  # the original is the reference itself
     assert rows["same-event"]["falsely_merged_documents"] == 1
     assert rows["near"]["falsely_merged_documents"] == 1
     merge = report["worst_false_merges"][0]
