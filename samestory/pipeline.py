@@ -27,7 +27,7 @@ from .group import connected_groups
 from .original import choose_originals
 from .parallel import map_ordered
 from .progress import Progress
-from .read import iter_documents
+from .read import check_paths, iter_documents
 from .records import RawDocument
 from .verify import verify_exact, verify_lexical
 from .write import DOCUMENT_SCHEMA, PAIR_SCHEMA, prepare_out_dir, summarize, write_outputs
@@ -64,6 +64,7 @@ def run(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = list(paths)
+    check_paths(paths)  # a bad input path is reported before anything is written
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
         prepare_out_dir(out_dir, overwrite)
