@@ -348,6 +348,12 @@ def build(out: Path, pages_dir: Path, seed: int = 7, n_sources: int = 60, n_dist
     (corpus / "real").mkdir(parents=True)
     labels: list[tuple[str, str, str]] = []
     feed: list[dict] = []
+    overlap: dict[str, list[float]] = {}  # word 5-gram Jaccard of each made variant to its source
+
+    def note(kind: str, source: list[str], made: list[str]) -> list[str]:
+        a, b = shingles("\n".join(source)), shingles("\n".join(made))
+        overlap.setdefault(kind, []).append(len(a & b) / len(a | b))
+        return made
 
     def put_real(page: dict) -> str:
         shutil.copyfile(pages_dir / page["file"], corpus / "real" / page["file"])
@@ -370,13 +376,13 @@ def build(out: Path, pages_dir: Path, seed: int = 7, n_sources: int = 60, n_dist
             if kind == "exact-html":
                 doc = put_site(rng.choice(PUBLISHERS), slug, title, paras, day)
             elif kind == "near-edit":
-                doc = put_site(rng.choice(PUBLISHERS), slug, title, near_edit(paras, rng), day)
+                doc = put_site(rng.choice(PUBLISHERS), slug, title, note("near-edit", paras, near_edit(paras, rng)), day)
             elif kind == "partial-excerpt":
-                doc = put_site(rng.choice(AGGREGATORS), slug, title, excerpt(paras), day)
+                doc = put_site(rng.choice(AGGREGATORS), slug, title, note("partial-excerpt", paras, excerpt(paras)), day)
             elif kind == "partial-abridged":
-                doc = put_site(rng.choice(AGGREGATORS), slug, title, abridge(paras, rng), day)
+                doc = put_site(rng.choice(AGGREGATORS), slug, title, note("partial-abridged", paras, abridge(paras, rng)), day)
             elif kind == "rewrite-synth":
-                doc = put_site(rng.choice(PUBLISHERS), slug, title, rewrite(paras, rng), day)
+                doc = put_site(rng.choice(PUBLISHERS), slug, title, note("rewrite-synth", paras, rewrite(paras, rng)), day)
             else:  # chrome-text
                 top, bottom = rng.choice(CHROME_TOP), rng.choice(CHROME_BOTTOM)
                 feed.append({"id": slug, "url": f"https://metrowire.example/{slug}", "date": f"2024-04-{day:02d}",
@@ -387,6 +393,8 @@ def build(out: Path, pages_dir: Path, seed: int = 7, n_sources: int = 60, n_dist
     for j, (key, event) in enumerate(sorted(EVENTS.items())):
         sites = rng.sample(PUBLISHERS, 3)
         labels.append((put_site(sites[0], f"{key}", event["title"], event["original"], 3), f"story-{key}", "original"))
+        note("rewrite-hand", event["original"], event["paraphrase"])
+        note("same-event", event["original"], event["independent"])
         labels.append((put_site(sites[1], f"{key}-rewritten", event["title"], event["paraphrase"], 4),
                        f"story-{key}", "rewrite-hand"))
         labels.append((put_site(sites[2], f"{key}-other-view", event["title"], event["independent"], 4),
@@ -410,12 +418,14 @@ def build(out: Path, pages_dir: Path, seed: int = 7, n_sources: int = 60, n_dist
         counts[v] = counts.get(v, 0) + 1
     return {"documents": len(labels), "pages_read": len(base), "pages_usable": len(usable),
             "pages_dropped_as_overlapping": dropped, "english_source_pool": len(sources_pool),
-            "sources": len(sources), "events": len(EVENTS), "by_variant": dict(sorted(counts.items()))}
+            "sources": len(sources), "events": len(EVENTS), "by_variant": dict(sorted(counts.items())),
+            "jaccard_to_source": {k: {"min": round(min(v), 3), "median": round(sorted(v)[len(v) // 2], 3),
+                                      "max": round(max(v), 3)} for k, v in sorted(overlap.items())}}
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "labelled")
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "labelled")
     ap.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--sources", type=int, default=60)

@@ -4,7 +4,7 @@ print the `samestory eval` tables for both, overall and per variant.
     PYTHONPATH=$PWD python benchmarks/labelled/run.py            # build + run (about 3 min on 2 cores)
     PYTHONPATH=$PWD python benchmarks/labelled/run.py --reuse    # keep an existing corpus
 
-Writes to --out (default benchmarks/out/labelled/): corpus/, labels.csv, run/ (the samestory
+Writes to --out (default benchmarks/results/labelled/): corpus/, labels.csv, run/ (the samestory
 outputs and eval.json), baseline-eval.json, report.md (markdown tables for BENCHMARKS.md).
 
 Baseline (the usual MinHash dedup): datasketch, lower-cased word 5-grams, 128 permutations,
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     from samestory.evaluate import evaluate, evaluate_clusters, load_labels, print_report, variant_table
 
     ap = argparse.ArgumentParser(description="samestory vs MinHash baseline on the labelled benchmark")
-    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "labelled")
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "labelled")
     ap.add_argument("--pages", type=Path, default=build.DEFAULT_PAGES)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--sources", type=int, default=60)
