@@ -32,7 +32,7 @@ def example_run(tmp_path_factory):
 
 def test_every_input_document_is_accounted_for(example_run):
     result, _ = example_run
-    files = sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and p.suffix != ".jsonl" and p.name != "labels.csv")
+    files = sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and p.suffix != ".jsonl")
     docs = by_id(result.documents)
     for path in files:
         assert path.relative_to(EXAMPLES).as_posix() in docs
