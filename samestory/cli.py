@@ -73,6 +73,44 @@ def run(
         print_summary(result.summary, out)
 
 
+@app.command()
+def report(
+    out_dir: Path = typer.Argument(..., help="The --out folder of a samestory run (documents.parquet, pairs.parquet, run.json)."),
+) -> None:
+    """(Re)build OUT_DIR/report.html from an existing run's tables."""
+    from .write.report import ReportError, rebuild_report
+
+    try:
+        path = rebuild_report(out_dir)
+    except ReportError as exc:
+        _fail(str(exc))
+        return
+    print(f"wrote {path}")
+
+
+@app.command("eval")
+def eval_(
+    out_dir: Path = typer.Argument(..., help="Folder of a samestory run (documents.parquet, pairs.parquet)."),
+    labels: Path = typer.Option(..., "--labels", "-l", help="CSV/JSON/JSONL labels: doc_id,group[,variant] or doc_a,doc_b,label[,variant]."),
+    top: int = typer.Option(10, "--top", min=0, help="How many of the worst false merges and misses to show and keep."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Write eval.json only; print nothing."),
+) -> None:
+    """Compare a run's groups with labels: pairwise precision/recall/F1, ARI, recall per variant, worst errors."""
+    from .evaluate import EVAL_FILE, LabelError, RunFolderError, evaluate, print_report
+
+    try:
+        report = evaluate(out_dir, labels, top=top)
+    except (LabelError, RunFolderError) as exc:
+        _fail(str(exc))
+        return
+    except OSError as exc:
+        _fail(f"cannot write {out_dir / EVAL_FILE}: {exc.strerror or exc}")
+        return
+    if not quiet:
+        print_report(report)
+        Console().print(f"written to [bold]{out_dir / EVAL_FILE}[/]")
+
+
 def print_summary(summary: dict, out: Path) -> None:
     console = Console()
     table = Table(title="samestory run", show_header=False, title_justify="left")

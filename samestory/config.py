@@ -88,6 +88,20 @@ class Settings:
     #: (a one-line "Read more" must not be an excerpt of every article).
     partial_min_shingles: int = 20
 
+    # --- report (report.html) ----------------------------------------------
+    #: Groups shown in report.html, largest first (the rest are counted, not shown):
+    #: the page embeds the texts it shows, so this bounds its size.
+    report_max_groups: int = 10_000
+    #: Members shown per group (the largest syndicated stories have thousands).
+    report_max_members: int = 200
+    #: Characters of each document's text embedded in the report (longer texts are cut, with a note).
+    report_max_text_chars: int = 20_000
+    #: Rejected documents listed in the report (all are counted by reason in the summary).
+    report_max_rejected: int = 10_000
+    #: Text embedded in the report in all (characters; sentences a copy shares with its canonical
+    #: are stored once): when the next group would pass it, the report stops adding groups.
+    report_max_total_chars: int = 100_000_000
+
     # --- running -----------------------------------------------------------
     #: Worker processes for per-document stages; 0 means all cores.
     workers: int = 0
@@ -103,7 +117,8 @@ class Settings:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"{name} must be between 0 and 1, got {value}")
-        for name in ("shingle_words", "num_perm", "batch_size", "anchor_modulus", "max_document_bytes"):
+        for name in ("shingle_words", "num_perm", "batch_size", "anchor_modulus", "max_document_bytes",
+                     "report_max_groups", "report_max_members", "report_max_text_chars"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         # site boilerplate

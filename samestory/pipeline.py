@@ -28,11 +28,11 @@ from .config import Settings
 from .fingerprint import Fingerprints, concat_fingerprints, fingerprint_batch
 from .group import connected_groups
 from .original import choose_originals
-from .parallel import map_ordered
+from .parallel import Workers
 from .progress import Progress
-from .read import iter_documents
+from .read import check_paths, iter_documents
 from .records import RawDocument
-from .verify import verify_exact, verify_lexical
+from .verify import candidate_chunks, verify_chunk, verify_exact
 from .write import BOILERPLATE_SCHEMA, DOCUMENT_SCHEMA, PAIR_SCHEMA, prepare_out_dir, summarize, write_outputs
 
 
@@ -80,6 +80,7 @@ def run(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = list(paths)
+    check_paths(paths)  # a bad input path is reported before anything is written
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
         prepare_out_dir(out_dir, overwrite)
@@ -89,12 +90,20 @@ def run(
 
     # read + clean (streamed, per batch), with line hashes for site boilerplate
     t0 = time.perf_counter()
-    columns = CleanBatch()
-    line_parts: list[LineHashes] = []
     records = iter_documents(paths, settings.max_document_bytes)
     work = functools.partial(process_batch, settings=settings)
+    pool = Workers(settings.effective_workers)  # one pool for every stage of the run
+    try:
+        return _run_stages(paths, out_dir, settings, progress, pool, records, work, timings, t0)
+    finally:
+        pool.__exit__(None, None, None)
+
+
+def _run_stages(paths, out_dir, settings, progress, pool, records, work, timings, t0) -> RunResult:
+    columns = CleanBatch()
+    line_parts: list[LineHashes] = []
     with progress.task("Reading and cleaning", unit="docs") as tick:
-        for cleaned, lines in map_ordered(work, _batches(records, settings.batch_size), settings.effective_workers):
+        for cleaned, lines in pool.map(work, _batches(records, settings.batch_size)):
             for name in columns.__dataclass_fields__:
                 getattr(columns, name).extend(getattr(cleaned, name))
             if lines is not None:
@@ -106,8 +115,8 @@ def run(
     t0 = time.perf_counter()
     n = len(columns)
     ok = np.array([s == "ok" for s in columns.status], dtype=bool)
-    sites = [site_key(u, s, d) for u, s, d in zip(columns.url, columns.site, columns.doc_id)]
     if settings.site_boilerplate:
+        sites = [site_key(u, s, d) for u, s, d in zip(columns.url, columns.site, columns.doc_id)]
         with progress.task("Learning site boilerplate"):
             learned = learn_boilerplate(sites, concat_line_hashes(line_parts), ok, columns.text, settings)
     else:
@@ -119,7 +128,7 @@ def run(
     items = ((columns.text[i:i + size], learned.drops[i:i + size]) for i in range(0, n, size))
     finish = functools.partial(fingerprint_stage, settings=settings)
     with progress.task("Fingerprinting", unit="docs") as tick:
-        for k, (texts_out, removed, fp_part) in enumerate(map_ordered(finish, items, settings.effective_workers)):
+        for k, (texts_out, removed, fp_part) in enumerate(pool.map(finish, items)):
             columns.text[k * size:k * size + len(texts_out)] = texts_out
             boilerplate_lines.extend(removed)
             parts.append(fp_part)
@@ -143,7 +152,11 @@ def run(
     t0 = time.perf_counter()
     with progress.task(f"Verifying {len(candidates.pairs):,} candidate pairs"):
         verified = verify_exact(texts, representative)
-        verified.extend(verify_lexical(texts, candidates, settings))
+        # chunks of pairs are verified in the worker pool; results come back in order
+        check = functools.partial(verify_chunk, settings=settings)
+        chunk = max(200, -(-len(candidates.pairs) // (4 * pool.count)))
+        for part in pool.map(check, candidate_chunks(texts, candidates, chunk)):
+            verified.extend(part)
     timings["verify"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

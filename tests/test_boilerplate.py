@@ -252,3 +252,13 @@ def test_html_pages_chrome_that_trafilatura_keeps_is_removed(tmp_path):
         assert row["text"] == "\n".join(article(700 + i)), row["text"]
         assert row["site"] is not None and row["url"].startswith("https://londonglossypost.example/")
     assert {r["site"] for r in result.boilerplate.to_pylist()} == {"londonglossypost.example"}
+
+
+def test_site_of_copies_only_learns_nothing(tmp_path):
+    # paragraphs above the raw threshold, all on copies of one article: candidates, none chosen
+    body = article(42)
+    records = [{"id": str(i), "url": f"https://copies.example/{i}", "text": "\n\n".join(body)} for i in range(6)]
+    write_jsonl(tmp_path / "c.jsonl", records)
+    result = run(tmp_path, settings=SETTINGS)
+    assert result.boilerplate.num_rows == 0
+    assert all(row["text"] == "\n\n".join(body) for row in result.documents.to_pylist())

@@ -243,6 +243,9 @@ def learn_boilerplate(
             chosen.append(int(c))
             distinct[int(c)] = estimate
 
+    if not chosen:
+        return result
+
     # which lines each page loses: every line (also repeats inside a page) with a chosen key
     chosen_keys = np.sort(keys_sorted[starts[chosen]])
     hit_idx = idx[np.isin(u_key, chosen_keys)]  # sorted line rows

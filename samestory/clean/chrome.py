@@ -32,7 +32,7 @@ _UI_PHRASES = [
     # navigation and ads
     r"^read more\b", r"^continue reading", r"related (posts|articles|stories)", r"you (may|might) also like", r"^advertisements?$",
     r"^sponsored\b", r"^click here\b", r"back to top", r"skip to (main )?content", r"^weiterlesen", r"^mehr zum thema",
-    r"^anzeige$", r"^werbung$", r"^tags?:", r"^categor(y|ies):", r"^filed under", r"^previous (post|article)",
+    r"^anzeige$", r"^werbung$", r"^(home|menu|main menu|navigation|search|startseite|suche)$", r"^tags?:", r"^categor(y|ies):", r"^filed under", r"^previous (post|article)",
     r"^next (post|article)", r"^(posted|published) (in|on)\b",
 ]
 _UI = re.compile("|".join(f"(?:{p})" for p in _UI_PHRASES), re.I)

@@ -12,9 +12,9 @@ import numpy as np
 import rensa
 import xxhash
 
-from ..clean.normalize import normalize_for_match, words
+from ..clean.normalize import match_tokens_text, normalize_for_match
 from ..config import Settings
-from .shingles import shingle_hashes_flat, shingle_set, token_hashes
+from .shingles import shingle_set, shingles_from_tokens, token_hashes_batch
 
 __all__ = ["Fingerprints", "fingerprint_batch", "shingle_set", "concat_fingerprints"]
 
@@ -36,18 +36,17 @@ class Fingerprints:
 def fingerprint_batch(texts: list[str | None], settings: Settings) -> Fingerprints:
     n = len(texts)
     exact = np.zeros(n, dtype=np.uint64)
-    n_words = np.zeros(n, dtype=np.int32)
-    token_arrays: list[np.ndarray] = []
+    token_texts: list[str] = []
     for i, text in enumerate(texts):
         if text is None:
-            token_arrays.append(np.zeros(0, dtype=np.uint64))
+            token_texts.append("")
             continue
         normalized = normalize_for_match(text)
         exact[i] = xxhash.xxh3_64_intdigest(normalized.encode("utf-8"))
-        tokens = words(normalized)
-        n_words[i] = len(tokens)
-        token_arrays.append(token_hashes(tokens))
-    flat, offsets = shingle_hashes_flat(token_arrays, settings.shingle_words)
+        token_texts.append(match_tokens_text(normalized))
+    tokens, lengths = token_hashes_batch(token_texts)
+    n_words = lengths.astype(np.int32)
+    flat, offsets = shingles_from_tokens(tokens, lengths, settings.shingle_words)
 
     minhash = np.full((n, settings.num_perm), EMPTY_SIGNATURE, dtype=np.uint32)
     counts = np.diff(offsets.astype(np.int64))
@@ -62,13 +61,17 @@ def fingerprint_batch(texts: list[str | None], settings: Settings) -> Fingerprin
 
     row_of = np.repeat(np.arange(n, dtype=np.int64), counts)
     pick = flat % np.uint64(settings.anchor_modulus) == 0
-    anchors = np.unique(np.stack([row_of[pick].astype(np.uint64), flat[pick]]), axis=1) if pick.any() else np.zeros((2, 0), np.uint64)
+    anchor_hash, anchor_row = flat[pick], row_of[pick]
+    order = np.lexsort((anchor_hash, anchor_row))
+    anchor_hash, anchor_row = anchor_hash[order], anchor_row[order]
+    first = np.ones(len(anchor_hash), dtype=bool)  # an anchor repeated inside a document counts once
+    first[1:] = (anchor_hash[1:] != anchor_hash[:-1]) | (anchor_row[1:] != anchor_row[:-1])
     return Fingerprints(
         exact_hash=exact,
         n_words=n_words,
         minhash=minhash,
-        anchor_hash=anchors[1].astype(np.uint64),
-        anchor_row=anchors[0].astype(np.int64),
+        anchor_hash=anchor_hash[first],
+        anchor_row=anchor_row[first],
     )
 
 

@@ -12,6 +12,14 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]
 _MAX_REPLACEMENT_SHARE = 0.005
 
 
+# Encodings that real web pages use (by share of sites), in Python's codec names.
+_WEB_ENCODINGS = {
+    "cp1252", "latin_1", "iso8859_15", "cp1251", "cp1250", "shift_jis", "cp932", "euc_jp", "gb2312", "gbk",
+    "gb18030", "big5", "euc_kr", "cp949", "iso8859_2", "koi8_r", "koi8_u", "cp1256", "cp1253", "cp1254",
+    "cp1255", "cp1257", "cp874", "tis_620", "iso8859_7", "iso8859_9", "utf_16", "utf_16_le", "utf_16_be",
+}
+
+
 class DecodeError(ValueError):
     pass
 
@@ -55,10 +63,15 @@ def decode_bytes(data: bytes, declared: str | None = None, is_html: bool = False
     text = data.decode("utf-8", errors="replace")
     if text.count("\ufffd") <= _MAX_REPLACEMENT_SHARE * max(len(text), 1):
         return text
-    best = from_bytes(data[:200_000]).best()
-    if best is None or best.encoding is None:
+    guesses = [m.encoding for m in from_bytes(data[:200_000]) if m.encoding]
+    if not guesses:
         raise DecodeError("undecodable bytes: not UTF-8 and no character set fits")
-    try:
-        return data.decode(best.encoding)
-    except (LookupError, UnicodeDecodeError):
-        raise DecodeError(f"undecodable bytes: not UTF-8, and {best.encoding} fails too") from None
+    # charset_normalizer ranks rare DOS code pages (cp775, cp852...) first on short Western
+    # text; a web page is far more likely to be in one of the encodings the web uses.
+    web = [g for g in guesses if g in _WEB_ENCODINGS]
+    for name in web or guesses:
+        try:
+            return data.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise DecodeError(f"undecodable bytes: not UTF-8, and {guesses[0]} fails too")

@@ -271,10 +271,11 @@ def read_warc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocumen
                     yield RawDocument.rejected(doc_id, source, str(exc))
                     continue
                 yield RawDocument(doc_id=doc_id, source=source, kind="html", content=text, url=uri)
-    except (ArchiveLoadFailed, *_GZIP_ERRORS, ValueError, OSError) as exc:
+    except (ArchiveLoadFailed, *_GZIP_ERRORS, ValueError, OSError, AttributeError, TypeError) as exc:
+        # warcio raises AttributeError/TypeError on records with missing headers, not only ArchiveLoadFailed
         yield RawDocument.rejected(
             f"{rel}#record-{number + 1}", source,
-            f"broken WARC record after {number} good record(s): {str(exc).splitlines()[0][:200]}",
+            f"broken WARC record after {number} good record(s): {(str(exc).splitlines() or [exc.__class__.__name__])[0][:200]}",
         )
 
 

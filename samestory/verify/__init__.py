@@ -15,7 +15,7 @@ import numpy as np
 from ..candidates import FROM_ANCHORS, FROM_LSH, Candidates
 from ..clean.normalize import normalize_for_match
 from ..config import Settings
-from ..fingerprint import shingle_set
+from ..fingerprint.shingles import shingle_sets
 
 __all__ = ["VerifiedPairs", "classify_overlap", "verify_exact", "verify_lexical"]
 
@@ -82,17 +82,31 @@ def classify_overlap(shared: int, size_a: int, size_b: int, settings: Settings) 
     return None, jaccard, containment, ratio
 
 
-def verify_lexical(texts: list[str | None], candidates: Candidates, settings: Settings) -> VerifiedPairs:
+def candidate_chunks(texts, candidates: Candidates, pairs_per_chunk: int = 4000):
+    """Split candidates into self-contained jobs (pairs + the texts they need) for workers."""
+    for start in range(0, len(candidates.pairs), pairs_per_chunk):
+        part = Candidates(
+            pairs=candidates.pairs[start : start + pairs_per_chunk],
+            origin=candidates.origin[start : start + pairs_per_chunk],
+            shared_anchors=candidates.shared_anchors[start : start + pairs_per_chunk],
+        )
+        yield part, {int(r): texts[r] for r in np.unique(part.pairs)}
+
+
+def verify_chunk(job, settings: Settings) -> VerifiedPairs:
+    part, texts = job
+    return verify_lexical(texts, part, settings)
+
+
+def verify_lexical(texts, candidates: Candidates, settings: Settings) -> VerifiedPairs:
+    """Check candidate pairs on their shingle sets; `texts[row]` may be a list or a dict."""
     out = VerifiedPairs()
-    cache: dict[int, np.ndarray] = {}
-
-    def shingles(row: int) -> np.ndarray:
-        if row not in cache:
-            cache[row] = shingle_set(texts[row], settings.shingle_words)
-        return cache[row]
-
+    # shingle sets are recomputed for the documents in candidate pairs only (cheaper in
+    # memory than keeping every document's set from the fingerprint stage)
+    involved = np.unique(candidates.pairs).tolist()
+    sets = dict(zip(involved, shingle_sets([texts[r] for r in involved], settings.shingle_words)))
     for (a, b), origin, anchors in zip(candidates.pairs.tolist(), candidates.origin.tolist(), candidates.shared_anchors.tolist()):
-        sa, sb = shingles(a), shingles(b)
+        sa, sb = sets[a], sets[b]
         shared = len(np.intersect1d(sa, sb, assume_unique=True))
         relation, jaccard, containment, ratio = classify_overlap(shared, len(sa), len(sb), settings)
         if relation is None:

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 
 __all__ = ["OutputExistsError", "prepare_out_dir", "write_outputs", "summarize", "OUTPUT_FILES"]
 
-OUTPUT_FILES = ("documents.parquet", "pairs.parquet", "deduplicated.jsonl", "run.json", "boilerplate.parquet")
+OUTPUT_FILES = ("documents.parquet", "pairs.parquet", "deduplicated.jsonl", "run.json", "report.html", "boilerplate.parquet")
 
 DOCUMENT_SCHEMA = pa.schema(
     [
@@ -135,3 +135,6 @@ def write_outputs(
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     manifest = {"samestory_version": version, "settings": settings, "summary": summary}
     (out / "run.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    from .report import write_report  # the HTML report (report.py)
+
+    write_report(out, documents, pairs, summary, boilerplate, settings=settings)

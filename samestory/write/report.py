@@ -1,0 +1,539 @@
+"""report.html: one self-contained page that shows a run to a person.
+
+The page is a static file with inline CSS and JS and the run's data embedded as JSON in a
+`<script type="application/json">` block. The JS renders everything with `textContent` (never
+`innerHTML` with data), and a Content-Security-Policy allows only the page's own script and style
+(by hash) and no network at all, so a crawled page carrying `<script>` or `onerror=` shows as
+text and runs nothing. Groups and rejected documents are paginated and each group's side-by-side
+view is built only when it is opened, so the page stays usable at 10,000+ groups.
+
+`build_report_data` (tables -> plain dict) and `render_report` (dict -> HTML) are separate so the
+data can be tested without a browser; `write_report` is what `write_outputs` and
+`samestory report OUT_DIR` call.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import hashlib
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+__all__ = [
+    "REPORT_FILE",
+    "ReportError",
+    "ReportLimits",
+    "align_sentences",
+    "build_report_data",
+    "render_report",
+    "split_sentences",
+    "write_report",
+    "rebuild_report",
+]
+
+REPORT_FILE = "report.html"
+RELATIONS = ("exact", "near", "partial", "rewrite")
+# Group-size histogram bins: (label, lowest size, highest size).
+SIZE_BINS = (
+    ("2", 2, 2), ("3", 3, 3), ("4", 4, 4), ("5", 5, 5), ("6-10", 6, 10),
+    ("11-20", 11, 20), ("21-50", 21, 50), ("51-100", 51, 100), ("101+", 101, math.inf),
+)
+_ASSETS = Path(__file__).parent
+
+
+class ReportError(Exception):
+    """A run folder or table the report cannot be built from (shown to the user as one line)."""
+
+
+@dataclass(frozen=True)
+class ReportLimits:
+    """Bounds on what the page embeds (defaults match Settings.report_*)."""
+
+    max_groups: int = 10_000
+    max_members: int = 200
+    max_text_chars: int = 20_000
+    max_rejected: int = 10_000
+    max_total_chars: int = 100_000_000
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> "ReportLimits":
+        if settings is None:
+            return cls()
+        get = settings.get if isinstance(settings, Mapping) else (lambda k, d: getattr(settings, k, d))
+        base = cls()
+        return cls(
+            max_groups=int(get("report_max_groups", base.max_groups)),
+            max_members=int(get("report_max_members", base.max_members)),
+            max_text_chars=int(get("report_max_text_chars", base.max_text_chars)),
+            max_rejected=int(get("report_max_rejected", base.max_rejected)),
+            max_total_chars=int(get("report_max_total_chars", base.max_total_chars)),
+        )
+
+
+# --------------------------------------------------------------------------- sentences
+# Hand-written on purpose: this split is for display only (rows of the side-by-side view), it
+# needs no model or data download, and a wrong split costs a slightly odd row, not a wrong match.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘”’«(\[]?[A-Z0-9À-ÖØ-Þ])")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def split_sentences(text: str) -> tuple[list[str], list[int]]:
+    """(sentences, indices of sentences that start a paragraph) of a clean text."""
+    sentences: list[str] = []
+    starts: list[int] = []
+    for paragraph in re.split(r"\n\s*", text or ""):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        starts.append(len(sentences))
+        begin = 0
+        for end in _SENTENCE_END.finditer(paragraph):
+            sentences.append(paragraph[begin:end.end()].strip())
+            begin = end.end()
+        if paragraph[begin:].strip():
+            sentences.append(paragraph[begin:].strip())
+    return sentences, starts
+
+
+def _words(sentence: str) -> list[str]:
+    return _WORD.findall(sentence.lower())
+
+
+def _similarity(a: list[str], b: list[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+# Sentence pairs in a changed block are matched only above this word similarity.
+_PAIR_MIN_SIMILARITY = 0.4
+# A changed block larger than this (sentences x sentences) is shown unpaired, to bound the work.
+_MAX_BLOCK_CELLS = 2_500
+
+
+def align_sentences(a: list[str], b: list[str]) -> list[list]:
+    """Side-by-side rows [i, j, similarity] for two sentence lists; -1 marks a missing side.
+
+    difflib finds the runs of identical sentences (after lower-casing and dropping punctuation);
+    within each changed block the sentences are paired by a small monotone alignment that
+    maximises the summed word similarity, so an edited sentence sits beside its source.
+    """
+    wa = [_words(s) for s in a]
+    wb = [_words(s) for s in b]
+    matcher = difflib.SequenceMatcher(None, [" ".join(w) for w in wa], [" ".join(w) for w in wb], autojunk=False)
+    rows: list[list] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            rows.extend([i, j, 1.0] for i, j in zip(range(i1, i2), range(j1, j2)))
+        elif tag == "delete":
+            rows.extend([i, -1, 0.0] for i in range(i1, i2))
+        elif tag == "insert":
+            rows.extend([-1, j, 0.0] for j in range(j1, j2))
+        else:
+            rows.extend(_align_block(wa, wb, i1, i2, j1, j2))
+    return rows
+
+
+def _align_block(wa, wb, i1, i2, j1, j2) -> list[list]:
+    n, m = i2 - i1, j2 - j1
+    if n * m > _MAX_BLOCK_CELLS:
+        return [[i, -1, 0.0] for i in range(i1, i2)] + [[-1, j, 0.0] for j in range(j1, j2)]
+    sim = [[_similarity(wa[i1 + x], wb[j1 + y]) for y in range(m)] for x in range(n)]
+    # best[x][y]: best summed similarity aligning the first x of a-block with the first y of b-block
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for x in range(1, n + 1):
+        for y in range(1, m + 1):
+            s = sim[x - 1][y - 1]
+            take = best[x - 1][y - 1] + s if s >= _PAIR_MIN_SIMILARITY else -1.0
+            best[x][y] = max(take, best[x - 1][y], best[x][y - 1])
+    out: list[list] = []
+    x, y = n, m
+    while x > 0 or y > 0:
+        if x > 0 and y > 0:
+            s = sim[x - 1][y - 1]
+            if s >= _PAIR_MIN_SIMILARITY and best[x][y] == best[x - 1][y - 1] + s:
+                out.append([i1 + x - 1, j1 + y - 1, round(s, 3)])
+                x, y = x - 1, y - 1
+                continue
+        if x > 0 and (y == 0 or best[x][y] == best[x - 1][y]):
+            out.append([i1 + x - 1, -1, 0.0])
+            x -= 1
+        else:
+            out.append([-1, j1 + y - 1, 0.0])
+            y -= 1
+    out.reverse()
+    return out
+
+
+# --------------------------------------------------------------------------- data
+def _num(value: Any) -> float | int | None:
+    """JSON-safe number (NaN/inf would break JSON.parse in the page)."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(f, 6) if math.isfinite(f) else None
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _clean_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _clean_json(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_clean_json(v) for v in value]
+    if isinstance(value, float):
+        return _num(value)
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    return str(value)
+
+
+def _evidence(raw: str | None) -> dict:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return {"unparsed_evidence": str(raw)[:500]}
+    return value if isinstance(value, dict) else {"evidence": value}
+
+
+def _cut(text: str, limit: int) -> tuple[str, bool]:
+    if len(text) <= limit:
+        return text, False
+    cut = text[:limit]
+    space = cut.rfind(" ", max(0, limit - 200))
+    return (cut[:space] if space > 0 else cut), True
+
+
+def _column(table: pa.Table, name: str, default=None) -> list:
+    if name in table.column_names:
+        return table.column(name).to_pylist()
+    return [default] * table.num_rows
+
+
+_REQUIRED_DOC_COLUMNS = ("doc_id", "status")
+
+
+def build_report_data(
+    documents: pa.Table,
+    pairs: pa.Table,
+    summary: Mapping[str, Any],
+    boilerplate: pa.Table | None = None,
+    limits: ReportLimits | None = None,
+) -> dict:
+    """Everything the page shows, as plain JSON-able data (deterministic for the same tables)."""
+    limits = limits or ReportLimits()
+    missing = [c for c in _REQUIRED_DOC_COLUMNS if c not in documents.column_names]
+    if missing:
+        raise ReportError(f"documents table lacks column(s): {', '.join(missing)}")
+    cols = {name: _column(documents, name) for name in (
+        "doc_id", "source", "url", "title", "date", "site", "status", "reason", "text", "n_words",
+        "cluster_id", "is_canonical", "relation", "score", "via", "canonical_reason",
+    )}
+    n = documents.num_rows
+    row_of = {doc_id: row for row, doc_id in enumerate(cols["doc_id"])}
+
+    # groups: ok documents sharing a cluster_id, more than one of them
+    by_cluster: dict[str, list[int]] = defaultdict(list)
+    for row in range(n):
+        cluster = cols["cluster_id"][row]
+        if cols["status"][row] == "ok" and cluster is not None:
+            by_cluster[cluster].append(row)
+    groups = [(cluster, rows) for cluster, rows in by_cluster.items() if len(rows) > 1]
+    groups.sort(key=lambda g: (-len(g[1]), g[0]))
+
+    pair_rows: dict[tuple[str, str], int] = {}
+    p_a, p_b = _column(pairs, "doc_a"), _column(pairs, "doc_b")
+    for k, (a, b) in enumerate(zip(p_a, p_b)):
+        pair_rows.setdefault((a, b), k)
+    p_cols = {name: _column(pairs, name) for name in ("relation", "score", "jaccard", "containment", "evidence")}
+
+    docs: list[dict] = []
+    doc_index: dict[int, int] = {}
+    doc_rows: list[int] = []  # table row of each entry of docs
+
+    def add_doc(row: int) -> int:
+        if row in doc_index:
+            return doc_index[row]
+        text, was_cut = _cut(cols["text"][row] or "", limits.max_text_chars)
+        sentences, starts = split_sentences(text)
+        doc_index[row] = len(docs)
+        doc_rows.append(row)
+        docs.append({
+            "id": _str(cols["doc_id"][row]), "url": _str(cols["url"][row]), "title": _str(cols["title"][row]),
+            "date": _str(cols["date"][row]), "site": _str(cols["site"][row]), "source": _str(cols["source"][row]),
+            "words": _num(cols["n_words"][row]), "sents": sentences, "paras": starts,
+            "cut": len(cols["text"][row] or "") if was_cut else None
+        })
+        return doc_index[row]
+
+    docs_of = lambda row: docs[add_doc(row)]  # noqa: E731
+    sentences_of = lambda row: docs_of(row)["sents"]  # noqa: E731
+
+    out_groups: list[dict] = []
+    text_chars = 0
+    budget_reached = False
+    for cluster, rows in groups[: max(0, limits.max_groups)]:
+        first_new_doc = len(docs)
+        canon_row = row_of.get(cluster)
+        if canon_row is None or canon_row not in rows:
+            canon_row = next((r for r in rows if cols["is_canonical"][r]), rows[0])
+        members = sorted(
+            (r for r in rows if r != canon_row),
+            key=lambda r: (_RELATION_RANK.get(cols["relation"][r], 9), -(_num(cols["score"][r]) or 0.0), cols["doc_id"][r]),
+        )
+        relation_counts = Counter(cols["relation"][r] or "unknown" for r in members)
+        canon_id = cols["doc_id"][canon_row]
+        out_members = []
+        for r in members[: max(0, limits.max_members)]:
+            out_members.append(_member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of, docs_of))
+        out_groups.append({
+            "canon": add_doc(canon_row),
+            "reason": _str(cols["canonical_reason"][canon_row]),
+            "size": len(rows),
+            "rels": dict(sorted(relation_counts.items())),
+            "members": out_members,
+            "more_members": max(0, len(members) - len(out_members)),
+        })
+        group_chars = sum(len(x) for d in docs[first_new_doc:] for x in d["sents"] if isinstance(x, str))
+        if out_groups[1:] and text_chars + group_chars > limits.max_total_chars:
+            # over the page's text budget: drop this group (and its documents) and stop here
+            out_groups.pop()
+            for row in doc_rows[first_new_doc:]:
+                del doc_index[row]
+            del docs[first_new_doc:], doc_rows[first_new_doc:]
+            budget_reached = True
+            break
+        text_chars += group_chars
+
+    rejected_rows = [r for r in range(n) if cols["status"][r] != "ok"]
+    rejected = [
+        {"id": _str(cols["doc_id"][r]), "source": _str(cols["source"][r]), "url": _str(cols["url"][r]),
+         "reason": _str(cols["reason"][r])}
+        for r in rejected_rows[: max(0, limits.max_rejected)]
+    ]
+
+    sizes = Counter(len(rows) for _, rows in groups)
+    histogram = [[label, sum(c for s, c in sizes.items() if lo <= s <= hi)] for label, lo, hi in SIZE_BINS]
+    while histogram and histogram[-1][1] == 0 and len(histogram) > 4:
+        histogram.pop()
+
+    # Only the parts of foreign shape go through _clean_json; the rest is built JSON-safe above.
+    return {
+        "summary": _clean_json(dict(summary)),
+        "relations": list(RELATIONS),
+        "size_histogram": histogram,
+        "docs": docs,
+        "groups": out_groups,
+        "more_groups": max(0, len(groups) - len(out_groups)),
+        "text_budget_reached": budget_reached,
+        "total_groups": len(groups),
+        "rejected": rejected,
+        "more_rejected": max(0, len(rejected_rows) - len(rejected)),
+        "boilerplate": _boilerplate(boilerplate),
+        "limits": {"max_groups": limits.max_groups, "max_members": limits.max_members,
+                   "max_text_chars": limits.max_text_chars, "max_rejected": limits.max_rejected,
+                   "max_total_chars": limits.max_total_chars},
+    }
+
+
+_RELATION_RANK = {name: rank for rank, name in enumerate(RELATIONS)}
+_SHOWN_ELSEWHERE = {"aligned", "name_variants"}
+
+
+def _share_sentences(member: dict, canon: dict, canon_index: int) -> None:
+    """Store a member's sentences that equal one of the canonical's as its index there.
+
+    Copies repeat their source, so this keeps the page small for large groups of copies; the
+    page resolves the references (doc["ref"] names the canonical) before it shows or searches.
+    """
+    if "ref" in member or member is canon:
+        return
+    index: dict[str, int] = {}
+    for i, sentence in enumerate(canon["sents"]):
+        index.setdefault(sentence, i)
+    shared = [index.get(s, s) for s in member["sents"]]
+    if any(isinstance(s, int) for s in shared):
+        member["sents"] = shared
+        member["ref"] = canon_index
+
+
+def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of, docs_of) -> dict:
+    member_id = cols["doc_id"][r]
+    k = pair_rows.get((canon_id, member_id))
+    flipped = False
+    if k is None:
+        k = pair_rows.get((member_id, canon_id))
+        flipped = k is not None
+    pair = None
+    aligned = None
+    names: list[list] = []
+    if k is not None:
+        evidence = _evidence(p_cols["evidence"][k])
+        pair = {
+            "relation": _str(p_cols["relation"][k]), "score": _num(p_cols["score"][k]),
+            "jaccard": _num(p_cols["jaccard"][k]), "containment": _num(p_cols["containment"][k]),
+            "evidence": _clean_json({key: value for key, value in evidence.items() if key not in _SHOWN_ELSEWHERE}),
+            "flipped": flipped,
+        }
+        if flipped:  # the page always puts the canonical on the left
+            pair["evidence"] = _flip_evidence(pair["evidence"])
+        for item in evidence.get("aligned") or []:
+            if not isinstance(item, dict):
+                continue
+            a, b = str(item.get("a", "")), str(item.get("b", ""))
+            if flipped:
+                a, b = b, a
+            aligned = aligned or []
+            aligned.append([a, b, _num(item.get("similarity"))])
+        for item in evidence.get("name_variants") or []:
+            if not isinstance(item, dict):
+                continue
+            a, b = str(item.get("a", "")), str(item.get("b", ""))
+            if flipped:
+                a, b = b, a
+            if a or b:
+                names.append([a, b, _num(item.get("similarity"))])
+    rows = None
+    if aligned is None:
+        rows = align_sentences(sentences_of(canon_row), sentences_of(r))
+    _share_sentences(docs_of(r), docs_of(canon_row), add_doc(canon_row))
+    return {
+        "doc": add_doc(r),
+        "relation": _str(cols["relation"][r]),
+        "score": _num(cols["score"][r]),
+        "via": _str(cols["via"][r]),
+        "pair": pair,
+        "rows": rows,           # [i, j, similarity] into the two docs' sentences (computed here)
+        "aligned": aligned,     # [canonical sentence, member sentence, similarity] (from evidence)
+        "names": names,         # [canonical spelling, member spelling, similarity]
+    }
+
+
+_FLIP_KEYS = (("coverage_a", "coverage_b"),)
+
+
+def _flip_evidence(evidence: dict) -> dict:
+    out = dict(evidence)
+    for left, right in _FLIP_KEYS:
+        if left in out or right in out:
+            out[left], out[right] = evidence.get(right), evidence.get(left)
+            if out[left] is None:
+                del out[left]
+            if out[right] is None:
+                del out[right]
+    if isinstance(out.get("shingles"), list) and len(out["shingles"]) == 2:
+        out["shingles"] = list(reversed(out["shingles"]))
+    return out
+
+
+_BOILERPLATE_ROWS = 2_000
+
+
+def _boilerplate(table: pa.Table | None) -> dict | None:
+    """The removed site lines, generically (whatever columns boilerplate.parquet has)."""
+    if table is None or table.num_rows == 0:
+        return None
+    columns = [name for name in table.column_names if not pa.types.is_nested(table.schema.field(name).type)]
+    rows = [[_clean_json(row.get(c)) for c in columns] for row in table.slice(0, _BOILERPLATE_ROWS).to_pylist()]
+    return {"columns": columns, "rows": rows, "total": table.num_rows}
+
+
+# --------------------------------------------------------------------------- HTML
+def _script_json(data: dict) -> str:
+    """JSON that is safe inside <script type="application/json"> (no `</script>`, no `<!--`)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def _csp_hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def render_report(data: dict) -> str:
+    """The page: template + inline CSS/JS (allowed by hash) + the data block."""
+    template = (_ASSETS / "report_template.html").read_text(encoding="utf-8")
+    style = (_ASSETS / "report.css").read_text(encoding="utf-8")
+    script = (_ASSETS / "report.js").read_text(encoding="utf-8")
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    html = template.replace("{{CSP}}", csp).replace("{{STYLE}}", style).replace("{{SCRIPT}}", script)
+    head, marker, tail = html.partition("{{DATA}}")
+    if not marker:
+        raise ReportError("report template lacks its {{DATA}} marker")
+    return head + _script_json(data) + tail
+
+
+def write_report(
+    out_dir: str | Path,
+    documents: pa.Table,
+    pairs: pa.Table,
+    summary: Mapping[str, Any],
+    boilerplate: pa.Table | None = None,
+    settings: Any = None,
+) -> Path:
+    """Write out_dir/report.html; `settings` (Settings or its dict) gives the report_* limits."""
+    data = build_report_data(documents, pairs, summary, boilerplate, ReportLimits.from_settings(settings))
+    path = Path(out_dir) / REPORT_FILE
+    path.write_text(render_report(data), encoding="utf-8")
+    return path
+
+
+def rebuild_report(out_dir: str | Path, settings: Any = None) -> Path:
+    """(Re)build report.html from an existing run folder's parquet files and run.json."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise ReportError(f"{out_dir} is not a folder")
+    tables: dict[str, pa.Table | None] = {}
+    for name in ("documents", "pairs", "boilerplate"):
+        path = out_dir / f"{name}.parquet"
+        if not path.exists():
+            if name == "boilerplate":
+                tables[name] = None
+                continue
+            raise ReportError(f"{out_dir} holds no {path.name}; is it the --out folder of a samestory run?")
+        try:
+            tables[name] = pq.read_table(path)
+        except (OSError, pa.ArrowException) as exc:
+            raise ReportError(f"cannot read {path}: {exc}") from None
+    summary: dict = {}
+    manifest_settings: dict = {}
+    manifest = out_dir / "run.json"
+    if manifest.exists():
+        try:
+            loaded = json.loads(manifest.read_text(encoding="utf-8"))
+            summary = dict(loaded.get("summary") or {})
+            manifest_settings = dict(loaded.get("settings") or {})
+        except (ValueError, AttributeError, UnicodeDecodeError) as exc:
+            raise ReportError(f"cannot read {manifest}: {exc}") from None
+    if not summary:
+        from . import summarize  # run.json missing: recount from the tables
+
+        summary = summarize(tables["documents"], tables["pairs"], tables["boilerplate"])
+    return write_report(
+        out_dir, tables["documents"], tables["pairs"], summary, tables["boilerplate"],
+        settings if settings is not None else manifest_settings,
+    )
