@@ -178,7 +178,8 @@ STAGES = ("read", "clean", "fingerprint", "candidates", "verify", "group_and_ori
 
 def stage_shares(timings: dict, split: dict) -> dict:
     t = dict(timings)
-    rcf = t.pop("read_clean_fingerprint", 0.0)
+    # the per-document passes: read+clean, then (after learning site boilerplate) strip+fingerprint
+    rcf = t.pop("read_clean_fingerprint", 0.0) + t.pop("read_clean", 0.0) + t.pop("boilerplate_fingerprint", 0.0)
     parts = sum(split.values()) or 1.0
     for k in ("read", "clean", "fingerprint"):
         t[k] = rcf * split.get(k, 0.0) / parts
