@@ -58,12 +58,19 @@ def test_earliest_date_wins():
 
 
 def test_missing_date_neither_wins_nor_loses_by_itself():
-    # all else equal, a dated member beats an undated one (signal 6, late)
+    # all else equal, a dated member beats an undated one (signal 7, late)
     doc, reason, _ = choose(
         [{"doc_id": "a", "date": None}, {"doc_id": "b", "date": "2024-05-01"}], [(0, 1, "exact")]
     )
     assert doc == "b" and "dated (2024-05-01; 1 member without a date)" in reason
     assert "earliest date" not in reason
+    # a longer undated text beats a shorter dated one (the labelled benchmark's near-edit copy
+    # carries a date, its original does not)
+    doc, reason, _ = choose(
+        [{"doc_id": "orig", "date": None, "words": 400}, {"doc_id": "copy", "date": "2024-04-10", "words": 380}],
+        [(0, 1, "near")],
+    )
+    assert doc == "orig" and reason.startswith("most words (400; 1 member shorter)")
     # an undated full page is not put out by a dated bare text: later signals decide
     doc, reason, _ = choose(
         [{"doc_id": "page", "date": None, **PAGE}, {"doc_id": "text", "date": "2024-05-01"}], [(0, 1, "near")]

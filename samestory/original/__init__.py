@@ -10,7 +10,7 @@ that put a member out:
 2. publication date (page metadata, see clean/extract.py): members dated later than the
    earliest date in the running are out. A missing date is unknown, neither early nor
    late: an undated member is not put out by a dated one here, and it cannot win by its
-   missing date either (signal 6 prefers a dated member when all else is equal);
+   missing date either (signal 7 prefers a dated member when all else is equal);
 3. names: a member that spells names against the rest of the group is out. From the
    `name_variants` the verifier records per pair ({"a": spelling in doc_a, "b": in doc_b}),
    each spelling gets the votes of the members that use it; a member is off on a name when
@@ -20,8 +20,8 @@ that put a member out:
    over a bare text;
 5. no site-UI lines: a member whose text had chrome lines removed (leave a comment, Log
    in...) was scraped with the page around it; members without are preferred;
-6. a known date over an unknown one;
-7. more words;
+6. more words: of two complete texts the fuller (copies drop more than they add);
+7. a known date over an unknown one (only between texts equal on everything above);
 8. the smallest doc_id (stable tie-break).
 
 Each member's `relation` says how it derives from the canonical: the direct verified pair
@@ -172,14 +172,14 @@ def _choose(members: list[int], ctx: dict) -> tuple[int, str]:
     if clean:
         keep(clean, "no site-UI lines in its text ({out} had chrome lines removed)")
 
-    # 6. a known date over an unknown one
+    # 6. more words (the fuller of two complete texts: copies drop more than they add)
+    most = max(int(n_words[m]) for m in alive)
+    keep([m for m in alive if int(n_words[m]) == most], f"most words ({most}; {{out}} shorter)")
+
+    # 7. a known date over an unknown one
     dated = [m for m in alive if dates[m]]
     if dated:
         keep(dated, f"dated ({dates[dated[0]]}; {{out}} without a date)")
-
-    # 7. more words
-    most = max(int(n_words[m]) for m in alive)
-    keep([m for m in alive if int(n_words[m]) == most], f"most words ({most}; {{out}} shorter)")
 
     # 8. stable tie-break
     best = min(alive, key=lambda m: doc_ids[m])
