@@ -165,13 +165,6 @@ class Boilerplate:
     distinct_pages: list[int] = field(default_factory=list)  # distinct articles (estimated past the sample)
     site_pages: list[int] = field(default_factory=list)
 
-    def removed_by_site(self) -> dict[str, int]:
-        """Line occurrences removed per site, most first."""
-        totals: dict[str, int] = {}
-        for s, k in zip(self.site, self.removed_from_docs):
-            totals[s] = totals.get(s, 0) + k
-        return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
-
 
 def threshold(site_pages: int, settings: Settings) -> int:
     """Pages (distinct articles) a line needs on a site of `site_pages` pages."""
