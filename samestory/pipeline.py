@@ -25,7 +25,7 @@ from .clean.boilerplate import (
     Boilerplate, LineHashes, concat_line_hashes, learn_boilerplate, line_hashes_batch, site_key, strip_lines_batch,
 )
 from .config import Settings
-from .fingerprint import Fingerprints, concat_fingerprints, fingerprint_batch
+from .fingerprint import Fingerprints, concat_fingerprints, fingerprint_batch, replace_rows
 from .group import connected_groups
 from .original import choose_originals
 from .parallel import Workers
@@ -46,10 +46,12 @@ class RunResult:
     boilerplate: pa.Table | None = None
 
 
-def process_batch(raws: list[RawDocument], settings: Settings) -> tuple[CleanBatch, LineHashes | None]:
-    """Per-document pass 1 (runs in a worker): clean, and hash each line for site boilerplate."""
+def process_batch(raws: list[RawDocument], settings: Settings) -> tuple[CleanBatch, LineHashes | None, Fingerprints]:
+    """Per-document pass 1 (runs in a worker): clean, hash each line for site boilerplate, and
+    fingerprint. Most documents lose no boilerplate line, so their fingerprints are final."""
     cleaned = clean_batch(raws, settings)
-    return cleaned, (line_hashes_batch(cleaned.text) if settings.site_boilerplate else None)
+    lines = line_hashes_batch(cleaned.text) if settings.site_boilerplate else None
+    return cleaned, lines, fingerprint_batch(cleaned.text, settings)
 
 
 def fingerprint_stage(
@@ -102,16 +104,21 @@ def run(
 def _run_stages(paths, out_dir, settings, progress, pool, records, work, timings, t0) -> RunResult:
     columns = CleanBatch()
     line_parts: list[LineHashes] = []
+    parts: list[Fingerprints] = []
     with progress.task("Reading and cleaning", unit="docs") as tick:
-        for cleaned, lines in pool.map(work, _batches(records, settings.batch_size)):
+        for cleaned, lines, fp_part in pool.map(work, _batches(records, settings.batch_size)):
             for name in columns.__dataclass_fields__:
                 getattr(columns, name).extend(getattr(cleaned, name))
             if lines is not None:
                 line_parts.append(lines)
+            parts.append(fp_part)
             tick(len(cleaned))
+    fp = concat_fingerprints(parts, settings.num_perm)
+    del parts
     timings["read_clean"] = time.perf_counter() - t0
 
-    # site boilerplate: count (site, line) over the corpus (group-by-key), then strip + fingerprint per batch
+    # site boilerplate: count (site, line) over the corpus (group-by-key), then strip the learned
+    # lines and fingerprint again, per batch, only the documents that had such lines
     t0 = time.perf_counter()
     n = len(columns)
     ok = np.array([s == "ok" for s in columns.status], dtype=bool)
@@ -122,19 +129,22 @@ def _run_stages(paths, out_dir, settings, progress, pool, records, work, timings
     else:
         learned = Boilerplate(drops=[None] * n)
     del line_parts
-    parts: list[Fingerprints] = []
-    boilerplate_lines: list[int] = []
-    size = settings.batch_size
-    items = ((columns.text[i:i + size], learned.drops[i:i + size]) for i in range(0, n, size))
-    finish = functools.partial(fingerprint_stage, settings=settings)
-    with progress.task("Fingerprinting", unit="docs") as tick:
-        for k, (texts_out, removed, fp_part) in enumerate(pool.map(finish, items)):
-            columns.text[k * size:k * size + len(texts_out)] = texts_out
-            boilerplate_lines.extend(removed)
-            parts.append(fp_part)
-            tick(len(texts_out))
-    fp = concat_fingerprints(parts, settings.num_perm)
-    del parts
+    boilerplate_lines = [0] * n
+    affected = [i for i, drop in enumerate(learned.drops) if drop is not None and len(drop)]
+    if affected:
+        size = settings.batch_size
+        chunks = [affected[i:i + size] for i in range(0, len(affected), size)]
+        items = (([columns.text[r] for r in rows], [learned.drops[r] for r in rows]) for rows in chunks)
+        finish = functools.partial(fingerprint_stage, settings=settings)
+        redone: list[Fingerprints] = []
+        with progress.task("Removing boilerplate", unit="docs") as tick:
+            for rows, (texts_out, removed, fp_part) in zip(chunks, pool.map(finish, items)):
+                for r, text, k in zip(rows, texts_out, removed):
+                    columns.text[r] = text
+                    boilerplate_lines[r] = k
+                redone.append(fp_part)
+                tick(len(rows))
+        fp = replace_rows(fp, np.array(affected, dtype=np.int64), concat_fingerprints(redone, settings.num_perm))
     for i in range(n):
         if ok[i] and columns.text[i] is None:
             columns.status[i] = "rejected"

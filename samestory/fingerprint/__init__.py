@@ -16,7 +16,7 @@ from ..clean.normalize import match_tokens_text, normalize_for_match
 from ..config import Settings
 from .shingles import shingle_set, shingles_from_tokens, token_hashes_batch
 
-__all__ = ["Fingerprints", "fingerprint_batch", "shingle_set", "concat_fingerprints"]
+__all__ = ["Fingerprints", "fingerprint_batch", "shingle_set", "concat_fingerprints", "replace_rows"]
 
 EMPTY_SIGNATURE = np.iinfo(np.uint32).max
 
@@ -89,4 +89,18 @@ def concat_fingerprints(parts: list[Fingerprints], num_perm: int) -> Fingerprint
         minhash=np.concatenate([p.minhash for p in parts]),
         anchor_hash=np.concatenate([p.anchor_hash for p in parts]),
         anchor_row=np.concatenate([p.anchor_row + s for p, s in zip(parts, shifts)]),
+    )
+
+
+def replace_rows(fp: Fingerprints, rows: np.ndarray, new: Fingerprints) -> Fingerprints:
+    """`fp` with the given rows replaced by `new` (row k of `new` is row rows[k] of `fp`)."""
+    exact, n_words, minhash = fp.exact_hash.copy(), fp.n_words.copy(), fp.minhash.copy()
+    exact[rows], n_words[rows], minhash[rows] = new.exact_hash, new.n_words, new.minhash
+    keep = ~np.isin(fp.anchor_row, rows)
+    return Fingerprints(
+        exact_hash=exact,
+        n_words=n_words,
+        minhash=minhash,
+        anchor_hash=np.concatenate([fp.anchor_hash[keep], new.anchor_hash]),
+        anchor_row=np.concatenate([fp.anchor_row[keep], rows[new.anchor_row]]),
     )
