@@ -95,15 +95,17 @@ class Settings:
     rewrite_min_sentence_words: int = 4
     #: Two sentences align when their embeddings' cosine is at least this.
     rewrite_min_similarity: float = 0.7
-    #: A sentence between two aligned neighbours aligns with the one in their partners' gap at
-    #: this lower similarity (its place in the order is evidence too).
+    #: Sentences in a gap between two aligned pairs (same number on both sides) align in order
+    #: at this lower similarity (their place in the order is evidence too)...
     rewrite_gap_min_similarity: float = 0.5
+    #: ...for gaps of at most this many sentences on each side.
+    rewrite_gap_max_sentences: int = 2
     #: rewrite when this share of the shorter document's sentences align...
     rewrite_min_coverage: float = 0.6
     #: ...with at least this many one-to-one aligned sentence pairs...
     rewrite_min_aligned: int = 3
     #: ...and at least this share of those pairs in the same order in both documents.
-    rewrite_min_order: float = 0.5
+    rewrite_min_order: float = 0.4
     #: Name variants: two names in aligned sentences are variants at this similarity.
     rewrite_name_min_similarity: float = 0.8
 

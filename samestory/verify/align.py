@@ -7,18 +7,19 @@ Rule (defaults in config.Settings, "rewrite tier" section):
    similarity (Hungarian, scipy's linear_sum_assignment) over cells >= `rewrite_min_similarity`.
    Hungarian rather than a monotone DP because a rewrite may move a paragraph: order is then
    checked separately, instead of being forced (a DP would silently drop moved sentences).
-3. Gaps: a sentence left unassigned between two aligned neighbours whose partners are two
-   apart (or at a document edge next to an aligned neighbour) is aligned to the sentence in
-   the partners' gap when their similarity is >= `rewrite_gap_min_similarity`: the order
-   around it says where its counterpart is, so a looser threshold is enough.
+3. Gaps: between two consecutive aligned pairs (a document edge counts as one), runs of
+   unassigned sentences of equal length on both sides (at most `rewrite_gap_max_sentences`)
+   are aligned in order when each pair's similarity is >= `rewrite_gap_min_similarity`: the
+   aligned neighbours say where the counterpart is, so a looser threshold is enough.
 4. Merges and splits: a sentence left unassigned whose best counterpart (>= the threshold)
    is already assigned to one of its direct neighbours is counted as aligned to it too
    (translation often cuts one sentence in two or joins two).
 5. coverage_x = aligned sentences of x / countable sentences of x. order = share of the
-   one-to-one pairs lying on the longest increasing run of (i, j) (1.0 = same order).
+   step-2 pairs lying on the longest increasing run of (i, j) (1.0 = same order; swapping
+   two halves gives about 0.5).
 6. rewrite when the SHORTER document (fewer countable sentences) has coverage >=
-   `rewrite_min_coverage`, at least `rewrite_min_aligned` one-to-one pairs, and order >=
-   `rewrite_min_order`. Score = that coverage.
+   `rewrite_min_coverage`, at least `rewrite_min_aligned` step-2 pairs (gap-filled ones not
+   counted), and order >= `rewrite_min_order`. Score = that coverage.
 Independent articles about one event share names and topic, but few of their sentences say
 the same thing in the same place, so their coverage stays low.
 """
@@ -42,7 +43,8 @@ class Alignment:
     sentences_a: list[str]
     sentences_b: list[str]
     aligned: list[tuple[int, int, float]] = field(default_factory=list)  # (i, j, similarity), sorted
-    one_to_one: int = 0
+    strong: int = 0          # one-to-one pairs at >= rewrite_min_similarity (before gap filling)
+    one_to_one: int = 0      # one-to-one pairs including gap-filled ones
     countable_a: int = 0
     countable_b: int = 0
     coverage_a: float = 0.0
@@ -98,32 +100,25 @@ def align_sentences(
     keep = sim[r, c] >= tau
     r, c = r[keep], c[keep]
     pairs = {(int(x), int(y)): float(sim[x, y]) for x, y in zip(r, c)}
-    out.one_to_one = len(pairs)
+    out.strong = len(pairs)
     if pairs:
         by_i = sorted(pairs)
         out.order = longest_increasing_run([y for _, y in by_i]) / len(by_i)
-    # gaps: one sentence left between two aligned pairs on both sides, at the same place
+    # gaps: between two consecutive aligned pairs (document edges count as aligned), equally
+    # long runs of unassigned sentences on both sides are aligned in order at a lower threshold
     partner_of_a = {x: y for x, y in pairs}
     partner_of_b = {y: x for x, y in pairs}
     gap_tau = settings.rewrite_gap_min_similarity
-    for x in range(len(rows_a)):
-        if x in partner_of_a:
+    anchors = [(-1, -1)] + sorted(pairs) + [(len(rows_a), len(rows_b))]
+    for (i1, j1), (i2, j2) in zip(anchors, anchors[1:]):
+        gap = i2 - i1 - 1
+        if gap < 1 or gap > settings.rewrite_gap_max_sentences or j2 - j1 - 1 != gap:
             continue
-        before, after = partner_of_a.get(x - 1), partner_of_a.get(x + 1)
-        if before is not None:
-            y = before + 1
-        elif after is not None:
-            y = after - 1
-        else:
-            continue
-        # the neighbours that exist must agree, and a document edge counts as a neighbour
-        if (x > 0 and before is None) or (x < len(rows_a) - 1 and after is None):
-            continue
-        if after is not None and before is not None and after - before != 2:
-            continue
-        if 0 <= y < len(rows_b) and y not in partner_of_b and sim[x, y] >= gap_tau:
-            pairs[(x, y)] = float(sim[x, y])
-            partner_of_a[x], partner_of_b[y] = y, x
+        for t in range(1, gap + 1):
+            x, y = i1 + t, j1 + t
+            if x not in partner_of_a and y not in partner_of_b and sim[x, y] >= gap_tau:
+                pairs[(x, y)] = float(sim[x, y])
+                partner_of_a[x], partner_of_b[y] = y, x
     out.one_to_one = len(pairs)
     # merges/splits: an unassigned sentence whose best partner is assigned to its neighbour
     for x in range(len(rows_a)):
@@ -151,7 +146,7 @@ def align_sentences(
     out.score = shorter
     out.is_rewrite = (
         shorter >= settings.rewrite_min_coverage
-        and out.one_to_one >= settings.rewrite_min_aligned
+        and out.strong >= settings.rewrite_min_aligned
         and out.order >= settings.rewrite_min_order
     )
     return out

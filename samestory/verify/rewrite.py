@@ -43,6 +43,7 @@ def rewrite_evidence(al: Alignment, settings: Settings, found_by: list[str], ext
         "coverage_b": al.coverage_b,
         "order": al.order,
         "one_to_one": al.one_to_one,
+        "strong_pairs": al.strong,
         "sentences": [len(al.sentences_a), len(al.sentences_b)],
         "aligned": al.aligned_evidence(),
         "name_variants": name_variants(sentence_pairs, settings.rewrite_name_min_similarity),
