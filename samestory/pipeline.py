@@ -6,6 +6,7 @@ group-by-key stages (candidates, grouping) run over the concatenated arrays.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -41,6 +42,7 @@ class RunResult:
     summary: dict
     timings: dict[str, float] = field(default_factory=dict)
     out: Path | None = None
+    rewrite_stats: dict | None = None  # counts from the rewrite tier (issue 3), None when off
 
 
 def process_batch(raws: list[RawDocument], settings: Settings) -> tuple[CleanBatch, Fingerprints]:
@@ -114,6 +116,9 @@ def run(
         timings["rewrites"] = time.perf_counter() - t0
         timings["rewrites_embedding"] = rewrite_stats.embed_seconds
         timings["rewrites_model_load"] = rewrite_stats.model_load_seconds
+        rewrite_summary = dataclasses.asdict(rewrite_stats)
+    else:
+        rewrite_summary = None
 
     t0 = time.perf_counter()
     groups = connected_groups(n, verified.a, verified.b)
@@ -130,7 +135,9 @@ def run(
     if out_dir is not None:
         write_outputs(out_dir, documents, pairs, summary, settings.to_dict(), __version__)
     timings["write"] = time.perf_counter() - t0
-    return RunResult(documents=documents, pairs=pairs, summary=summary, timings=timings, out=out_dir)
+    return RunResult(
+        documents=documents, pairs=pairs, summary=summary, timings=timings, out=out_dir, rewrite_stats=rewrite_summary
+    )
 
 
 def _documents_table(columns: CleanBatch, fp: Fingerprints, originals, groups: np.ndarray, ok: np.ndarray) -> pa.Table:
