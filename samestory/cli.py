@@ -57,16 +57,22 @@ def run(
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=0, help="Worker processes for reading and cleaning [default: all cores]."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace the outputs of a previous run in --out."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary."),
+    no_rewrites: bool = typer.Option(False, "--no-rewrites", help="Skip the rewrite tier (sentence embeddings)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Sentence-transformers model name or folder for the rewrite tier [default: packaged all-MiniLM-L6-v2]."),
 ) -> None:
     """Read, clean, deduplicate, and write the tables and the deduplicated corpus."""
+    from .embed import ModelError
     from .pipeline import run as run_pipeline
     from .read import InputError
     from .write import OutputExistsError
 
-    settings = load_settings(config, workers=workers, progress=False if quiet else None)
+    settings = load_settings(
+        config, workers=workers, progress=False if quiet else None,
+        rewrites=False if no_rewrites else None, rewrite_model=model,
+    )
     try:
         result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite)
-    except (InputError, OutputExistsError) as exc:
+    except (InputError, OutputExistsError, ModelError) as exc:
         _fail(str(exc))
         return
     if not quiet:
@@ -109,6 +115,33 @@ def eval_(
     if not quiet:
         print_report(report)
         Console().print(f"written to [bold]{out_dir / EVAL_FILE}[/]")
+
+
+@app.command()
+def compare(
+    a: Path = typer.Argument(..., help="First document (any supported format, one document)."),
+    b: Path = typer.Argument(..., help="Second document."),
+    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON instead of the aligned view."),
+    model: Optional[str] = typer.Option(None, "--model", help="Sentence-transformers model name or folder [default: packaged all-MiniLM-L6-v2]."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings (thresholds)."),
+) -> None:
+    """Say how two documents relate (exact/near/partial/rewrite/none) and show their aligned sentences."""
+    import json
+
+    from .compare import CompareError, compare_files, print_comparison
+    from .embed import ModelError
+    from .read import InputError
+
+    settings = load_settings(config, rewrite_model=model)
+    try:
+        result = compare_files(a, b, settings)
+    except (CompareError, InputError, ModelError) as exc:
+        _fail(str(exc))
+        return
+    if json_out:
+        print(json.dumps(result, indent=2, ensure_ascii=False, sort_keys=True))
+    else:
+        print_comparison(result)
 
 
 def print_summary(summary: dict, out: Path) -> None:

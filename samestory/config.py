@@ -102,6 +102,47 @@ class Settings:
     #: are stored once): when the next group would pass it, the report stops adding groups.
     report_max_total_chars: int = 100_000_000
 
+    # --- rewrite tier (issue 3: paraphrased, spun, translated-back copies) -----
+    #: Look for rewrites with sentence embeddings (`--no-rewrites` turns it off).
+    rewrites: bool = True
+    #: sentence-transformers model name or folder; the default is the packaged all-MiniLM-L6-v2.
+    rewrite_model: str = "all-MiniLM-L6-v2"
+    #: Sentences embedded per model call.
+    embed_batch_size: int = 64
+    #: Candidates: each document's signature is its proper names as character n-grams of this
+    #: length (so Hvistendahl still meets Hvittendal), its numbers, and its long words.
+    rewrite_name_ngram: int = 4
+    #: Words of at least this many letters are "long words" (cut to this many letters, so
+    #: inflected forms still meet).
+    rewrite_long_word: int = 8
+    #: Signature features shared by more documents than this are topic words, not evidence.
+    rewrite_max_feature_df: int = 100
+    #: Two documents become a rewrite candidate when they share this many signature features...
+    rewrite_min_shared_features: int = 8
+    #: ...and these make at least this share of the smaller signature.
+    rewrite_min_signature_overlap: float = 0.25
+    #: Each document keeps at most this many rewrite candidates (the best by overlap).
+    rewrite_max_candidates_per_doc: int = 20
+    #: Documents with fewer words are not checked for rewrites.
+    rewrite_min_words: int = 30
+    #: Verification: sentences with fewer words take no part in the alignment.
+    rewrite_min_sentence_words: int = 4
+    #: Two sentences align when their embeddings' cosine is at least this.
+    rewrite_min_similarity: float = 0.7
+    #: Sentences in a gap between two aligned pairs (same number on both sides) align in order
+    #: at this lower similarity (their place in the order is evidence too)...
+    rewrite_gap_min_similarity: float = 0.5
+    #: ...for gaps of at most this many sentences on each side.
+    rewrite_gap_max_sentences: int = 2
+    #: rewrite when this share of the shorter document's sentences align...
+    rewrite_min_coverage: float = 0.6
+    #: ...with at least this many one-to-one aligned sentence pairs...
+    rewrite_min_aligned: int = 3
+    #: ...and at least this share of those pairs in the same order in both documents.
+    rewrite_min_order: float = 0.4
+    #: Name variants: two names in aligned sentences are variants at this similarity.
+    rewrite_name_min_similarity: float = 0.8
+
     # --- running -----------------------------------------------------------
     #: Worker processes for per-document stages; 0 means all cores.
     workers: int = 0
@@ -113,12 +154,17 @@ class Settings:
             raise ConfigError(
                 f"lsh_bands * lsh_rows must equal num_perm ({self.lsh_bands} * {self.lsh_rows} != {self.num_perm})"
             )
-        for name in ("near_min_jaccard", "partial_min_containment", "partial_max_length_ratio"):
+        for name in (
+            "near_min_jaccard", "partial_min_containment", "partial_max_length_ratio",
+            "rewrite_min_signature_overlap", "rewrite_min_coverage", "rewrite_min_order",
+            "rewrite_name_min_similarity", "rewrite_min_similarity", "rewrite_gap_min_similarity",
+        ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"{name} must be between 0 and 1, got {value}")
         for name in ("shingle_words", "num_perm", "batch_size", "anchor_modulus", "max_document_bytes",
-                     "report_max_groups", "report_max_members", "report_max_text_chars"):
+                     "report_max_groups", "report_max_members", "report_max_text_chars",
+                     "embed_batch_size", "rewrite_name_ngram", "rewrite_long_word", "rewrite_max_candidates_per_doc"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         # site boilerplate

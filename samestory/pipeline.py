@@ -6,7 +6,9 @@ group-by-key stages (candidates, grouping) run over the concatenated arrays.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
 import os
 import sys
 import time
@@ -44,6 +46,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     out: Path | None = None
     boilerplate: pa.Table | None = None
+    rewrite_stats: dict | None = None  # counts from the rewrite tier (issue 3), None when off
 
 
 def process_batch(raws: list[RawDocument], settings: Settings) -> tuple[CleanBatch, LineHashes | None, Fingerprints]:
@@ -169,6 +172,20 @@ def _run_stages(paths, out_dir, settings, progress, pool, records, work, timings
             verified.extend(part)
     timings["verify"] = time.perf_counter() - t0
 
+    if settings.rewrites:  # rewrite tier (issue 3): sentence embeddings, after the lexical tiers
+        from .verify.rewrite import find_rewrites
+
+        t0 = time.perf_counter()
+        with progress.task("Looking for rewrites"):
+            rewrites, rewrite_stats = find_rewrites(texts, fp.n_words, representative, verified, settings)
+        verified.extend(rewrites)
+        timings["rewrites"] = time.perf_counter() - t0
+        timings["rewrites_embedding"] = rewrite_stats.embed_seconds
+        timings["rewrites_model_load"] = rewrite_stats.model_load_seconds
+        rewrite_summary = dataclasses.asdict(rewrite_stats)
+    else:
+        rewrite_summary = None
+
     t0 = time.perf_counter()
     groups = connected_groups(n, verified.a, verified.b)
     originals = choose_originals(
@@ -188,7 +205,8 @@ def _run_stages(paths, out_dir, settings, progress, pool, records, work, timings
         write_outputs(out_dir, documents, pairs, summary, settings.to_dict(), __version__, boilerplate=boilerplate)
     timings["write"] = time.perf_counter() - t0
     return RunResult(
-        documents=documents, pairs=pairs, summary=summary, timings=timings, out=out_dir, boilerplate=boilerplate
+        documents=documents, pairs=pairs, summary=summary, timings=timings, out=out_dir, boilerplate=boilerplate,
+        rewrite_stats=rewrite_summary,
     )
 
 
@@ -240,8 +258,17 @@ def _documents_table(
     )
 
 
+def _rewrite_scores(verified, k: int) -> tuple:
+    """(doc_cosine, coverage_a, coverage_b) from a rewrite pair's evidence; nulls otherwise."""
+    if verified.relation[k] != "rewrite":
+        return None, None, None
+    evidence = json.loads(verified.evidence[k])
+    return evidence.get("doc_cosine"), evidence.get("coverage_a"), evidence.get("coverage_b")
+
+
 def _pairs_table(verified, doc_ids: list[str]) -> pa.Table:
     order = sorted(range(len(verified)), key=lambda k: (verified.a[k], verified.b[k]))
+    scores = [_rewrite_scores(verified, k) for k in order]
     return pa.table(
         {
             "doc_a": [doc_ids[verified.a[k]] for k in order],
@@ -251,6 +278,9 @@ def _pairs_table(verified, doc_ids: list[str]) -> pa.Table:
             "jaccard": [verified.jaccard[k] for k in order],
             "containment": [verified.containment[k] for k in order],
             "evidence": [verified.evidence[k] for k in order],
+            "doc_cosine": [x[0] for x in scores],
+            "coverage_a": [x[1] for x in scores],
+            "coverage_b": [x[2] for x in scores],
         },
         schema=PAIR_SCHEMA,
     )

@@ -1,0 +1,106 @@
+"""The rewrite stage: candidates (candidates/rewrite.py) -> sentence alignment (align.py)
+-> name variants (names.py) -> VerifiedPairs with relation "rewrite".
+
+Runs after lexical verification: pairs already linked by exact/near/partial (directly or
+through their group) are skipped, and the model is loaded only when candidates remain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..candidates.rewrite import rewrite_candidates
+from ..config import Settings
+from ..embed import Embedder, split_sentences
+from ..group import connected_groups
+from . import VerifiedPairs
+from .align import Alignment, align_sentences
+from .names import name_variants
+
+__all__ = ["RewriteStats", "find_rewrites", "rewrite_evidence"]
+
+
+@dataclass
+class RewriteStats:
+    candidates: int = 0
+    checked: int = 0
+    found: int = 0
+    documents_embedded: int = 0
+    sentences_embedded: int = 0
+    embed_seconds: float = 0.0
+    model_load_seconds: float = 0.0
+
+
+def rewrite_evidence(al: Alignment, settings: Settings, found_by: list[str], extra: dict | None = None) -> dict:
+    """The evidence contract of a rewrite pair (keys used by the report)."""
+    sentence_pairs = [(al.sentences_a[i], al.sentences_b[j]) for i, j, _ in al.aligned]
+    evidence = {
+        "found_by": found_by,
+        "doc_cosine": al.doc_cosine,
+        "coverage_a": al.coverage_a,
+        "coverage_b": al.coverage_b,
+        "order": al.order,
+        "one_to_one": al.one_to_one,
+        "strong_pairs": al.strong,
+        "sentences": [len(al.sentences_a), len(al.sentences_b)],
+        "aligned": al.aligned_evidence(),
+        "name_variants": name_variants(sentence_pairs, settings.rewrite_name_min_similarity),
+    }
+    if extra:
+        evidence.update(extra)
+    return evidence
+
+
+def find_rewrites(
+    texts: list[str | None],
+    n_words: np.ndarray,
+    representative: np.ndarray,
+    verified: VerifiedPairs,
+    settings: Settings,
+    embedder: Embedder | None = None,
+) -> tuple[VerifiedPairs, RewriteStats]:
+    out = VerifiedPairs()
+    stats = RewriteStats()
+    n = len(texts)
+    allowed = (representative == np.arange(n)) & (np.asarray(n_words) >= settings.rewrite_min_words)
+    rows = np.flatnonzero(allowed)
+    pairs, shared, overlap = rewrite_candidates(texts, rows, n, settings)
+    if len(pairs):
+        # skip pairs that the lexical tiers already put in one group
+        groups = connected_groups(n, verified.a, verified.b)
+        fresh = groups[pairs[:, 0]] != groups[pairs[:, 1]]
+        pairs, shared, overlap = pairs[fresh], shared[fresh], overlap[fresh]
+    stats.candidates = len(pairs)
+    if not len(pairs):
+        return out, stats
+
+    embedder = embedder or Embedder(settings.rewrite_model, settings.embed_batch_size)
+    docs = np.unique(pairs).tolist()
+    sentences = {row: split_sentences(texts[row]) for row in docs}
+    flat = [s for row in docs for s in sentences[row]]
+    vectors = embedder.embed(flat)  # one call: every distinct sentence embedded once
+    embeddings: dict[int, np.ndarray] = {}
+    start = 0
+    for row in docs:
+        k = len(sentences[row])
+        embeddings[row] = vectors[start : start + k]
+        start += k
+    stats.documents_embedded = len(docs)
+    stats.sentences_embedded = embedder.sentences_embedded
+    stats.embed_seconds = embedder.seconds
+    stats.model_load_seconds = embedder.load_seconds
+
+    for (a, b), n_shared, ov in zip(pairs.tolist(), shared.tolist(), overlap.tolist()):
+        stats.checked += 1
+        al = align_sentences(sentences[a], embeddings[a], sentences[b], embeddings[b], settings)
+        if not al.is_rewrite:
+            continue
+        evidence = rewrite_evidence(
+            al, settings, ["rewrite-signature"],
+            {"shared_features": int(n_shared), "signature_overlap": round(float(ov), 4)},
+        )
+        out.add(a, b, "rewrite", al.score, None, None, evidence)
+        stats.found += 1
+    return out, stats
