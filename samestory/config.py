@@ -125,6 +125,11 @@ class Settings:
     rewrite_max_candidates_per_doc: int = 20
     #: Documents with fewer words are not checked for rewrites.
     rewrite_min_words: int = 30
+    #: Lexical screen before embedding: a candidate pair goes on only when this share of the
+    #: shorter document's sentences share content words with some sentence of the other...
+    rewrite_prefilter_min_coverage: float = 0.4
+    #: ...at this overlap coefficient (0 coverage turns the screen off).
+    rewrite_prefilter_min_overlap: float = 0.3
     #: Verification: sentences with fewer words take no part in the alignment.
     rewrite_min_sentence_words: int = 4
     #: Two sentences align when their embeddings' cosine is at least this.
@@ -158,6 +163,7 @@ class Settings:
             "near_min_jaccard", "partial_min_containment", "partial_max_length_ratio",
             "rewrite_min_signature_overlap", "rewrite_min_coverage", "rewrite_min_order",
             "rewrite_name_min_similarity", "rewrite_min_similarity", "rewrite_gap_min_similarity",
+            "rewrite_prefilter_min_coverage", "rewrite_prefilter_min_overlap",
         ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:

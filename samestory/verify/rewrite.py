@@ -7,6 +7,7 @@ through their group) are skipped, and the model is loaded only when candidates r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ __all__ = ["RewriteStats", "find_rewrites", "rewrite_evidence"]
 @dataclass
 class RewriteStats:
     candidates: int = 0
+    prefiltered_out: int = 0
     checked: int = 0
     found: int = 0
     documents_embedded: int = 0
@@ -53,6 +55,39 @@ def rewrite_evidence(al: Alignment, settings: Settings, found_by: list[str], ext
     return evidence
 
 
+_CONTENT = re.compile(r"[^\W_]{4,}|\d+")
+
+
+def _content_words(sentence: str) -> frozenset[str]:
+    """Words of 4+ letters cut to 6 (a crude, language-neutral stem) and numbers."""
+    return frozenset(w.casefold()[:6] for w in _CONTENT.findall(sentence))
+
+
+def lexical_sentence_coverage(a: list[frozenset], b: list[frozenset], min_overlap: float) -> float:
+    """Share of the shorter document's sentences whose content words overlap some sentence of
+    the other by at least `min_overlap` (overlap coefficient).
+
+    A paraphrase or translation round trip keeps names, numbers and many content words in
+    each sentence (the seeds: every sentence 0.44-0.80); an independent article on the same
+    event shares them only in some sentences, unrelated ones in almost none. Only pairs that
+    pass go on to sentence embeddings, which stay the real test; this screen exists because
+    embedding is ~200 sentences/s on a 2-core CPU.
+    """
+    if len(a) > len(b):
+        a, b = b, a
+    a = [x for x in a if x]
+    b = [y for y in b if y]
+    if not a or not b:
+        return 0.0
+    hits = 0
+    for x in a:
+        for y in b:
+            if len(x & y) >= min_overlap * min(len(x), len(y)):
+                hits += 1
+                break
+    return hits / len(a)
+
+
 def find_rewrites(
     texts: list[str | None],
     n_words: np.ndarray,
@@ -76,9 +111,22 @@ def find_rewrites(
     if not len(pairs):
         return out, stats
 
+    sentences = {row: split_sentences(texts[row]) for row in np.unique(pairs).tolist()}
+    # cheap lexical screen before the expensive embeddings (see lexical_sentence_coverage)
+    if settings.rewrite_prefilter_min_coverage > 0:
+        words = {row: [_content_words(s) for s in sents] for row, sents in sentences.items()}
+        keep = np.array([
+            lexical_sentence_coverage(words[a], words[b], settings.rewrite_prefilter_min_overlap)
+            >= settings.rewrite_prefilter_min_coverage
+            for a, b in pairs.tolist()
+        ], dtype=bool)
+        stats.prefiltered_out = int((~keep).sum())
+        pairs, shared, overlap = pairs[keep], shared[keep], overlap[keep]
+        if not len(pairs):
+            return out, stats
+
     embedder = embedder or Embedder(settings.rewrite_model, settings.embed_batch_size)
     docs = np.unique(pairs).tolist()
-    sentences = {row: split_sentences(texts[row]) for row in docs}
     flat = [s for row in docs for s in sentences[row]]
     vectors = embedder.embed(flat)  # one call: every distinct sentence embedded once
     embeddings: dict[int, np.ndarray] = {}
