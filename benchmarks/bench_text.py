@@ -64,7 +64,7 @@ def score(pred: dict[str, object], truth: dict[str, str], planted) -> dict:
     }
 
 
-def bench(n: int, seed: int, workers: int, data_dir: Path) -> list[dict]:
+def bench(n: int, seed: int, workers: int, data_dir: Path, extra_args: tuple[str, ...] = ()) -> list[dict]:
     corpus = data_dir / f"synth-{n}-s{seed}.jsonl"
     records, planted = generate(n, seed)
     if not corpus.exists():
@@ -74,11 +74,15 @@ def bench(n: int, seed: int, workers: int, data_dir: Path) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
+        # The corpus is word salad with planted exact/near/partial copies and no rewrites; sentence
+        # embeddings find word salads alike (README: limits), so this text-path benchmark runs
+        # without the rewrite tier (benchmarks/bench_rewrite.py measures that tier).
         m = run_measured([sys.executable, "-m", "samestory.cli", "run", str(corpus), "--out", str(out),
-                          "--quiet", "--workers", str(workers)])
+                          "--quiet", "--workers", str(workers), "--no-rewrites", *extra_args])
         docs = pq.read_table(out / "documents.parquet", columns=["doc_id", "cluster_id"]).to_pylist()
         pred = {d["doc_id"].split("#", 1)[1]: d["cluster_id"] for d in docs}
-        rows.append({"system": f"samestory ({workers} workers)", "n": n, **m, **score(pred, truth, planted)})
+        label = f"samestory ({workers} workers{', ' + ' '.join(extra_args) if extra_args else ''})"
+        rows.append({"system": label, "n": n, **m, **score(pred, truth, planted)})
         groups_json = Path(tmp) / "baseline.json"
         m = run_measured([sys.executable, str(HERE / "baseline_datasketch.py"), str(corpus), str(groups_json)])
         pred = json.loads(groups_json.read_text())
@@ -92,13 +96,14 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", type=Path, default=HERE / "data")
+    ap.add_argument("--no-report", action="store_true", help="also pass --no-report to samestory")
     args = ap.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print("| system | docs | wall s | docs/s | peak RSS MB | recall exact | recall near | recall partial | pair precision |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
-        for r in bench(n, args.seed, args.workers, args.data):
+        for r in bench(n, args.seed, args.workers, args.data, ("--no-report",) if args.no_report else ()):
             rec = r["recall"]
             print(f"| {r['system']} | {n:,} | {r['wall_s']:.1f} | {n / r['wall_s']:,.0f} | {r['peak_rss_mb']:,.0f} | "
                   f"{rec.get('exact', 0):.3f} | {rec.get('near', 0):.3f} | {rec.get('partial', 0):.3f} | "

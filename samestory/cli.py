@@ -59,8 +59,9 @@ def run(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary."),
     no_rewrites: bool = typer.Option(False, "--no-rewrites", help="Skip the rewrite tier (sentence embeddings)."),
     model: Optional[str] = typer.Option(None, "--model", help="Sentence-transformers model name or folder for the rewrite tier [default: packaged all-MiniLM-L6-v2]."),
+    no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
 ) -> None:
-    """Read, clean, deduplicate, and write the tables and the deduplicated corpus."""
+    """Read, clean, deduplicate, and write the tables, the deduplicated corpus and report.html."""
     from .embed import ModelError
     from .pipeline import run as run_pipeline
     from .read import InputError
@@ -68,7 +69,7 @@ def run(
 
     settings = load_settings(
         config, workers=workers, progress=False if quiet else None,
-        rewrites=False if no_rewrites else None, rewrite_model=model,
+        rewrites=False if no_rewrites else None, rewrite_model=model, report=False if no_report else None,
     )
     try:
         result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite)

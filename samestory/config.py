@@ -89,6 +89,8 @@ class Settings:
     partial_min_shingles: int = 20
 
     # --- report (report.html) ----------------------------------------------
+    #: Write report.html with the other outputs (`--no-report` turns it off).
+    report: bool = True
     #: Groups shown in report.html, largest first (the rest are counted, not shown):
     #: the page embeds the texts it shows, so this bounds its size.
     report_max_groups: int = 10_000

@@ -53,7 +53,7 @@ def process_batch(raws: list[RawDocument], settings: Settings) -> tuple[CleanBat
     """Per-document pass 1 (runs in a worker): clean, hash each line for site boilerplate, and
     fingerprint. Most documents lose no boilerplate line, so their fingerprints are final."""
     cleaned = clean_batch(raws, settings)
-    lines = line_hashes_batch(cleaned.text) if settings.site_boilerplate else None
+    lines = line_hashes_batch(cleaned.text, settings.boilerplate_max_words) if settings.site_boilerplate else None
     return cleaned, lines, fingerprint_batch(cleaned.text, settings)
 
 

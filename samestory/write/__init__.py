@@ -139,6 +139,9 @@ def write_outputs(
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     manifest = {"samestory_version": version, "settings": settings, "summary": summary}
     (out / "run.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    from .report import write_report  # the HTML report (report.py)
+    if settings.get("report", True):
+        from .report import write_report  # the HTML report (report.py)
 
-    write_report(out, documents, pairs, summary, boilerplate, settings=settings)
+        write_report(out, documents, pairs, summary, boilerplate, settings=settings)
+    elif (out / "report.html").exists():
+        (out / "report.html").unlink()  # an --overwrite run must not leave a stale report

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import pyarrow as pa
+from rapidfuzz.distance import Indel
 import pyarrow.parquet as pq
 
 __all__ = [
@@ -109,9 +110,10 @@ def _words(sentence: str) -> list[str]:
 
 
 def _similarity(a: list[str], b: list[str]) -> float:
+    """2 * LCS / (len a + len b) over words: rapidfuzz's C++ Indel (difflib's ratio, exact LCS)."""
     if not a and not b:
         return 1.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return Indel.normalized_similarity(a, b)
 
 
 # Sentence pairs in a changed block are matched only above this word similarity.
