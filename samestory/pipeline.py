@@ -34,6 +34,7 @@ from .parallel import Workers
 from .progress import Progress
 from .read import check_paths, iter_documents
 from .records import RawDocument
+from .textstore import TextStore
 from .verify import candidate_chunks, verify_chunk, verify_exact
 from .write import BOILERPLATE_SCHEMA, DOCUMENT_SCHEMA, PAIR_SCHEMA, prepare_out_dir, summarize, write_outputs
 
@@ -106,6 +107,7 @@ def run(
 
 def _run_stages(paths, out_dir, settings, progress, pool, records, work, timings, t0) -> RunResult:
     columns = CleanBatch()
+    columns.text = TextStore()  # compact: texts live in Arrow chunks, not Python strings
     line_parts: list[LineHashes] = []
     parts: list[Fingerprints] = []
     with progress.task("Reading and cleaning", unit="docs") as tick:
@@ -148,7 +150,7 @@ def _run_stages(paths, out_dir, settings, progress, pool, records, work, timings
                 redone.append(fp_part)
                 tick(len(rows))
         fp = replace_rows(fp, np.array(affected, dtype=np.int64), concat_fingerprints(redone, settings.num_perm))
-    for i in range(n):
+    for i in affected:
         if ok[i] and columns.text[i] is None:
             columns.status[i] = "rejected"
             columns.reason[i] = "no text left after removing site boilerplate"
@@ -243,7 +245,7 @@ def _documents_table(
             "site": columns.site,
             "status": columns.status,
             "reason": columns.reason,
-            "text": columns.text,
+            "text": columns.text.column(),
             "n_words": fp.n_words,
             "cluster_id": cluster_id,
             "is_canonical": is_canonical,

@@ -29,7 +29,7 @@ _POWERS: list[np.ndarray] = []
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     """P^i and P^-i for i < n (mod 2**64), computed once per process and grown on demand."""
     if not _POWERS or len(_POWERS[0]) < n:
-        size = max(n, 1 << 20)
+        size = max(n, 1 << 23)  # one text chunk (bytes, UTF-8) fits, except a single huge document
         with np.errstate(over="ignore"):
             pows = np.concatenate(([np.uint64(1)], np.cumprod(np.full(size - 1, _POLY, dtype=np.uint64))))
             inv = np.concatenate(([np.uint64(1)], np.cumprod(np.full(size - 1, _POLY_INV, dtype=np.uint64))))
@@ -37,7 +37,27 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _POWERS[0], _POWERS[1]
 
 
+_MAX_CHUNK_CHARS = 1 << 22  # ~4 MB of text per vectorised pass: bounds the uint64 temporaries
+
+
 def token_hashes_batch(token_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """token_hashes_chunk over chunks of at most ~4 MB of text (memory stays flat)."""
+    hashes, counts, chunk, size = [], [], [], 0
+    for text in token_texts:
+        if chunk and size + len(text) > _MAX_CHUNK_CHARS:
+            h, c = token_hashes_chunk(chunk)
+            hashes.append(h)
+            counts.append(c)
+            chunk, size = [], 0
+        chunk.append(text)
+        size += len(text) + 1
+    h, c = token_hashes_chunk(chunk)
+    hashes.append(h)
+    counts.append(c)
+    return np.concatenate(hashes), np.concatenate(counts)
+
+
+def token_hashes_chunk(token_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of every space-separated token of many texts at once: (flat hashes, tokens per text).
 
     Hand-written because per-token hashing in Python (regex + xxhash per word) was 60 % of the

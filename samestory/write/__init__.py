@@ -123,20 +123,18 @@ def write_outputs(
     boilerplate: pa.Table | None = None,
 ) -> None:
     # No timestamps anywhere: the same input and settings give byte-identical files.
-    pq.write_table(documents, out / "documents.parquet", compression="zstd")
+    # row groups of 20k rows bound the writer's buffers and let readers skip through the file
+    pq.write_table(documents, out / "documents.parquet", compression="zstd", row_group_size=20_000)
     pq.write_table(pairs, out / "pairs.parquet", compression="zstd")
     if boilerplate is None:
         boilerplate = BOILERPLATE_SCHEMA.empty_table()
     pq.write_table(boilerplate, out / "boilerplate.parquet", compression="zstd")
-    kept = documents.filter(
-        pc.and_(
-            pc.equal(documents.column("status"), "ok"),
-            pc.is_null(documents.column("relation")),
-        )
-    ).select(["doc_id", "url", "title", "text"])
+    # batch by batch, so only a slice of the texts is ever copied (the table can be GBs)
     with open(out / "deduplicated.jsonl", "w", encoding="utf-8") as fh:
-        for row in kept.to_pylist():
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for batch in documents.select(["doc_id", "url", "title", "text", "status", "relation"]).to_batches(max_chunksize=2000):
+            keep = pc.and_(pc.equal(batch.column("status"), "ok"), pc.is_null(batch.column("relation")))
+            rows = batch.filter(keep).select(["doc_id", "url", "title", "text"]).to_pylist()
+            fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     manifest = {"samestory_version": version, "settings": settings, "summary": summary}
     (out / "run.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     if settings.get("report", True):
