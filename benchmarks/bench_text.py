@@ -100,8 +100,8 @@ def main() -> None:
     args = ap.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("| system | docs | wall s | docs/s | peak RSS MB | recall exact | recall near | recall partial | pair precision |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| system | docs | wall s | docs/s | peak RSS MB (tree sum) | peak PSS MB (tree sum) | recall exact | recall near | recall partial | pair precision |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         for r in bench(n, args.seed, args.workers, args.data, ("--no-report",) if args.no_report else ()):
             rec = r["recall"]

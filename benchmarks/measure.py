@@ -1,7 +1,9 @@
-"""Run a command and report wall time and the peak RSS of its whole process tree.
+"""Run a command and report wall time and the peak memory of its whole process tree.
 
-Peak RSS is sampled every 50 ms from /proc as the SUM over the process and all its
-descendants (samestory's worker processes included), so it is what the machine must hold.
+Memory is sampled every 50 ms from /proc and summed over the process and all its descendants
+(samestory's worker processes included). Two sums are kept: RSS (counts pages that forked
+workers share with their parent once per process, so it over-counts) and PSS (each shared
+page split between the processes sharing it: what the tree really holds).
 """
 
 from __future__ import annotations
@@ -34,24 +36,43 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def tree_rss_kb(pid: int) -> int:
-    total, stack = 0, [pid]
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) summed over the process tree."""
+    rss = pss = 0
+    stack = [pid]
     while stack:
         p = stack.pop()
-        total += _rss_kb(p)
+        rss += _rss_kb(p)
+        pss += _pss_kb(p)
         stack.extend(_children(p))
-    return total
+    return rss, pss
+
+
+def tree_rss_kb(pid: int) -> int:
+    return tree_memory_kb(pid)[0]
 
 
 def run_measured(cmd: list[str], cwd: str | Path | None = None, env: dict | None = None) -> dict:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = peak_pss = 0
     while proc.poll() is None:
-        peak = max(peak, tree_rss_kb(proc.pid))
+        rss, pss = tree_memory_kb(proc.pid)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(0.05)
     wall = time.perf_counter() - start
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"wall_s": wall, "peak_rss_mb": peak / 1024, "stdout": out, "stderr": err}
+    return {"wall_s": wall, "peak_rss_mb": peak / 1024, "peak_pss_mb": peak_pss / 1024, "stdout": out, "stderr": err}

@@ -55,7 +55,10 @@ def process_batch(raws: list[RawDocument], settings: Settings) -> tuple[CleanBat
     fingerprint. Most documents lose no boilerplate line, so their fingerprints are final."""
     cleaned = clean_batch(raws, settings)
     lines = line_hashes_batch(cleaned.text, settings.boilerplate_max_words) if settings.site_boilerplate else None
-    return cleaned, lines, fingerprint_batch(cleaned.text, settings)
+    fp = fingerprint_batch(cleaned.text, settings)
+    # texts travel back as one Arrow array: the main process never holds them as Python strings
+    cleaned.text = pa.array(cleaned.text, type=pa.large_string())
+    return cleaned, lines, fp
 
 
 def fingerprint_stage(
@@ -68,6 +71,17 @@ def fingerprint_stage(
     min_words = max(settings.min_words, 1)
     texts = [t if k == 0 or (t is not None and len(t.split()) >= min_words) else None for t, k in zip(texts, removed)]
     return texts, removed, fingerprint_batch(texts, settings)
+
+
+def release_freed_memory() -> None:
+    """Give freed heap back to the OS (glibc keeps it otherwise: the worker messages of a large
+    crawl would stay counted in RSS long after their contents moved into Arrow). No-op elsewhere."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _batches(records: Iterator[RawDocument], size: int) -> Iterator[list[RawDocument]]:
@@ -120,6 +134,7 @@ def _run_stages(paths, out_dir, settings, progress, pool, records, work, timings
             tick(len(cleaned))
     fp = concat_fingerprints(parts, settings.num_perm)
     del parts
+    release_freed_memory()
     timings["read_clean"] = time.perf_counter() - t0
 
     # site boilerplate: count (site, line) over the corpus (group-by-key), then strip the learned

@@ -19,8 +19,13 @@ class TextStore:
         self._starts: list[int] = [0]
         self._changed: dict[int, str | None] = {}  # rows replaced after reading (boilerplate removal)
 
-    def extend(self, texts: Iterable[str | None]) -> None:
-        chunk = pa.array(list(texts), type=pa.large_string())
+    def extend(self, texts: pa.Array | Iterable[str | None]) -> None:
+        if isinstance(texts, pa.Array):
+            # copy into Arrow's own memory: an array unpickled from a worker's message is a view
+            # that would keep the whole message (fingerprints included) alive
+            chunk = pa.concat_arrays([texts])
+        else:
+            chunk = pa.array(list(texts), type=pa.large_string())
         self._chunks.append(chunk)
         self._starts.append(self._starts[-1] + len(chunk))
 
