@@ -105,7 +105,7 @@ def main() -> None:
     for n in args.sizes:
         for r in bench(n, args.seed, args.workers, args.data, ("--no-report",) if args.no_report else ()):
             rec = r["recall"]
-            print(f"| {r['system']} | {n:,} | {r['wall_s']:.1f} | {n / r['wall_s']:,.0f} | {r['peak_rss_mb']:,.0f} | "
+            print(f"| {r['system']} | {n:,} | {r['wall_s']:.1f} | {n / r['wall_s']:,.0f} | {r['peak_rss_mb']:,.0f} | {r['peak_pss_mb']:,.0f} | "
                   f"{rec.get('exact', 0):.3f} | {rec.get('near', 0):.3f} | {rec.get('partial', 0):.3f} | "
                   f"{r['pair_precision']:.4f} |", flush=True)
 
