@@ -194,7 +194,7 @@ def _run_stages(paths, out_dir, settings, progress, pool, records, work, timings
 
         t0 = time.perf_counter()
         with progress.task("Looking for rewrites"):
-            rewrites, rewrite_stats = find_rewrites(texts, fp.n_words, representative, verified, settings)
+            rewrites, rewrite_stats = find_rewrites(texts, fp, representative, verified, settings)
         verified.extend(rewrites)
         timings["rewrites"] = time.perf_counter() - t0
         timings["rewrites_embedding"] = rewrite_stats.embed_seconds

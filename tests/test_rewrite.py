@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from samestory.candidates.rewrite import rewrite_candidates, signature
+from samestory.candidates.rewrite import rewrite_candidates, signature, signatures
 from samestory.compare import compare_texts
 from samestory.config import Settings
 from samestory.embed import Embedder, split_sentences
@@ -25,6 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "examples" / "seeds"
 SOURCE, REWRITE = "seeds/001_c17297793d428058.txt", "seeds/000_7d1592cc4d73a734.txt"
 QUIET = Settings(progress=False, workers=1)
+
+
+def _candidates(texts, settings):
+    """Rewrite candidates among all `texts` (signatures computed here, as the workers do)."""
+    keys, owners = signatures(texts, np.arange(len(texts)), settings)
+    return rewrite_candidates(keys, owners, np.ones(len(texts), dtype=bool), settings)
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +92,7 @@ def test_same_event_pair_is_a_candidate_so_verification_does_the_work(examples_r
     docs = examples_run.documents.to_pylist()
     texts = [d["text"] for d in docs]
     ids = [d["doc_id"] for d in docs]
-    pairs, _, _ = rewrite_candidates(texts, np.arange(len(texts)), len(texts), QUIET)
+    pairs, _, _ = _candidates(texts, QUIET)
     found = {(ids[a], ids[b]) for a, b in pairs.tolist()}
     assert ("crawl/dailyledger/lune-crossing-commuters.html", "crawl/harbourcourier/bridge.html") in found
     assert (REWRITE, SOURCE) in found
@@ -167,7 +173,7 @@ def test_same_event_articles_are_not_rewrites(embedder, a, b):
 def test_same_event_pair_shares_the_signature(embedder):
     # the precision test above is meaningful: the candidate step does pair them
     texts = [COUNCIL_A, COUNCIL_B]
-    pairs, shared, overlap = rewrite_candidates(texts, np.arange(2), 2, QUIET)
+    pairs, shared, overlap = _candidates(texts, QUIET)
     assert pairs.tolist() == [[0, 1]]
 
 
@@ -184,7 +190,7 @@ def test_candidates_stay_bounded_when_everyone_shares_the_topic():
     names = " ".join(f"Name{k}x" for k in range(30))
     texts = [f"Today {names} met again about item {i} and {i + 1000} matters." for i in range(400)]
     settings = QUIET.replace(rewrite_max_feature_df=1000)
-    pairs, _, _ = rewrite_candidates(texts, np.arange(len(texts)), len(texts), settings)
+    pairs, _, _ = _candidates(texts, settings)
     # 400 documents sharing 30 names: all pairs would be 79,800; star pairs keep it linear
     assert 0 < len(pairs) < 2 * len(texts)
 

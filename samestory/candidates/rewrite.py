@@ -18,79 +18,25 @@ of the smaller signature; each document keeps its best `rewrite_max_candidates_p
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 import numpy as np
-import xxhash
 
-from ..clean.normalize import _FOLD
 from ..config import Settings
+from ..fingerprint.signature import signature, signatures
 from .buckets import pairs_within_groups, unique_pairs
 
 __all__ = ["signature", "signatures", "rewrite_candidates"]
 
-_TOKEN = re.compile(r"[^\W_][\w'\-]*")
-_SENTENCE_END = re.compile(r"[.!?:;\"\n]\s*[\"'(\[]*\s*$")
-
-
-def signature(text: str | None, settings: Settings) -> list[str]:
-    """Sorted unique signature features of one clean text (strings, for tests and evidence)."""
-    if not text:
-        return []
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    n = settings.rewrite_name_ngram
-    cut = settings.rewrite_long_word
-    features: set[str] = set()
-    last_end = 0
-    at_start = True
-    for match in _TOKEN.finditer(text):
-        gap = text[last_end : match.start()]
-        if last_end == 0 or _SENTENCE_END.search(text[max(0, last_end - 1) : match.start()]) or "\n" in gap:
-            at_start = True
-        token = match.group(0).strip("'-")
-        last_end = match.end()
-        if not token:
-            continue
-        if any(c.isdigit() for c in token):
-            if len(token) >= 2:
-                features.add("#" + token.casefold())
-        elif token[0].isupper() and not at_start and len(token) >= 2:
-            for part in token.split("-"):
-                if len(part) < 2:
-                    continue
-                padded = "^" + part.casefold().removesuffix("'s") + "$"
-                for k in range(max(len(padded) - n + 1, 1)):
-                    features.add("n:" + padded[k : k + n])
-        elif len(token) >= cut and token.isalpha():
-            features.add("w:" + token.casefold()[:cut])
-        at_start = False
-    return sorted(features)
-
-
-def signatures(texts: list[str | None], rows: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-    """(feature hashes, their rows) for the given rows, unique per row."""
-    keys: list[np.ndarray] = []
-    owners: list[np.ndarray] = []
-    for row in rows.tolist():
-        feats = signature(texts[row], settings)
-        if not feats:
-            continue
-        h = np.fromiter((xxhash.xxh3_64_intdigest(f.encode("utf-8")) for f in feats), dtype=np.uint64, count=len(feats))
-        h = np.unique(h)
-        keys.append(h)
-        owners.append(np.full(len(h), row, dtype=np.int64))
-    if not keys:
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    return np.concatenate(keys), np.concatenate(owners)
-
 
 def rewrite_candidates(
-    texts: list[str | None], rows: np.ndarray, n: int, settings: Settings
+    keys: np.ndarray, owners: np.ndarray, allowed: np.ndarray, settings: Settings
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs (k, 2) with i < j among `rows`, their shared-feature counts and overlap."""
+    """Candidate pairs (k, 2) with i < j among the allowed rows, their shared-feature counts and
+    overlap. `keys`/`owners` are the signature features of the corpus (Fingerprints)."""
+    n = len(allowed)
     empty = (np.zeros((0, 2), np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
-    keys, owners = signatures(texts, rows, settings)
+    if len(owners):
+        keep = allowed[owners]
+        keys, owners = keys[keep], owners[keep]
     if not len(keys):
         return empty
     # document frequency of each feature; topic-wide features are dropped

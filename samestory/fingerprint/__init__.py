@@ -6,7 +6,7 @@ batches from many processes (or cluster workers) concatenate cheaply.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import rensa
@@ -15,6 +15,7 @@ import xxhash
 from ..clean.normalize import match_tokens_text, normalize_for_match
 from ..config import Settings
 from .shingles import shingle_set, shingles_from_tokens, token_hashes_batch
+from .signature import signature_batch
 
 __all__ = ["Fingerprints", "fingerprint_batch", "shingle_set", "concat_fingerprints", "replace_rows"]
 
@@ -28,6 +29,8 @@ class Fingerprints:
     minhash: np.ndarray         # (n, num_perm) uint32
     anchor_hash: np.ndarray     # (m,) uint64: sampled shingles, unique per document
     anchor_row: np.ndarray      # (m,) int64: row of each anchor in this batch
+    signature_hash: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))  # rewrite signature
+    signature_row: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))    # (features, rows)
 
     def __len__(self) -> int:
         return len(self.exact_hash)
@@ -66,12 +69,15 @@ def fingerprint_batch(texts: list[str | None], settings: Settings) -> Fingerprin
     anchor_hash, anchor_row = anchor_hash[order], anchor_row[order]
     first = np.ones(len(anchor_hash), dtype=bool)  # an anchor repeated inside a document counts once
     first[1:] = (anchor_hash[1:] != anchor_hash[:-1]) | (anchor_row[1:] != anchor_row[:-1])
+    sig_hash, sig_row = signature_batch(texts, settings) if settings.rewrites else (np.zeros(0, np.uint64), np.zeros(0, np.int64))
     return Fingerprints(
         exact_hash=exact,
         n_words=n_words,
         minhash=minhash,
         anchor_hash=anchor_hash[first],
         anchor_row=anchor_row[first],
+        signature_hash=sig_hash,
+        signature_row=sig_row,
     )
 
 
@@ -89,6 +95,8 @@ def concat_fingerprints(parts: list[Fingerprints], num_perm: int) -> Fingerprint
         minhash=np.concatenate([p.minhash for p in parts]),
         anchor_hash=np.concatenate([p.anchor_hash for p in parts]),
         anchor_row=np.concatenate([p.anchor_row + s for p, s in zip(parts, shifts)]),
+        signature_hash=np.concatenate([p.signature_hash for p in parts]),
+        signature_row=np.concatenate([p.signature_row + s for p, s in zip(parts, shifts)]),
     )
 
 
@@ -97,10 +105,13 @@ def replace_rows(fp: Fingerprints, rows: np.ndarray, new: Fingerprints) -> Finge
     exact, n_words, minhash = fp.exact_hash.copy(), fp.n_words.copy(), fp.minhash.copy()
     exact[rows], n_words[rows], minhash[rows] = new.exact_hash, new.n_words, new.minhash
     keep = ~np.isin(fp.anchor_row, rows)
+    keep_sig = ~np.isin(fp.signature_row, rows)
     return Fingerprints(
         exact_hash=exact,
         n_words=n_words,
         minhash=minhash,
         anchor_hash=np.concatenate([fp.anchor_hash[keep], new.anchor_hash]),
         anchor_row=np.concatenate([fp.anchor_row[keep], rows[new.anchor_row]]),
+        signature_hash=np.concatenate([fp.signature_hash[keep_sig], new.signature_hash]),
+        signature_row=np.concatenate([fp.signature_row[keep_sig], rows[new.signature_row]]),
     )

@@ -89,8 +89,8 @@ def lexical_sentence_coverage(a: list[frozenset], b: list[frozenset], min_overla
 
 
 def find_rewrites(
-    texts: list[str | None],
-    n_words: np.ndarray,
+    texts,
+    fp,
     representative: np.ndarray,
     verified: VerifiedPairs,
     settings: Settings,
@@ -99,9 +99,8 @@ def find_rewrites(
     out = VerifiedPairs()
     stats = RewriteStats()
     n = len(texts)
-    allowed = (representative == np.arange(n)) & (np.asarray(n_words) >= settings.rewrite_min_words)
-    rows = np.flatnonzero(allowed)
-    pairs, shared, overlap = rewrite_candidates(texts, rows, n, settings)
+    allowed = (representative == np.arange(n)) & (np.asarray(fp.n_words) >= settings.rewrite_min_words)
+    pairs, shared, overlap = rewrite_candidates(fp.signature_hash, fp.signature_row, allowed, settings)
     if len(pairs):
         # skip pairs that the lexical tiers already put in one group
         groups = connected_groups(n, verified.a, verified.b)
