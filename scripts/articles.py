@@ -74,3 +74,30 @@ ARTICLES = {
         ],
     },
 }
+
+# Short pieces of a fourth made-up site whose plain-text feed carries site chrome in every
+# record (learned and removed as site boilerplate).
+GLOSSY = [
+    ("gp-2001", "2024-04-02", "A hat shop in Soho keeps the old felt press running",
+     ["The last felt press in Greek Street still runs three days a week, and its owner has no plans to retire it.",
+      "Marguerite Okafor bought the shop in 1998 from the family that had made hats there since the war. She steams, blocks and trims every hat by hand, and a homburg takes her two days.",
+      "Customers come from as far as Osaka, she said, most of them sent by word of mouth rather than by the internet."]),
+    ("gp-2002", "2024-04-05", "River swimmers ask for a cleaner Thames by summer",
+     ["A group of river swimmers delivered a petition with 4,800 signatures to the water regulator on Friday, asking for sewage releases near Putney to stop before the summer season.",
+      "The group meets every morning at seven below the bridge. Its founder, Tomasz Wierzbicki, said several members had fallen ill after heavy rain in March.",
+      "The regulator said it would reply within 28 days."]),
+    ("gp-2003", "2024-04-09", "The night bus that became a gallery",
+     ["For one week in April the N29 carries paintings instead of adverts: twelve students from the Camberwell college have hung their work along the top deck.",
+      "Passengers can vote for their favourite by text message, and the winner will be shown at the bus garage in Wood Green next month.",
+      "The idea came from a driver, Ade Bankole, who said the route's regulars deserved something better to look at on the way home."]),
+    ("gp-2004", "2024-04-11", "A cookbook of recipes from the city's allotments",
+     ["Allotment holders in Hackney have collected sixty recipes for a cookbook that will be sold to raise money for new water tanks.",
+      "Each recipe uses something grown on the plots, from rhubarb gin to a broad bean stew that one grower has made every June for forty years.",
+      "The book goes on sale at the May fair, priced at twelve pounds."]),
+]
+GLOSSY_HEADER = "London Glossy Post \u00b7 Culture, style and the city"
+GLOSSY_MIDDLE = "Advertisement"
+GLOSSY_FOOTER = [
+    "Photographs by the Glossy Post picture desk.",
+    "London Glossy Post is an independent magazine, written and edited in London since 2009.",
+]

@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from articles import ARTICLES
+from articles import ARTICLES, GLOSSY, GLOSSY_FOOTER, GLOSSY_HEADER, GLOSSY_MIDDLE
 
 ROOT = Path(__file__).resolve().parent.parent / "examples" / "crawl"
 
@@ -119,6 +119,17 @@ def main() -> None:
                  "on Thursday evening along the coast. The frost warning for the Aster valley has been lifted."},
     ]
     write("newsbits/feed.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    # a fourth site's plain-text feed: every record carries the site's header, a mid-text
+    # "Advertisement" and a footer (site boilerplate), and one record republishes the Daily
+    # Ledger's orchard story inside that chrome (an exact copy once the chrome is gone)
+    glossy = [(rid, date, title, paragraphs) for rid, date, title, paragraphs in GLOSSY]
+    glossy.append(("gp-2005", "2024-04-14", orchard["title"], orchard["paragraphs"]))
+    feed = []
+    for rid, date, title, paragraphs in glossy:
+        body = paragraphs[:1] + [GLOSSY_MIDDLE] + paragraphs[1:]
+        feed.append({"id": rid, "url": f"https://londonglossypost.example/{date[:4]}/{rid}", "date": date, "title": title,
+                     "text": "\n\n".join([GLOSSY_HEADER] + body + GLOSSY_FOOTER)})
+    write("londonglossypost/feed.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in feed))
 
 
 if __name__ == "__main__":

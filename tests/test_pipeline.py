@@ -96,6 +96,18 @@ def test_outputs_and_their_columns(example_run):
     assert manifest["summary"] == result.summary
 
 
+def test_tables_are_queryable_with_duckdb(example_run):
+    import duckdb
+
+    result, out = example_run
+    rows = duckdb.sql(
+        f"SELECT relation, count(*) FROM '{out / 'documents.parquet'}' WHERE relation IS NOT NULL GROUP BY relation"
+    ).fetchall()
+    assert {rel: n for rel, n in rows} == {k: v for k, v in result.summary["duplicates_by_relation"].items() if v}
+    ((pairs,),) = duckdb.sql(f"SELECT count(*) FROM '{out / 'pairs.parquet'}'").fetchall()
+    assert pairs == result.summary["verified_pairs"]
+
+
 def test_same_input_same_bytes(tmp_path):
     digests = []
     for name in ("a", "b"):
@@ -164,3 +176,18 @@ def test_config_file(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "samestory.cli", "run", str(EXAMPLES / "seeds"), "--out",
                           str(tmp_path / "o"), "--config", str(cfg)], capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown setting" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_examples_site_chrome_is_learned_removed_and_listed(example_run):
+    result, out = example_run
+    docs = by_id(result.documents)
+    glossy = [d for k, d in docs.items() if "londonglossypost" in k]
+    assert len(glossy) == 5
+    for d in glossy:
+        assert "Glossy Post" not in d["text"] and "Advertisement" not in d["text"]
+        assert d["boilerplate_lines_removed"] == 4
+    lines = {r["line"] for r in pq.read_table(out / "boilerplate.parquet").to_pylist()}
+    assert "Advertisement" in lines and "Photographs by the Glossy Post picture desk." in lines
+    # the orchard story republished inside that chrome is an exact copy once the chrome is gone
+    copy = docs[C + "londonglossypost/feed.jsonl#gp-2005"]
+    assert copy["cluster_id"] == C + "dailyledger/aster-valley-frost.html" and copy["relation"] == "exact"

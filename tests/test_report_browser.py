@@ -97,7 +97,7 @@ def test_page_loads_without_console_errors_or_network(page):
     # the two charts are drawn (relations: 4 bars; sizes: at least 4 bins)
     assert page.page.locator("#chart-relations svg rect").count() == 4
     assert page.page.locator("#chart-sizes svg rect").count() >= 4
-    assert page.page.locator("details.group").count() == 6
+    assert page.page.locator("details.group").count() == 7
     summary = page.page.inner_text("#summary-boilerplate")
     assert "The Harbour Courier\t12" in summary and "NewsBits\t3" in summary
     page.page.click("#boilerplate-lines > summary")
@@ -166,16 +166,16 @@ def test_relation_filter_and_search(page):
     assert page.group_count().startswith("1 group")
     assert SEED_CANON in page.page.locator("details.group").first.inner_text()
     select.select_option("exact")
-    assert page.group_count().startswith("2 groups")
+    assert page.group_count().startswith("3 groups")
     select.select_option("")
-    assert page.group_count() == "6 groups"
+    assert page.group_count() == "7 groups"
     page.search("Noor Haddad")
     assert page.group_count().startswith("1 group")
     assert "chess" in page.page.locator("details.group").first.inner_text()
     page.search("nothing matches this zzqx")
     assert page.group_count().startswith("0 groups") and "No group matches" in page.page.inner_text("#group-list")
     page.search("")
-    assert page.group_count() == "6 groups"
+    assert page.group_count() == "7 groups"
 
 
 def test_ten_thousand_groups_render_lazily(browser, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from pathlib import Path
 
@@ -123,18 +124,20 @@ def write_outputs(
     boilerplate: pa.Table | None = None,
 ) -> None:
     # No timestamps anywhere: the same input and settings give byte-identical files.
-    # row groups of 20k rows bound the writer's buffers and let readers skip through the file
-    pq.write_table(documents, out / "documents.parquet", compression="zstd", row_group_size=20_000)
-    pq.write_table(pairs, out / "pairs.parquet", compression="zstd")
     if boilerplate is None:
         boilerplate = BOILERPLATE_SCHEMA.empty_table()
-    pq.write_table(boilerplate, out / "boilerplate.parquet", compression="zstd")
-    # batch by batch, so only a slice of the texts is ever copied (the table can be GBs)
-    with open(out / "deduplicated.jsonl", "w", encoding="utf-8") as fh:
-        for batch in documents.select(["doc_id", "url", "title", "text", "status", "relation"]).to_batches(max_chunksize=2000):
-            keep = pc.and_(pc.equal(batch.column("status"), "ok"), pc.is_null(batch.column("relation")))
-            rows = batch.filter(keep).select(["doc_id", "url", "title", "text"]).to_pylist()
-            fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+    def write_parquet() -> None:
+        # row groups of 20k rows bound the writer's buffers and let readers skip through the file
+        pq.write_table(documents, out / "documents.parquet", compression="zstd", row_group_size=20_000)
+        pq.write_table(pairs, out / "pairs.parquet", compression="zstd")
+        pq.write_table(boilerplate, out / "boilerplate.parquet", compression="zstd")
+
+    # Arrow's Parquet writer releases the GIL: it runs in a thread while Python writes the JSONL
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        parquet_done = thread.submit(write_parquet)
+        _write_deduplicated(out, documents)
+        parquet_done.result()
     manifest = {"samestory_version": version, "settings": settings, "summary": summary}
     (out / "run.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     if settings.get("report", True):
@@ -143,3 +146,12 @@ def write_outputs(
         write_report(out, documents, pairs, summary, boilerplate, settings=settings)
     elif (out / "report.html").exists():
         (out / "report.html").unlink()  # an --overwrite run must not leave a stale report
+
+
+def _write_deduplicated(out: Path, documents: pa.Table) -> None:
+    """One line per kept document; batch by batch, so only a slice of the texts is ever copied."""
+    with open(out / "deduplicated.jsonl", "w", encoding="utf-8") as fh:
+        for batch in documents.select(["doc_id", "url", "title", "text", "status", "relation"]).to_batches(max_chunksize=2000):
+            keep = pc.and_(pc.equal(batch.column("status"), "ok"), pc.is_null(batch.column("relation")))
+            rows = batch.filter(keep).select(["doc_id", "url", "title", "text"]).to_pylist()
+            fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
