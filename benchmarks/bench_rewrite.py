@@ -1,7 +1,7 @@
 """Benchmark of the rewrite tier: planted rewrites and same-event negatives in real pages.
 
 Corpus (JSONL of HTML records, so the whole pipeline runs, trafilatura included):
-- every page of /work/shared/data/extraction-dev (real HTML, many languages);
+- every page of ../shared/data/extraction-dev beside the repository (real HTML, many languages);
 - planted rewrites of English pages (several per page when --rewrites exceeds them): the page's clean text, sentence by sentence, with
   words swapped for hand-listed synonyms, articles dropped, and per document some of:
   a block of sentences moved, sentences dropped, neighbours merged; wrapped in simple HTML
@@ -37,7 +37,7 @@ from samestory.embed import split_sentences  # noqa: E402
 from samestory.pipeline import run  # noqa: E402
 from samestory.records import RawDocument  # noqa: E402
 
-DATA = Path("/work/shared/data/extraction-dev/html")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction-dev" / "html"
 
 SYNONYMS = {
     "said": "stated", "says": "states", "people": "individuals", "many": "numerous", "big": "large",

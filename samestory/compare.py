@@ -79,12 +79,8 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
             "jaccard": round(jaccard, 4),
             "containment": round(containment, 4),
             "length_ratio": round(ratio, 4),
-            "doc_cosine": al.doc_cosine,
-            "coverage_a": al.coverage_a,
-            "coverage_b": al.coverage_b,
-            "order": al.order,
-            "one_to_one": al.one_to_one,
-            "strong_pairs": al.strong,
+            # the same alignment figures as a rewrite pair's evidence in pairs.parquet
+            **{k: evidence[k] for k in ("doc_cosine", "coverage_a", "coverage_b", "order", "one_to_one", "strong_pairs")},
             "rewrite_score": al.score,
         },
         "rule": {
