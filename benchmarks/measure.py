@@ -59,10 +59,6 @@ def tree_memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def tree_rss_kb(pid: int) -> int:
-    return tree_memory_kb(pid)[0]
-
-
 def run_measured(cmd: list[str], cwd: str | Path | None = None, env: dict | None = None) -> dict:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pyarrow.parquet as pq
 import pytest
 
 from samestory.candidates.rewrite import rewrite_candidates, signature, signatures

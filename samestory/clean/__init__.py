@@ -15,9 +15,9 @@ from ..config import Settings
 from ..records import RawDocument
 from .chrome import strip_chrome_lines
 from .extract import extract_html, site_of
-from .normalize import normalize_for_match, tidy_text, words
+from .normalize import normalize_for_match, tidy_text
 
-__all__ = ["CleanBatch", "clean_batch", "normalize_for_match", "words", "strip_chrome_lines"]
+__all__ = ["CleanBatch", "clean_batch", "normalize_for_match", "strip_chrome_lines"]
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 # Typographic variants that copies change freely: curly quotes, primes, dashes, NBSP.
@@ -14,8 +13,6 @@ _FOLD = str.maketrans(
         "\u00a0": " ", "\u2009": " ", "\u200b": "", "\ufeff": "", "\u00ad": "",
     }
 )
-_SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
 
 
 def normalize_for_match(text: str) -> str:
@@ -34,11 +31,6 @@ _PUNCT_TO_SPACE = str.maketrans(
 def match_tokens_text(normalized: str) -> str:
     """The words of a normalised text joined by single spaces: what shingles are made of."""
     return " ".join(normalized.translate(_PUNCT_TO_SPACE).split())
-
-
-def words(normalized: str) -> list[str]:
-    """Word tokens of an already normalised text (punctuation dropped)."""
-    return _WORD.findall(normalized)
 
 
 def tidy_text(text: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import xxhash
 
 from ..clean.normalize import match_tokens_text, normalize_for_match
 
@@ -16,11 +15,6 @@ for _ in range(7):  # Newton iteration doubles the correct low bits each step
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _P3 = np.uint64(0x165667B19E3779F9)
-
-
-def token_hashes(tokens: list[str]) -> np.ndarray:
-    """xxh3 of each token (for callers holding a token list; the batch path below is faster)."""
-    return np.fromiter(map(xxhash.xxh3_64_intdigest, map(str.encode, tokens)), dtype=np.uint64, count=len(tokens))
 
 
 _POWERS: list[np.ndarray] = []
@@ -93,19 +87,12 @@ def _mix(values: np.ndarray) -> np.ndarray:
         return values ^ (values >> np.uint64(32))
 
 
-def shingle_hashes_flat(token_arrays: list[np.ndarray], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Order-sensitive hashes of every k-word window of every document.
+def shingles_from_tokens(tokens: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Order-sensitive hashes of every k-word window of every row: (flat hashes, row offsets).
 
-    Returns (flat hashes, row offsets) with len(offsets) == len(token_arrays) + 1. A document
+    `tokens` are the token hashes of all rows concatenated, `lengths` the tokens per row. A row
     shorter than k words gets one shingle over all its words, so it still has a fingerprint.
     """
-    lengths = np.fromiter((len(a) for a in token_arrays), dtype=np.int64, count=len(token_arrays))
-    tokens = np.concatenate(token_arrays) if token_arrays else np.zeros(0, np.uint64)
-    return shingles_from_tokens(tokens, lengths, k)
-
-
-def shingles_from_tokens(tokens: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """shingle_hashes_flat for tokens already concatenated, with the token count of each row."""
     n = len(tokens)
     starts = np.concatenate(([0], np.cumsum(lengths)))
     windows = max(n - k + 1, 0)

@@ -13,7 +13,6 @@ Computed per batch in the workers (`signature_batch`), like the other fingerprin
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import numpy as np

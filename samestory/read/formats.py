@@ -7,7 +7,6 @@ A reader that meets bad input yields a `rejected` record with a reason and goes 
 from __future__ import annotations
 
 import gzip
-import html as htmllib
 import io
 import json
 import re
@@ -277,7 +276,3 @@ def read_warc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocumen
             f"{rel}#record-{number + 1}", source,
             f"broken WARC record after {number} good record(s): {(str(exc).splitlines() or [exc.__class__.__name__])[0][:200]}",
         )
-
-
-def unescape_entities(text: str) -> str:
-    return htmllib.unescape(text) if "&" in text else text
