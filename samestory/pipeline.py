@@ -104,22 +104,17 @@ def run(
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
         prepare_out_dir(out_dir, overwrite)
-    timings: dict[str, float] = {}
-    show = settings.progress and sys.stderr.isatty()
-    progress = Progress(enabled=show)
+    progress = Progress(enabled=settings.progress and sys.stderr.isatty())
+    with Workers(settings.effective_workers) as pool:  # one pool for every stage of the run
+        return _run_stages(paths, out_dir, settings, progress, pool)
 
+
+def _run_stages(paths: list, out_dir: Path | None, settings: Settings, progress: Progress, pool: Workers) -> RunResult:
+    timings: dict[str, float] = {}
     # read + clean (streamed, per batch), with line hashes for site boilerplate
     t0 = time.perf_counter()
     records = iter_documents(paths, settings.max_document_bytes)
     work = functools.partial(process_batch, settings=settings)
-    pool = Workers(settings.effective_workers)  # one pool for every stage of the run
-    try:
-        return _run_stages(paths, out_dir, settings, progress, pool, records, work, timings, t0)
-    finally:
-        pool.__exit__(None, None, None)
-
-
-def _run_stages(paths, out_dir, settings, progress, pool, records, work, timings, t0) -> RunResult:
     columns = CleanBatch()
     columns.text = TextStore()  # compact: texts live in Arrow chunks, not Python strings
     line_parts: list[LineHashes] = []
