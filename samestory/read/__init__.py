@@ -6,6 +6,8 @@ Reading streams one record at a time, so memory does not grow with the crawl.
 from __future__ import annotations
 
 import os
+import re
+import stat
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -37,23 +39,79 @@ def check_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return checked
 
 
+#: Files whose presence marks a folder as a samestory output folder.
+RUN_MARKERS = ("run.json", "documents.parquet")
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"),
+)
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def readable_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (surrogate-escaped by the OS layer) become
+    `\\xNN`, so the id stays readable, unique, and writable to Parquet and JSON."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def is_run_folder(folder: Path) -> bool:
+    """A folder that holds the outputs of a samestory run (reading it would read those outputs)."""
+    return all((folder / name).is_file() for name in RUN_MARKERS)
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why `path` is not read as a file (None for a regular file); never opens it: opening a
+    FIFO blocks until a writer comes, and a device can be endless."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if os.path.islink(path):
+            return f"broken symbolic link ({exc.strerror or exc})"
+        return f"unreadable file: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return f"not a regular file: {kind}, not read"
+
+
+RUN_FOLDER_NOTE = "samestory output folder (has run.json and documents.parquet): skipped, not read as input"
+
+
 def _walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
-    """(file, id relative to root, error) in sorted order; hidden entries are skipped."""
-    if root.is_file():
-        yield root, root.name, None
+    """(file, id relative to root, error) in sorted order; hidden entries are skipped.
+
+    Entries that are not read (special files, unreadable folders, samestory output folders)
+    come with the reason as `error`, so each still gets a row."""
+    if not root.is_dir():
+        yield root, readable_name(root.name), _not_regular(root)
+        return
+    if is_run_folder(root):
+        yield root, readable_name(root.name) + "/", RUN_FOLDER_NOTE
         return
     errors: list[OSError] = []
+
+    def drain() -> Iterator[tuple[Path, str, str | None]]:
+        while errors:  # an unreadable sub-folder is reported as one rejected entry
+            err = errors.pop(0)
+            bad = Path(err.filename) if err.filename else root
+            rel = readable_name(bad.relative_to(root).as_posix() if bad != root else bad.name)
+            yield bad, rel + "/", f"unreadable folder: {err.strerror or err}"
+
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        yield from drain()
         base = Path(dirpath)
+        kept = []
+        for name in sorted(d for d in dirnames if not d.startswith(".")):
+            if is_run_folder(base / name):
+                yield base / name, readable_name((base / name).relative_to(root).as_posix()) + "/", RUN_FOLDER_NOTE
+            else:
+                kept.append(name)
+        dirnames[:] = kept
         for name in sorted(f for f in filenames if not f.startswith(".")):
             path = base / name
-            yield path, path.relative_to(root).as_posix(), None
-        while errors:  # an unreadable sub-folder is reported as one rejected entry
-            err = errors.pop()
-            bad = Path(err.filename) if err.filename else base
-            rel = bad.relative_to(root).as_posix() if bad != root else bad.name
-            yield bad, rel + "/", f"unreadable folder: {err.strerror or err}"
+            yield path, readable_name(path.relative_to(root).as_posix()), _not_regular(path)
+    yield from drain()
 
 
 def iter_documents(paths: Iterable[str | os.PathLike], max_document_bytes: int = 10_000_000) -> Iterator[RawDocument]:
@@ -61,13 +119,28 @@ def iter_documents(paths: Iterable[str | os.PathLike], max_document_bytes: int =
     seen: set[str] = set()
     for root in check_paths(paths):
         for path, rel, error in _walk(root):
+            source = readable_name(str(path))
             if error:
-                records: Iterable[RawDocument] = [RawDocument.rejected(rel, str(path), error)]
+                records: Iterable[RawDocument] = [RawDocument.rejected(rel, source, error)]
             else:
                 records = _read_file(path, rel, max_document_bytes)
             for record in records:
+                record.source = source
+                _replace_surrogates(record)
                 record.doc_id = _unique(record.doc_id, seen)
                 yield record
+
+
+def _replace_surrogates(record: RawDocument) -> None:
+    """Lone surrogates (a JSON escape such as \\udcff, or a name the OS could not decode) cannot
+    be written as UTF-8 by Arrow or JSON; they become U+FFFD, the replacement character."""
+    for name in ("doc_id", "content", "url", "title", "date", "reason"):
+        value = getattr(record, name)
+        if value is not None and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                setattr(record, name, _SURROGATES.sub("\ufffd", value))
 
 
 def _read_file(path: Path, rel: str, limit: int) -> Iterator[RawDocument]:
