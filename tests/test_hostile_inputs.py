@@ -392,3 +392,10 @@ def test_null_text_in_parquet(tmp_path):
     pq.write_table(pa.table({"text": [PLAIN, None]}), tmp_path / "t.parquet")
     docs = read(tmp_path)
     assert docs["t.parquet#1"].kind == "text" and "'text' is null" in docs["t.parquet#2"].reason
+
+
+def test_missing_argument_with_undecodable_name_is_a_readable_error(tmp_path):
+    from samestory.read import InputError, check_paths
+
+    with pytest.raises(InputError, match=r"no such file or folder: .*caf\\\\xe9"):
+        check_paths([tmp_path / os.fsdecode(b"caf\xe9")])

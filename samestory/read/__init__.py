@@ -26,13 +26,14 @@ def check_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     checked = []
     for raw in paths:
         path = Path(raw)
+        shown = readable_name(str(path))
         if not path.exists():
-            raise InputError(f"no such file or folder: {raw}")
+            raise InputError(f"no such file or folder: {shown}")
         if path.is_dir():
             if not os.access(path, os.R_OK | os.X_OK):
-                raise InputError(f"folder is not readable: {raw}")
+                raise InputError(f"folder is not readable: {shown}")
         elif not os.access(path, os.R_OK):
-            raise InputError(f"file is not readable: {raw}")
+            raise InputError(f"file is not readable: {shown}")
         checked.append(path)
     if not checked:
         raise InputError("no input paths given")

@@ -15,7 +15,7 @@ from typing import Iterator
 from ..records import RawDocument
 from .decode import DecodeError, decode_bytes, looks_binary
 from .jsonstream import iter_json_values
-from .limits import GZIP_ERRORS, BudgetExceeded, gzip_reason, open_bounded
+from .limits import GZIP_ERRORS, PARQUET_GZIP_MAX_RATIO, BudgetExceeded, gzip_reason, open_bounded
 from .warc import read_warc
 
 __all__ = ["format_of", "looks_like_html", "read_single", "read_jsonl", "read_parquet", "read_warc"]
@@ -197,7 +197,7 @@ def read_parquet(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocu
     with tempfile.TemporaryFile(prefix="samestory-") as spool:
         try:
             if gz:  # Parquet needs random access: decompress to a temporary file, within budget
-                with open_bounded(path, gz, limit) as fh:
+                with open_bounded(path, gz, limit, PARQUET_GZIP_MAX_RATIO) as fh:
                     shutil.copyfileobj(fh, spool)
                 spool.seek(0)
             pf = pq.ParquetFile(spool if gz else path)

@@ -14,6 +14,9 @@ from pathlib import Path
 #: Real crawls compress 3-15x (text, HTML), rarely beyond 50x; a file that expands more than
 #: this many times its compressed size is treated as a bomb and not read further.
 GZIP_MAX_RATIO = 200
+#: Parquet compresses its pages already, so gzip around it gains little; the file is unpacked to
+#: a temporary file (Parquet needs random access), which this keeps small.
+PARQUET_GZIP_MAX_RATIO = 50
 #: ...but a small compressed file may always expand to a few documents' worth.
 GZIP_MIN_BUDGET_DOCUMENTS = 4
 #: Bytes read at once when streaming.
@@ -25,31 +28,33 @@ GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error)
 class BudgetExceeded(Exception):
     """The decompressed stream of one file went past its budget."""
 
-    def __init__(self, budget: int):
+    def __init__(self, budget: int, ratio: int):
         super().__init__(budget)
         self.budget = budget
+        self.ratio = ratio
 
     @property
     def reason(self) -> str:
         return (
             f"decompressed data over this file's budget ({self.budget / 1e6:.1f} MB, "
-            f"{GZIP_MAX_RATIO}x the compressed size): likely a gzip bomb; rest of file not read"
+            f"{self.ratio}x the compressed size): likely a gzip bomb; rest of file not read"
         )
 
 
-def file_budget(path: Path, gz: bool, limit: int) -> int | None:
+def file_budget(path: Path, gz: bool, limit: int, ratio: int = GZIP_MAX_RATIO) -> int | None:
     """Decompressed bytes one file may produce; None for a plain file (its size is the bound)."""
     if not gz:
         return None
-    return max(GZIP_MAX_RATIO * path.stat().st_size, GZIP_MIN_BUDGET_DOCUMENTS * limit)
+    return max(ratio * path.stat().st_size, GZIP_MIN_BUDGET_DOCUMENTS * limit)
 
 
 class _CountingReader(io.RawIOBase):
     """Counts the bytes read from `inner` and raises BudgetExceeded past `budget`."""
 
-    def __init__(self, inner, budget: int | None):
+    def __init__(self, inner, budget: int | None, ratio: int):
         self.inner = inner
         self.budget = budget
+        self.ratio = ratio
         self.count = 0
 
     def readable(self) -> bool:
@@ -66,7 +71,7 @@ class _CountingReader(io.RawIOBase):
             n = self.inner.readinto(buffer)
         self.count += n
         if self.budget is not None and self.count > self.budget:
-            raise BudgetExceeded(self.budget)
+            raise BudgetExceeded(self.budget, self.ratio)
         return n
 
     def seekable(self) -> bool:
@@ -83,13 +88,14 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-def open_bounded(path: Path, gz: bool, limit: int) -> io.BufferedReader:
+def open_bounded(path: Path, gz: bool, limit: int, ratio: int = GZIP_MAX_RATIO) -> io.BufferedReader:
     """A buffered binary reader of the file's (decompressed) bytes, within the file's budget.
 
     Reads raise BudgetExceeded past the budget and the GZIP_ERRORS for a broken gzip stream.
     """
     inner = gzip.open(path, "rb") if gz else open(path, "rb", buffering=0)
-    return io.BufferedReader(_CountingReader(inner, file_budget(path, gz, limit)), buffer_size=CHUNK)
+    budget = file_budget(path, gz, limit, ratio)
+    return io.BufferedReader(_CountingReader(inner, budget, ratio), buffer_size=CHUNK)
 
 
 def gzip_reason(exc: Exception) -> str:
