@@ -399,3 +399,12 @@ def test_missing_argument_with_undecodable_name_is_a_readable_error(tmp_path):
 
     with pytest.raises(InputError, match=r"no such file or folder: .*caf\\xe9$"):
         check_paths([tmp_path / os.fsdecode(b"caf\xe9")])
+
+
+def test_deeply_nested_json_is_rejected(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "deep.jsonl").write_text('{"a": ' + deep + "}\n" + json.dumps({"id": "ok", "text": PLAIN}) + "\n")
+    (tmp_path / "deeparr.json").write_text("[" + deep + "]")
+    docs = read(tmp_path)
+    assert "nested too deeply" in docs["deep.jsonl#1"].reason and docs["deep.jsonl#ok"].kind == "text"
+    assert "nested too deeply" in docs["deeparr.json#1"].reason

@@ -158,6 +158,9 @@ def iter_json_values(fh, limit: int) -> Iterator[JsonItem]:
         except _TooLarge:
             yield JsonItem(line, error=_too_large(window, line))
             window.skip_to_next_value()
+        except RecursionError:  # the standard parser recurses once per nesting level
+            yield JsonItem(line, error=f"line {line}: JSON nested too deeply")
+            window.skip_to_next_value()
 
 
 def _array_items(window: _Window, line: int) -> Iterator[JsonItem]:
@@ -183,6 +186,10 @@ def _array_items(window: _Window, line: int) -> Iterator[JsonItem]:
             return True
         except _TooLarge:
             yield JsonItem(line, index, error=_too_large(window, line) + "; rest of the array not read", final=True)
+            return True
+        except RecursionError:
+            message = f"item {index} of the JSON array at line {line} is nested too deeply; rest of the array not read"
+            yield JsonItem(line, index, error=message, final=True)
             return True
 
 
