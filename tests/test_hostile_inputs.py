@@ -42,7 +42,7 @@ ARTICLE = (
 
 @pytest.fixture
 def quick() -> Settings:
-    return Settings(workers=1, progress=False, rewrites=False)
+    return Settings().replace(run={"workers": 1, "progress": False}, rewrite={"enabled": False})
 
 
 @pytest.fixture(autouse=True)
