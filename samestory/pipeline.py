@@ -57,7 +57,8 @@ def run(
     timed = stage_timer(timings)
     with make_executor(settings.run) as executor:  # one executor for every stage of the run
         with timed("read_clean"):
-            corpus, line_hashes = stages.read_and_fingerprint(paths, settings, executor, progress)
+            skip = (out_dir,) if out_dir is not None else ()
+            corpus, line_hashes = stages.read_and_fingerprint(paths, settings, executor, progress, skip=skip)
             release_freed_memory()
         with timed("boilerplate_fingerprint"):
             learned = stages.remove_boilerplate(corpus, line_hashes, settings, executor, progress)

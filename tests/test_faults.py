@@ -23,7 +23,7 @@ import pytest
 from . import hostile_corpus
 
 CLI = [sys.executable, "-m", "samestory.cli"]
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "400", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
 
 
 def samestory(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:

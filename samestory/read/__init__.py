@@ -79,13 +79,25 @@ def _not_regular(path: Path) -> str | None:
 RUN_FOLDER_NOTE = "samestory output folder (has run.json and documents.parquet): skipped, not read as input"
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
-    """(file, id relative to root, error) in sorted order; hidden entries are skipped.
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _walk(root: Path, skip: set[tuple[int, int]]) -> Iterator[tuple[Path, str, str | None]]:
+    """(file, id relative to root, error) in sorted order; hidden entries are skipped, and so
+    are the folders in `skip` (the run's own --out, by device and inode).
 
     Entries that are not read (special files, unreadable folders, samestory output folders)
     come with the reason as `error`, so each still gets a row."""
     if not root.is_dir():
         yield root, readable_name(root.name), _not_regular(root)
+        return
+    if _identity(root) in skip:
+        yield root, readable_name(root.name) + "/", "the --out folder of this run: not read as input"
         return
     if is_run_folder(root):
         yield root, readable_name(root.name) + "/", RUN_FOLDER_NOTE
@@ -104,6 +116,8 @@ def _walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
         base = Path(dirpath)
         kept = []
         for name in sorted(d for d in dirnames if not d.startswith(".")):
+            if skip and _identity(base / name) in skip:
+                continue  # this run's own outputs: not input, no row
             if is_run_folder(base / name):
                 yield base / name, readable_name((base / name).relative_to(root).as_posix()) + "/", RUN_FOLDER_NOTE
             else:
@@ -115,11 +129,15 @@ def _walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
     yield from drain()
 
 
-def iter_documents(paths: Iterable[str | os.PathLike], max_document_bytes: int = 10_000_000) -> Iterator[RawDocument]:
-    """Every document under `paths`, one record each; doc_ids are made unique."""
+def iter_documents(
+    paths: Iterable[str | os.PathLike], max_document_bytes: int = 10_000_000, skip: Iterable[str | os.PathLike] = (),
+) -> Iterator[RawDocument]:
+    """Every document under `paths`, one record each; doc_ids are made unique. Folders in
+    `skip` (a run's own --out inside an input folder) are not read."""
     seen: set[str] = set()
+    skipped = {identity for identity in map(_identity, map(Path, skip)) if identity}
     for root in check_paths(paths):
-        for path, rel, error in _walk(root):
+        for path, rel, error in _walk(root, skipped):
             source = readable_name(str(path))
             if error:
                 records: Iterable[RawDocument] = [RawDocument.rejected(rel, source, error)]
