@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import tracemalloc
 
 import pyarrow as pa
@@ -408,3 +409,22 @@ def test_deeply_nested_json_is_rejected(tmp_path):
     docs = read(tmp_path)
     assert "nested too deeply" in docs["deep.jsonl#1"].reason and docs["deep.jsonl#ok"].kind == "text"
     assert "nested too deeply" in docs["deeparr.json#1"].reason
+
+
+# --- per-document time limit on HTML extraction --------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pathological_html_is_rejected_as_timed_out(tmp_path, workers):
+    # 30k tiny paragraphs: trafilatura spends seconds here (minutes at 200k, under the size limit)
+    (tmp_path / "slow.html").write_text("<html><body>" + "<p>word word word word</p>" * 30_000 + "</body></html>")
+    (tmp_path / "fine.html").write_text(ARTICLE)
+    settings = Settings().replace(
+        run={"workers": workers, "progress": False}, rewrite={"enabled": False},
+        clean={"html_timeout_seconds": 0.3}, read={"batch_size": 1},
+    )
+    started = time.monotonic()
+    docs = by_id(samestory.run(tmp_path, settings=settings).documents)
+    assert time.monotonic() - started < 5
+    assert docs["slow.html"]["reason"] == "extraction timed out (over 0.3 s)"
+    assert docs["fine.html"]["status"] == "ok", docs["fine.html"]["reason"]
