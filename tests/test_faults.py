@@ -19,6 +19,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
+
+import samestory as samestory_api
+from samestory import Settings
+from samestory.cli import app
+from samestory.output import OUTPUT_FILES, OutputExistsError
 
 from . import hostile_corpus
 
@@ -57,7 +63,7 @@ WORDS = (
 ).split()
 
 
-DOCUMENTS = 1000
+DOCUMENTS = 600
 
 
 def _corpus(folder: Path, documents: int = DOCUMENTS) -> None:
@@ -120,23 +126,23 @@ def _kill_when(tmp_path: Path, out: Path, ready, overwrite: bool) -> set[int]:
 
 def test_kill_9_of_the_main_process_at_several_points(tmp_path):
     _corpus(tmp_path / "corpus")
-    start = time.monotonic()
     points = {  # when to kill, judged from the outside while the run goes
-        "workers started": lambda out, children: len(children) >= 2,
-        "reading": lambda out, children: len(children) >= 2 and time.monotonic() - start > 1.5,
-        "writing": lambda out, children: out.is_dir() and any(p.name.endswith(".partial") for p in out.iterdir()),
+        "starting": lambda out, children: out.is_dir(),  # --out made, nothing read yet
+        "reading": lambda out, children: len(children) >= 2,  # workers start with the first batches
+        "writing": lambda out, children: _writing(out),
     }
     out = tmp_path / "out"
     for point, ready in points.items():
-        start = time.monotonic()
-        children = _kill_when(tmp_path, out, ready, overwrite=point != "workers started")
-        assert children, f"{point}: the run had no worker processes to check"
+        children = _kill_when(tmp_path, out, ready, overwrite=point != "starting")
+        if point != "starting":
+            assert children, f"{point}: the run had no worker processes to check"
         time.sleep(2)
         assert not [pid for pid in children if _alive(pid)], f"{point}: processes of the killed run are alive"
         assert not (out / "run.json").exists(), point  # the folder does not look finished
-        refused = samestory("report", str(out))
-        assert refused.returncode != 0 and "Traceback" not in refused.stderr
-        assert len(refused.stderr.strip().splitlines()) == 1
+        refused = CliRunner().invoke(app, ["report", str(out)])
+        assert refused.exit_code == 2, (point, refused.output)
+        assert "no finished samestory run" in refused.output or "holds no documents.parquet" in refused.output
+        assert len(refused.output.strip().splitlines()) == 1
     again = samestory("run", str(tmp_path / "corpus"), "--out", str(out), "--workers", "2", "--no-rewrites", "-q", "--overwrite")
     assert again.returncode == 0, again.stderr
     assert pq.read_table(out / "documents.parquet").num_rows == DOCUMENTS
@@ -144,8 +150,14 @@ def test_kill_9_of_the_main_process_at_several_points(tmp_path):
     assert not [p.name for p in out.iterdir() if p.name.endswith(".partial")]
 
 
-@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_interrupt_ends_with_one_line(tmp_path, signum, code):
+def _writing(out: Path) -> bool:
+    return out.is_dir() and any(p.name.endswith(".partial") for p in out.iterdir())
+
+
+@pytest.mark.parametrize("signum, code, point", [
+    (signal.SIGINT, 130, "reading"), (signal.SIGTERM, 143, "reading"), (signal.SIGINT, 130, "writing"),
+])
+def test_interrupt_ends_with_one_line(tmp_path, signum, code, point):
     _corpus(tmp_path / "corpus")
     out = tmp_path / "out"
     process = subprocess.Popen(
@@ -153,10 +165,13 @@ def test_interrupt_ends_with_one_line(tmp_path, signum, code):
         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    while len(_descendants(process.pid)) < 2 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.02)
-    children = _descendants(process.pid)
-    time.sleep(0.5)
+    children: set[int] = set()
+    while time.monotonic() < deadline and process.poll() is None:
+        children |= _descendants(process.pid)
+        if (len(children) >= 2) if point == "reading" else _writing(out):
+            break
+        time.sleep(0.01)
+    assert process.poll() is None, "the run ended before the signal"
     if signum == signal.SIGINT:
         os.killpg(process.pid, signum)  # Ctrl-C reaches the whole foreground group, workers too
     else:
@@ -174,16 +189,29 @@ def test_interrupt_ends_with_one_line(tmp_path, signum, code):
 def test_out_under_a_file_is_a_one_line_error(tmp_path):
     (tmp_path / "in.txt").write_text(hostile_corpus.PLAIN)
     (tmp_path / "file").write_text("x")
-    done = samestory("run", str(tmp_path / "in.txt"), "--out", str(tmp_path / "file" / "out"), "--no-rewrites", "-q")
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    done = CliRunner().invoke(app, ["run", str(tmp_path / "in.txt"), "--out", str(tmp_path / "file" / "out"), "--no-rewrites", "-q"])
+    assert done.exit_code == 2 and "cannot create --out folder" in done.output
+    assert done.exception is None or isinstance(done.exception, SystemExit)
+    assert len(done.output.strip().splitlines()) == 1
 
 
 def test_out_inside_the_input_folder_is_not_read(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     (src / "a.txt").write_text(hostile_corpus.PLAIN)
+    settings = Settings().replace(run={"workers": 1, "progress": False}, rewrite={"enabled": False})
     for _ in range(2):  # the second run finds the first run's outputs inside its input
-        done = samestory("run", str(src), "--out", str(src / "out"), "--no-rewrites", "-q", "--overwrite")
-        assert done.returncode == 0, done.stderr
+        samestory_api.run(src, out=src / "out", settings=settings, overwrite=True)
         assert [r["doc_id"] for r in pq.read_table(src / "out" / "documents.parquet").to_pylist()] == ["a.txt"]
+
+
+def test_an_unfinished_run_folder_needs_overwrite(tmp_path):
+    (tmp_path / "in.txt").write_text(hostile_corpus.PLAIN)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".documents.parquet.partial").write_bytes(b"half")
+    with pytest.raises(OutputExistsError, match="unfinished samestory run"):
+        samestory_api.run(tmp_path / "in.txt", out=out)
+    settings = Settings().replace(run={"workers": 1, "progress": False}, rewrite={"enabled": False})
+    samestory_api.run(tmp_path / "in.txt", out=out, settings=settings, overwrite=True)
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
