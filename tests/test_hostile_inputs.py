@@ -428,3 +428,27 @@ def test_pathological_html_is_rejected_as_timed_out(tmp_path, workers):
     assert time.monotonic() - started < 5
     assert docs["slow.html"]["reason"] == "extraction timed out (over 0.3 s)"
     assert docs["fine.html"]["status"] == "ok", docs["fine.html"]["reason"]
+
+
+def test_warc_content_length_with_thousands_of_digits(tmp_path):
+    one, two = warc_bytes(three_pages()[:2])
+    two = re.sub(rb"Content-Length: \d+", b"Content-Length: " + b"9" * 5000, two, count=1)
+    (tmp_path / "digits.warc").write_bytes(one + two)
+    docs = read(tmp_path / "digits.warc")
+    assert docs["digits.warc#https://a.example/1"].kind == "html"
+    assert "no valid Content-Length" in docs["digits.warc#https://a.example/2"].reason
+
+
+def test_an_unforeseen_reader_error_is_a_row_not_a_crash(tmp_path, monkeypatch):
+    from samestory.read import formats
+
+    def broken(*args):
+        yield formats.RawDocument(doc_id="f.jsonl#1", source="f", kind="text", content=PLAIN)
+        raise ValueError("something nobody foresaw")
+
+    monkeypatch.setattr(formats, "read_jsonl", broken)
+    monkeypatch.setattr("samestory.read.read_jsonl", broken)
+    (tmp_path / "f.jsonl").write_text("{}\n")
+    docs = read(tmp_path)
+    assert docs["f.jsonl#1"].kind == "text"
+    assert "ValueError: something nobody foresaw" in docs["f.jsonl#after-1"].reason

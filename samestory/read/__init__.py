@@ -142,12 +142,28 @@ def iter_documents(
             if error:
                 records: Iterable[RawDocument] = [RawDocument.rejected(rel, source, error)]
             else:
-                records = _read_file(path, rel, max_document_bytes)
+                records = _guarded(_read_file(path, rel, max_document_bytes), rel, source)
             for record in records:
                 record.source = source
                 _replace_surrogates(record)
                 record.doc_id = _unique(record.doc_id, seen)
                 yield record
+
+
+def _guarded(records: Iterator[RawDocument], rel: str, source: str) -> Iterator[RawDocument]:
+    """A reader's records; should a reader still raise on some input nobody foresaw, the file
+    ends with a rejected row naming the error instead of the run ending with a traceback."""
+    count = 0
+    try:
+        for record in records:
+            count += 1
+            yield record
+    except Exception as exc:  # a safety net: readers turn every known failure into rows themselves
+        message = (str(exc).splitlines() or [""])[0][:200]
+        yield RawDocument.rejected(
+            f"{rel}#after-{count}" if count else rel, source,
+            f"unreadable: {exc.__class__.__name__}: {message}; rest of file not read",
+        )
 
 
 def _replace_surrogates(record: RawDocument) -> None:

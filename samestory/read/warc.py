@@ -146,7 +146,7 @@ def _read_header(fh, number: int, first: bytes) -> _Frame:
         if sep:
             frame.fields[name.strip().lower()] = value.strip()
     length = frame.fields.get("content-length", "")
-    if not length.isascii() or not length.isdigit():
+    if not length.isascii() or not length.isdigit() or len(length) > 18:  # 10^18 bytes: not a real record
         frame.error = f"broken WARC record: no valid Content-Length ({length[:40]!r})"
     return frame
 
