@@ -14,13 +14,15 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from samestory import Settings
-from samestory.candidates import exact_representatives, lsh_pairs
-from samestory.candidates import _band_key  # private: the LSH band key has no public name yet
-from samestory.candidates.buckets import pairs_within_groups, unique_pairs
-from samestory.fingerprint import Fingerprints, concat_fingerprints, fingerprint_batch, replace_rows
-from samestory.fingerprint import shingles
-from samestory.fingerprint.shingles import (
+import dataclasses
+
+from samestory.config import LexicalSettings, RewriteSettings
+from samestory.rewrite import Signatures, concat_signatures, replace_signature_rows, signature_batch
+from samestory.lexical.candidates import band_key, exact_representatives, lsh_pairs
+from samestory.groupby import pairs_within_groups, unique_pairs
+from samestory.lexical import Fingerprints, concat_fingerprints, fingerprint_batch, replace_rows
+from samestory.lexical import shingles
+from samestory.lexical.shingles import (
     shingle_set,
     shingle_sets,
     shingles_from_tokens,
@@ -29,8 +31,8 @@ from samestory.fingerprint.shingles import (
 )
 from samestory.group import connected_groups
 from samestory.textstore import TextStore
-from samestory.verify import classify_overlap
-from samestory.verify.align import longest_increasing_run
+from samestory.lexical import classify_overlap
+from samestory.rewrite.align import longest_increasing_run
 
 MASK64 = (1 << 64) - 1
 # The kernel's constants, restated here so the reference is independent of the module.
@@ -172,7 +174,7 @@ def test_token_hashes_of_no_words(texts):
 
 def test_token_hashes_batch_over_many_small_chunks(monkeypatch):
     # force a chunk every few texts so chunk boundaries (and empty texts at them) are crossed
-    monkeypatch.setattr(shingles, "_MAX_CHUNK_CHARS", 40)
+    monkeypatch.setattr(shingles, "MAX_CHUNK_CHARS", 40)
     rng = np.random.default_rng(2)
     texts = [" ".join(random_words(rng, int(rng.integers(0, 12)))) for _ in range(60)]
     texts[0] = texts[30] = texts[-1] = ""
@@ -312,7 +314,7 @@ def word_grams(text: str, k: int = 5) -> set[str]:
 
 def test_minhash_estimate_close_to_true_jaccard_and_to_datasketch():
     datasketch = pytest.importorskip("datasketch")
-    settings = Settings(rewrites=False)
+    settings = LexicalSettings()
     rng = np.random.default_rng(7)
     for shared in (60, 200, 330, 396):
         a, b = overlapping_texts(rng, 400, shared)
@@ -338,14 +340,14 @@ def test_minhash_estimate_close_to_true_jaccard_and_to_datasketch():
 
 
 def test_minhash_identical_empty_and_deterministic():
-    settings = Settings(rewrites=False)
+    settings = LexicalSettings()
     text = "the same story told twice in the same words for the test"
     fp = fingerprint_batch([text, text.upper(), None, ""], settings)
     assert fp.minhash.shape == (4, settings.num_perm) and fp.minhash.dtype == np.uint32
     assert np.array_equal(fp.minhash[0], fp.minhash[1])  # same words after case folding
     assert np.all(fp.minhash[2] == np.iinfo(np.uint32).max) and np.all(fp.minhash[3] == np.iinfo(np.uint32).max)
     assert np.array_equal(fingerprint_batch([text], settings).minhash[0], fp.minhash[0])
-    other_seed = fingerprint_batch([text], settings.replace(seed=2)).minhash[0]
+    other_seed = fingerprint_batch([text], dataclasses.replace(settings, seed=2)).minhash[0]
     assert not np.array_equal(other_seed, fp.minhash[0])
 
 
@@ -366,8 +368,8 @@ def anchor_set(fp: Fingerprints) -> list[tuple[int, int]]:
     return sorted(zip(as_list(fp.anchor_row), as_list(fp.anchor_hash)))
 
 
-def signature_set(fp: Fingerprints) -> list[tuple[int, int]]:
-    return sorted(zip(as_list(fp.signature_row), as_list(fp.signature_hash)))
+def signature_set(sig: Signatures) -> list[tuple[int, int]]:
+    return sorted(zip(as_list(sig.row), as_list(sig.feature_hash)))
 
 
 def assert_same_fingerprints(got: Fingerprints, want: Fingerprints) -> None:
@@ -375,24 +377,28 @@ def assert_same_fingerprints(got: Fingerprints, want: Fingerprints) -> None:
     assert np.array_equal(got.n_words, want.n_words)
     assert np.array_equal(got.minhash, want.minhash)
     assert anchor_set(got) == anchor_set(want)
-    assert signature_set(got) == signature_set(want)
 
 
 def test_concat_fingerprints_equals_one_batch():
-    settings = Settings(anchor_modulus=2)  # many anchors, and rewrite signatures on
+    settings = LexicalSettings(anchor_modulus=2)  # many anchors
     texts = sample_texts(np.random.default_rng(11), 12)
-    parts = [fingerprint_batch(texts[s:e], settings) for s, e in ((0, 5), (5, 5), (5, 12))]
+    bounds = ((0, 5), (5, 5), (5, 12))
+    parts = [fingerprint_batch(texts[s:e], settings) for s, e in bounds]
     whole = fingerprint_batch(texts, settings)
     got = concat_fingerprints(parts, settings.num_perm)
     assert_same_fingerprints(got, whole)
     assert np.array_equal(got.anchor_row, whole.anchor_row)  # order kept too: row-major
-    assert len(whole.anchor_row) and len(whole.signature_row)  # the check above had rows to shift
+    rewrite = RewriteSettings(min_words=1)
+    sig_parts = [signature_batch(texts[s:e], rewrite) for s, e in bounds]
+    whole_sig = signature_batch(texts, rewrite)
+    assert signature_set(concat_signatures(sig_parts, [e - s for s, e in bounds])) == signature_set(whole_sig)
+    assert len(whole.anchor_row) and len(whole_sig.row)  # the checks above had rows to shift
     empty = concat_fingerprints([], settings.num_perm)
     assert len(empty) == 0 and empty.minhash.shape == (0, settings.num_perm)
 
 
 def test_replace_rows_equals_fingerprinting_the_new_texts():
-    settings = Settings(anchor_modulus=2)
+    settings = LexicalSettings(anchor_modulus=2)
     rng = np.random.default_rng(12)
     texts = sample_texts(rng, 10)
     rows = np.array([7, 0, 4], dtype=np.int64)
@@ -405,6 +411,9 @@ def test_replace_rows_equals_fingerprinting_the_new_texts():
     assert_same_fingerprints(got, fingerprint_batch(edited, settings))
     # the input is left as it was
     assert_same_fingerprints(fp, fingerprint_batch(texts, settings))
+    rewrite = RewriteSettings(min_words=1)
+    sig = replace_signature_rows(signature_batch(texts, rewrite), rows, signature_batch(new_texts, rewrite))
+    assert signature_set(sig) == signature_set(signature_batch(edited, rewrite))
 
 
 def test_exact_representatives_match_first_occurrence():
@@ -429,14 +438,14 @@ def test_band_keys_collide_only_on_identical_bands():
     block[52] = block[10]
     block[52, 3] ^= 1  # one value differs in one bit
     block[53] = block[10][::-1]  # same values, other order
-    keys = _band_key(block)
+    keys = band_key(block)
     assert keys[50] == keys[10] == keys[51]
     distinct_rows = len({tuple(r) for r in block.tolist()})
     assert len(set(as_list(keys))) == distinct_rows  # every other band has its own key
 
 
 def test_lsh_pairs_need_one_whole_band():
-    settings = Settings(rewrites=False)
+    settings = LexicalSettings()
     rng = np.random.default_rng(15)
     r = settings.lsh_rows
     minhash = rng.integers(0, 2**32, size=(6, settings.num_perm), dtype=np.uint32)
@@ -476,6 +485,15 @@ def test_text_store_rows_out_of_range(row):
     store.extend(["a", "b"])
     with pytest.raises(IndexError):
         store[row]
+    with pytest.raises(IndexError):
+        store[row] = "x"
+
+
+def test_text_store_takes_plain_string_arrays():
+    store = TextStore()
+    store.extend(pa.array(["a", "b"]))  # pa.string(), not large_string
+    store.extend(["c"])
+    assert store.column().to_pylist() == ["a", "b", "c"]
 
 
 def test_text_store_copies_arrow_input():
@@ -518,7 +536,7 @@ def test_longest_increasing_run_matches_brute_force():
 
 
 def test_classify_overlap_boundaries():
-    s = Settings()
+    s = LexicalSettings()
     assert (s.near_min_jaccard, s.partial_min_containment, s.partial_max_length_ratio, s.partial_min_shingles) == (
         0.5, 0.7, 0.8, 20,
     )  # the cases below sit on these defaults
@@ -539,7 +557,7 @@ def test_classify_overlap_boundaries():
 
 
 def test_classify_overlap_follows_the_settings():
-    s = Settings(near_min_jaccard=0.9, partial_min_containment=0.5, partial_max_length_ratio=0.5, partial_min_shingles=3)
+    s = LexicalSettings(near_min_jaccard=0.9, partial_min_containment=0.5, partial_max_length_ratio=0.5, partial_min_shingles=3)
     assert classify_overlap(20, 30, 30, s)[0] is None
     assert classify_overlap(2, 4, 8, s)[0] == "partial"
     assert classify_overlap(2, 4, 9, s)[0] == "partial"

@@ -36,14 +36,14 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _POWERS[0], _POWERS[1]
 
 
-_MAX_CHUNK_CHARS = 1 << 22  # ~4 MB of text per vectorised pass: bounds the uint64 temporaries
+MAX_CHUNK_CHARS = 1 << 22  # ~4 MB of text per vectorised pass: bounds the uint64 temporaries
 
 
 def token_hashes_batch(token_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """token_hashes_chunk over chunks of at most ~4 MB of text (memory stays flat)."""
     hashes, counts, chunk, size = [], [], [], 0
     for text in token_texts:
-        if chunk and size + len(text) > _MAX_CHUNK_CHARS:
+        if chunk and size + len(text) > MAX_CHUNK_CHARS:
             h, c = token_hashes_chunk(chunk)
             hashes.append(h)
             counts.append(c)
