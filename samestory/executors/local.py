@@ -7,6 +7,7 @@ reused by every stage of a run, so workers start (and import their libraries) on
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -27,6 +28,21 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PARENT_POLL_SECONDS = 0.5
 
 
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C/SIGTERM while the pool forks its workers: a worker forked with the parent's
+    handlers would raise in its bootstrap (a traceback) if a signal came before its initializer
+    ran. Held signals reach the main process right after."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
 def _die_with_parent(parent: int) -> None:
     """Pool initializer: a worker never outlives the run, whatever ends the main process.
 
@@ -37,6 +53,7 @@ def _die_with_parent(parent: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held by the parent while it forked us
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the watcher alone
@@ -57,6 +74,7 @@ class LocalExecutor:
         self.workers = max(1, workers)
         self.in_flight = self.workers * in_flight_per_worker
         self._pool: ProcessPoolExecutor | None = None
+        self._started = False
 
     def __enter__(self) -> "LocalExecutor":
         return self
@@ -85,7 +103,12 @@ class LocalExecutor:
             )
         pending: deque[Future] = deque()
         for item in items:
-            pending.append(self._pool.submit(func, item))
+            if self._started:
+                pending.append(self._pool.submit(func, item))
+            else:  # the first submit forks the workers
+                with _signals_held():
+                    pending.append(self._pool.submit(func, item))
+                self._started = True
             if len(pending) >= self.in_flight:
                 yield pending.popleft().result()
         while pending:

@@ -148,13 +148,13 @@ def write_outputs(
             names.append("report.html")
         manifest = {"samestory_version": version, "settings": settings.to_dict(), "summary": summary}
         temp_path(out / RUN_MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    except BaseException:  # interrupted or failed: leave no half-written file behind
+        for name in names:
+            os.replace(temp_path(out / name), out / name)
+        os.replace(temp_path(out / RUN_MANIFEST), out / RUN_MANIFEST)  # last: the run is finished
+    except BaseException:  # interrupted or failed: leave no half-written file behind, and no run.json
         for name in [*names, "report.html", RUN_MANIFEST]:
             temp_path(out / name).unlink(missing_ok=True)
         raise
-    for name in names:
-        os.replace(temp_path(out / name), out / name)
-    os.replace(temp_path(out / RUN_MANIFEST), out / RUN_MANIFEST)  # last: the run is finished
 
 
 def _write_deduplicated(path: Path, documents: pa.Table) -> None:
