@@ -452,3 +452,14 @@ def test_an_unforeseen_reader_error_is_a_row_not_a_crash(tmp_path, monkeypatch):
     docs = read(tmp_path)
     assert docs["f.jsonl#1"].kind == "text"
     assert "ValueError: something nobody foresaw" in docs["f.jsonl#after-1"].reason
+
+
+def test_parquet_compression_bomb_row_group_is_not_unpacked(tmp_path):
+    # one 8 MB text compresses to a few KB: Arrow would unpack the whole page to read it
+    path = tmp_path / "bomb.parquet"
+    pq.write_table(pa.table({"text": ["a" * 8_000_000, PLAIN]}), path, compression="zstd", row_group_size=1)
+    pq.write_table(pa.table({"text": ["a" * 8_000_000, PLAIN]}), tmp_path / "mixed.parquet", compression="zstd")
+    docs = read(tmp_path, LIMIT)
+    assert "likely a compression bomb" in docs["bomb.parquet#1"].reason and "row 1" in docs["bomb.parquet#1"].reason
+    assert docs["bomb.parquet#2"].kind == "text"  # its own row group, read
+    assert "rows 1-2" in docs["mixed.parquet#1"].reason and len([k for k in docs if k.startswith("mixed")]) == 1

@@ -15,7 +15,10 @@ from typing import Iterator
 from ..records import RawDocument
 from .decode import DecodeError, decode_bytes, looks_binary
 from .jsonstream import iter_json_values
-from .limits import GZIP_ERRORS, PARQUET_GZIP_MAX_RATIO, BudgetExceeded, gzip_reason, open_bounded
+from .limits import (
+    GZIP_ERRORS, GZIP_MAX_RATIO, GZIP_MIN_BUDGET_DOCUMENTS, PARQUET_GZIP_MAX_RATIO, BudgetExceeded, gzip_reason,
+    open_bounded,
+)
 from .warc import read_warc
 
 __all__ = ["format_of", "looks_like_html", "read_single", "read_jsonl", "read_parquet", "read_warc"]
@@ -221,11 +224,28 @@ def read_parquet(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocu
         yield from _parquet_rows(pf, [c for c in PARQUET_COLUMNS if c in names], rel, source, limit)
 
 
+def _row_group_bomb(group, columns: list[str], limit: int) -> str | None:
+    """Why a row group is not decompressed at all (None when it may be): Arrow unpacks a whole
+    page at once, so a 2 KB file can claim 50 MB of one text; the budget of gzip files applies."""
+    chunks = [group.column(i) for i in range(group.num_columns) if group.column(i).path_in_schema in columns]
+    packed = sum(c.total_compressed_size for c in chunks)
+    unpacked = sum(c.total_uncompressed_size for c in chunks)
+    if unpacked > max(GZIP_MAX_RATIO * packed, GZIP_MIN_BUDGET_DOCUMENTS * limit):
+        return f"its columns expand {unpacked / max(packed, 1):,.0f}x to {unpacked / 1e6:,.1f} MB (likely a compression bomb)"
+    return None
+
+
 def _parquet_rows(pf, columns: list[str], rel: str, source: str, limit: int) -> Iterator[RawDocument]:
     first = 0  # row number (1-based) of the group's first row is first + 1
     meta = pf.metadata
     for group in range(meta.num_row_groups):
         rows = meta.row_group(group).num_rows
+        bomb = _row_group_bomb(meta.row_group(group), columns, limit)
+        if bomb:
+            span = f"rows {first + 1}-{first + rows}" if rows > 1 else f"row {first + 1}"
+            yield RawDocument.rejected(f"{rel}#{first + 1}", source, f"Parquet row group {group + 1} ({span}) not read: {bomb}")
+            first += rows
+            continue
         # batches sized so that one batch holds about one document's worth of bytes at most
         per_row = meta.row_group(group).total_byte_size / max(rows, 1)
         batch_size = int(max(1, min(1024, limit // max(per_row, 1))))
