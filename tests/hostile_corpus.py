@@ -142,6 +142,8 @@ def build(folder: Path) -> int:
     expected += 1
     pq.write_table(pa.table({"text": [1, 2]}), folder / "int_text.parquet")
     expected += 2
+    pq.write_table(pa.table({"text": ["a" * 45_000_000, PLAIN]}), folder / "bomb_row_group.parquet", compression="zstd")
+    expected += 1  # one row group, unpacking to 45 MB from a few KB: one row, not unpacked
     put("garbage.parquet", b"PAR1 this is not parquet PAR1")
     put("bomb.parquet.gz", gzip.compress(ZEROS, 9))
 
