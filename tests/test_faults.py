@@ -219,3 +219,24 @@ def test_an_unfinished_run_folder_needs_overwrite(tmp_path):
     settings = Settings().replace(run={"workers": 1, "progress": False}, rewrite={"enabled": False})
     samestory_api.run(tmp_path / "in.txt", out=out, settings=settings, overwrite=True)
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+
+
+def _slow_square(x: int) -> int:
+    time.sleep(0.2)
+    return x * x
+
+
+def test_executor_stops_its_workers_when_the_run_fails():
+    import multiprocessing
+
+    from samestory.executors import LocalExecutor
+
+    before = set(multiprocessing.active_children())
+    started = time.monotonic()
+    with pytest.raises(RuntimeError):
+        with LocalExecutor(2) as executor:
+            for result in executor.map(_slow_square, range(100)):
+                raise RuntimeError(f"the consumer failed on {result}")
+    assert time.monotonic() - started < 5  # did not wait for the queued batches
+    time.sleep(0.2)
+    assert not [p for p in multiprocessing.active_children() if p not in before]

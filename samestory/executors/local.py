@@ -36,6 +36,9 @@ def _signals_held() -> Iterator[None]:
     """Hold Ctrl-C/SIGTERM while the pool forks its workers: a worker forked with the parent's
     handlers would raise in its bootstrap (a traceback) if a signal came before its initializer
     ran. Held signals reach the main process right after."""
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX
+        yield
+        return
     signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
     try:
         yield
@@ -53,7 +56,8 @@ def _die_with_parent(parent: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held by the parent while it forked us
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held by the parent while it forked us
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the watcher alone
@@ -75,6 +79,7 @@ class LocalExecutor:
         self.in_flight = self.workers * in_flight_per_worker
         self._pool: ProcessPoolExecutor | None = None
         self._started = False
+        self._children: list[multiprocessing.process.BaseProcess] = []  # this pool's workers
 
     def __enter__(self) -> "LocalExecutor":
         return self
@@ -84,8 +89,9 @@ class LocalExecutor:
             return
         if exc_type is not None:
             # interrupted or failed: stop the workers now rather than wait for their batches
-            for child in multiprocessing.active_children():
-                child.kill()
+            for child in self._children:  # only ours: a program calling run() may have its own
+                if child.is_alive():
+                    child.kill()
             self._pool.shutdown(wait=False, cancel_futures=True)
         else:
             self._pool.shutdown(cancel_futures=True)
@@ -106,8 +112,10 @@ class LocalExecutor:
             if self._started:
                 pending.append(self._pool.submit(func, item))
             else:  # the first submit forks the workers
+                before = set(multiprocessing.active_children())
                 with _signals_held():
                     pending.append(self._pool.submit(func, item))
+                self._children = [p for p in multiprocessing.active_children() if p not in before]
                 self._started = True
             if len(pending) >= self.in_flight:
                 yield pending.popleft().result()
