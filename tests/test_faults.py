@@ -28,6 +28,8 @@ from samestory.output import OUTPUT_FILES, OutputExistsError
 
 from . import hostile_corpus
 
+pytestmark = pytest.mark.e2e  # every test here runs the CLI or worker processes
+
 CLI = [sys.executable, "-m", "samestory.cli"]
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "400", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
 
