@@ -134,7 +134,7 @@ def remove_boilerplate(corpus: Corpus, line_parts: list[LineHashes], settings: S
     chunks = [affected[i:i + size] for i in range(0, len(affected), size)]
     items = (([corpus.texts[r] for r in rows], [learned.drops[r] for r in rows]) for rows in chunks)
     fp_parts, sig_parts = [], []
-    with progress.task("Removing boilerplate", unit="docs") as tick:
+    with progress.task("Removing boilerplate", unit="docs", total=len(affected)) as tick:
         for rows, (texts, removed, fp, sig) in zip(chunks, executor.map(functools.partial(second_pass, settings=settings), items)):
             for r, text, k in zip(rows, texts, removed):
                 corpus.texts[r] = text
@@ -161,12 +161,14 @@ def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progre
     with progress.task("Finding candidates"):
         corpus.representative = lexical.exact_representatives(fp.exact_hash, corpus.ok)
         candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical)
-    with progress.task(f"Verifying {len(candidates.pairs):,} candidate pairs"):
+    n_candidates = len(candidates.pairs)
+    with progress.task("Verifying candidate pairs", unit="pairs", total=n_candidates) as tick:
         pairs = lexical.verify_exact(corpus.texts, corpus.representative)
         check = functools.partial(lexical.verify_chunk, settings=settings.lexical)
-        chunk = max(200, -(-len(candidates.pairs) // (4 * executor.workers)))
-        for part in executor.map(check, lexical.candidate_chunks(corpus.texts, candidates, chunk)):
+        chunk = max(200, -(-n_candidates // (4 * executor.workers)))
+        for k, part in enumerate(executor.map(check, lexical.candidate_chunks(corpus.texts, candidates, chunk))):
             pairs.extend(part)
+            tick(min(chunk, n_candidates - k * chunk))  # chunks are in order, each `chunk` pairs but the last
     return pairs
 
 

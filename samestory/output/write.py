@@ -71,9 +71,10 @@ def _boilerplate_by_site(boilerplate: pa.Table | None) -> dict[str, int]:
 
 def write_outputs(
     out: Path, documents: pa.Table, pairs: pa.Table, summary: dict, settings: Settings, version: str,
-    boilerplate: pa.Table | None = None,
+    boilerplate: pa.Table | None = None, record: dict | None = None,
 ) -> None:
-    # No timestamps anywhere: the same input and settings give byte-identical files.
+    # No timestamps anywhere: the same input and settings give byte-identical files, but for
+    # run.json's "timings" (the seconds each stage took; `record` comes from pipeline.run_record).
     if boilerplate is None:
         boilerplate = BOILERPLATE_SCHEMA.empty_table()
 
@@ -88,7 +89,7 @@ def write_outputs(
         parquet_done = thread.submit(write_parquet)
         _write_deduplicated(out, documents)
         parquet_done.result()
-    manifest = {"samestory_version": version, "settings": settings.to_dict(), "summary": summary}
+    manifest = {"samestory_version": version, "settings": settings.to_dict(), "summary": summary, **(record or {})}
     (out / "run.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     if settings.report.enabled:
         from .report import write_report
