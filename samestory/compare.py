@@ -22,7 +22,7 @@ from .clean import clean_batch, normalize_for_match
 from .config import Settings
 from .explain import describe_pair
 from .lexical import classify_overlap, shingle_set
-from .output.report import align_for_display
+from .output.report import align_for_display, rows_with_gaps
 from .read import iter_documents
 from .rewrite import Embedder, rewrite_evidence
 from .rewrite.align import align_sentences
@@ -171,31 +171,8 @@ def _highlight(sentence: str, names: set[str], dim: bool) -> Text:
 
 def _rows(result: dict):
     """(i, j, similarity) display rows: aligned pairs in A's order, unaligned sentences between."""
-    n_a, n_b = len(result["sentences_a"]), len(result["sentences_b"])
-    aligned = sorted((p["i"], p["j"], p["similarity"]) for p in result["aligned"])
-    used_a = {i for i, _, _ in aligned}
-    used_b = {j for _, j, _ in aligned}
-    shown_b: set[int] = set()
-    next_a = next_b = 0
-    for i, j, s in aligned:
-        while next_a < i:
-            if next_a not in used_a:
-                yield next_a, None, None
-            next_a += 1
-        while next_b < j:
-            if next_b not in used_b and next_b not in shown_b:
-                yield None, next_b, None
-                shown_b.add(next_b)
-            next_b += 1
-        yield i, j, s
-        next_a = max(next_a, i + 1)
-        next_b = max(next_b, j + 1)
-    for i in range(next_a, n_a):
-        if i not in used_a:
-            yield i, None, None
-    for j in range(n_b):
-        if j not in used_b and j not in shown_b and j >= next_b:
-            yield None, j, None
+    aligned = [(p["i"], p["j"], p["similarity"]) for p in result["aligned"]]
+    return rows_with_gaps(aligned, len(result["sentences_a"]), len(result["sentences_b"]))
 
 
 def print_comparison(result: dict, console: Console | None = None) -> None:

@@ -199,6 +199,7 @@ class ReportSettings(_Section):
     max_text_chars: int = setting(20_000, 1, doc="characters of each text embedded")
     max_rejected: int = setting(10_000, 0, doc="rejected documents listed")
     max_total_chars: int = setting(100_000_000, 1, doc="text embedded in all; further groups are left out")
+    max_documents: int = setting(10_000, 0, doc="kept documents outside groups listed with their text")
 
 
 @dataclass(frozen=True)

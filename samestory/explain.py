@@ -13,10 +13,10 @@ from typing import Any, Mapping
 __all__ = ["describe_pair", "FOUND_BY_WORDS"]
 
 FOUND_BY_WORDS = {
-    "minhash-lsh": "MinHash LSH (similar shingle sets)",
-    "anchors": "shared anchor shingles (excerpt search)",
-    "rewrite-signature": "rewrite signatures (shared names and long words)",
-    "signature": "rewrite signatures (shared names and long words)",
+    "minhash-lsh": "MinHash LSH on the shingle sets",
+    "anchors": "shared anchor shingles",
+    "rewrite-signature": "rewrite signatures of names and long words",
+    "signature": "rewrite signatures of names and long words",
 }
 
 # Evidence keys the sentences below already cover, or that are shown elsewhere (aligned view).
@@ -60,7 +60,6 @@ def describe_pair(
     """Sentences saying why the pair holds. `evidence` is in `sides` order (flip it first when
     the pair was stored the other way round); `settings` is Settings.to_dict() or run.json's."""
     ev = dict(evidence or {})
-    a, b = sides
     lines: list[str] = []
     if relation == "exact" or ev.get("normalized_text_equal"):
         lines.append("Same text: the two texts are equal once case, punctuation and spacing are normalised.")

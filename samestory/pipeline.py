@@ -73,6 +73,7 @@ def run(
     if settings.rewrite.enabled:
         with timed("rewrites") as counted:
             rewrites, stats = stages.rewrite_pairs(corpus, pairs, settings, progress)
+            stages.add_overlap_scores(rewrites, corpus, settings)
             pairs.extend(rewrites)
             counted(pairs=len(rewrites))
         timings.update(rewrites_embedding=stats.embed_seconds, rewrites_model_load=stats.model_load_seconds)

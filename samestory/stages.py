@@ -30,7 +30,10 @@ from .records import Pairs, RawDocument
 from .rewrite import Signatures, concat_signatures, replace_signature_rows, signature_batch
 from .textstore import TextStore
 
-__all__ = ["Corpus", "read_and_fingerprint", "remove_boilerplate", "lexical_pairs", "rewrite_pairs", "choose_groups"]
+__all__ = [
+    "Corpus", "read_and_fingerprint", "remove_boilerplate", "lexical_pairs", "rewrite_pairs", "add_overlap_scores",
+    "choose_groups",
+]
 
 _TEXT = "text"
 
@@ -181,6 +184,21 @@ def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, prog
             corpus.texts, corpus.signatures, corpus.fingerprints.n_words, corpus.representative, lexical_found,
             settings.rewrite,
         )
+
+
+def add_overlap_scores(pairs: Pairs, corpus: Corpus, settings: Settings) -> None:
+    """Jaccard and containment of the shingle sets for pairs found without them (rewrites), so
+    every pair in pairs.parquet and the report carries both word-overlap figures."""
+    missing = [k for k, j in enumerate(pairs.jaccard) if j is None]
+    for start in range(0, len(missing), 1024):  # bounded batches: shingle sets of ~2k texts at a time
+        chunk = missing[start:start + 1024]
+        rows = sorted({r for k in chunk for r in (pairs.a[k], pairs.b[k])})
+        sets = dict(zip(rows, lexical.shingle_sets([corpus.texts[r] or "" for r in rows], settings.lexical.shingle_words)))
+        for k in chunk:
+            sa, sb = sets[pairs.a[k]], sets[pairs.b[k]]
+            shared = len(np.intersect1d(sa, sb, assume_unique=True))
+            _, jaccard, containment, _ = lexical.classify_overlap(shared, len(sa), len(sb), settings.lexical)
+            pairs.jaccard[k], pairs.containment[k] = round(jaccard, 6), round(containment, 6)
 
 
 def choose_groups(corpus: Corpus, pairs: Pairs) -> tuple[np.ndarray, Originals]:

@@ -94,7 +94,8 @@ def write_outputs(
     if settings.report.enabled:
         from .report import write_report
 
-        write_report(out, documents, pairs, summary, boilerplate, settings=settings.report)
+        run = {"settings": settings.to_dict(), **{k: v for k, v in (record or {}).items() if k in ("tiers", "inputs")}}
+        write_report(out, documents, pairs, summary, boilerplate, settings=settings.report, run=run)
     elif (out / "report.html").exists():
         (out / "report.html").unlink()  # an --overwrite run must not leave a stale report
 
