@@ -219,6 +219,14 @@ def compare(
         print_comparison(result)
 
 
+@app.command("settings")
+def settings_(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings; shown merged with the defaults."),
+) -> None:
+    """Print the settings as TOML (the defaults, or those of --config), ready to edit and pass to --config."""
+    _emit(load_settings(config).to_toml().rstrip("\n"))
+
+
 def summary_lines(summary: dict, out: Path, rewrites: bool = True) -> list[str]:
     """The run summary as plain aligned lines: label left, count right (greppable, no box)."""
     rows: list[tuple[str, int | None]] = [("documents read", summary["documents"]), ("rejected", summary["rejected"])]

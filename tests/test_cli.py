@@ -117,3 +117,16 @@ def test_a_closed_stdout_is_not_an_error(tmp_path):
     stderr = proc.stderr.read().decode()
     assert proc.wait() == 0, stderr
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_settings_command_prints_toml_that_reads_back(tmp_path):
+    import tomllib
+
+    from samestory import Settings
+
+    defaults = runner.invoke(app, ["settings"])
+    assert defaults.exit_code == 0 and Settings.from_dict(tomllib.loads(defaults.stdout)) == Settings()
+    cfg = tmp_path / "s.toml"
+    cfg.write_text("[lexical]\nnear_min_jaccard = 0.8\n")
+    merged = runner.invoke(app, ["settings", "--config", str(cfg)])
+    assert Settings.from_dict(tomllib.loads(merged.stdout)).lexical.near_min_jaccard == 0.8
