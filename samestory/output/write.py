@@ -121,9 +121,10 @@ def _boilerplate_by_site(boilerplate: pa.Table | None) -> dict[str, int]:
 
 def write_outputs(
     out: Path, documents: pa.Table, pairs: pa.Table, summary: dict, settings: Settings, version: str,
-    boilerplate: pa.Table | None = None,
+    boilerplate: pa.Table | None = None, record: dict | None = None,
 ) -> None:
-    # No timestamps anywhere: the same input and settings give byte-identical files.
+    # No timestamps anywhere: the same input and settings give byte-identical files, but for
+    # run.json's "timings" (the seconds each stage took; `record` comes from pipeline.run_record).
     if boilerplate is None:
         boilerplate = BOILERPLATE_SCHEMA.empty_table()
 
@@ -143,10 +144,11 @@ def write_outputs(
         if settings.report.enabled:
             from .report import write_report
 
+            run = {"settings": settings.to_dict(), **{k: v for k, v in (record or {}).items() if k in ("tiers", "inputs")}}
             write_report(out, documents, pairs, summary, boilerplate, settings=settings.report,
-                         path=temp_path(out / "report.html"))
+                         path=temp_path(out / "report.html"), run=run)
             names.append("report.html")
-        manifest = {"samestory_version": version, "settings": settings.to_dict(), "summary": summary}
+        manifest = {"samestory_version": version, "settings": settings.to_dict(), "summary": summary, **(record or {})}
         temp_path(out / RUN_MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         for name in names:
             os.replace(temp_path(out / name), out / name)
