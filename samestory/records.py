@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -11,6 +12,9 @@ class RawDocument:
 
     `kind` says how `content` is to be cleaned: "html" (main-text extraction),
     "text" (chrome-line filter only) or "rejected" (`reason` says why; `content` is None).
+    `date` is the value as found (string, number or datetime; parsed in the clean stage);
+    `fetched` the crawl time when the input says it (WARC-Date), which bounds the date;
+    `metadata` every other field of an input record, JSON-safe (None for files and pages).
     """
 
     doc_id: str
@@ -19,8 +23,10 @@ class RawDocument:
     content: str | None = None
     url: str | None = None
     title: str | None = None
-    date: str | None = None
+    date: Any = None
     reason: str | None = None
+    metadata: dict | None = None
+    fetched: str | None = None
 
     @classmethod
     def rejected(cls, doc_id: str, source: str, reason: str) -> "RawDocument":
