@@ -13,7 +13,7 @@ DATATROVE = {"text": TEXT, "id": "cc/0001", "metadata": {"url": "https://a.examp
 def test_record_document_maps_fields_and_keeps_metadata():
     doc = record_document(DATATROVE, "shard.jsonl", 1, "/data/shard.jsonl", 10_000)
     assert (doc.doc_id, doc.kind, doc.content, doc.url, doc.date) == ("shard.jsonl#cc/0001", "text", TEXT, "https://a.example/f", "2024-03-04")
-    assert doc.metadata == {"dump": "CC-MAIN-2024-10"}
+    assert doc.metadata == {"dump": "CC-MAIN-2024-10"} and doc.record_id == "cc/0001"
 
 
 def test_rejected_record_keeps_its_fields():

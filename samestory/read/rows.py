@@ -34,7 +34,7 @@ def record_document(obj: Mapping[str, Any], rel: str, number: int, source: str, 
     rid = mapped.id.strip() if mapped.id else ""
     doc_id = f"{rel}#{rid or number}"
     meta = {"url": _clean(mapped.url), "title": _clean(mapped.title), "date": _clean_date(mapped.date),
-            "metadata": mapped.metadata}
+            "metadata": mapped.metadata, "record_id": rid or None}
     if mapped.problem:
         return RawDocument(doc_id=doc_id, source=source, kind="rejected", reason=mapped.problem, **meta)
     kind, content = ("text", mapped.text) if mapped.text is not None else ("html", mapped.html)
