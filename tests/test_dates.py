@@ -6,6 +6,9 @@ import numpy as np
 import pytest
 
 from samestory.clean.dates import (
+    DATE_TYPE,
+    date_columns,
+    dates_from_columns,
     PublishedDate,
     earliest_of,
     html_date_params,
@@ -169,3 +172,16 @@ def test_html_date_params_keep_time_and_refuse_future_pages():
     found = find_date(page.format("2024-03-04T10:20:30+02:00"), **params)
     assert parse_date(found, NOW) == d("2024-03-04T08:20:30", "time")
     assert find_date(page.format("2026-12-25T10:00:00+00:00"), **params) is None
+
+
+def test_columns_round_trip_through_arrow():
+    import pyarrow as pa
+
+    dates = [parse_date(v) for v in ("2024", "2024-03", "04.03.2024", "2024-03-04T10:20:30.5+02:00", None)]
+    when, precision = date_columns(dates)
+    table = pa.table({"date": pa.array(when, pa.timestamp("us", tz="UTC")), "date_precision": precision})
+    assert str(table.schema.field("date").type) == DATE_TYPE
+    back = dates_from_columns(table.column("date").to_pylist(), table.column("date_precision").to_pylist())
+    assert back == dates
+    assert dates_from_columns([datetime(2024, 3, 4)], ["day"]) == [d("2024-03-04", "day")]
+    assert dates_from_columns([datetime(2024, 3, 4)], [None]) == [None]

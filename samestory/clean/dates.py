@@ -44,9 +44,12 @@ from typing import Any, Literal, Sequence
 import numpy as np
 
 __all__ = [
+    "DATE_TYPE",
     "FUTURE_SLACK",
     "PRECISIONS",
     "PublishedDate",
+    "date_columns",
+    "dates_from_columns",
     "earliest_of",
     "html_date_params",
     "is_earlier",
@@ -57,6 +60,7 @@ Precision = Literal["year", "month", "day", "time"]
 PRECISIONS: tuple[Precision, ...] = ("year", "month", "day", "time")
 _RANK = {name: rank for rank, name in enumerate(PRECISIONS)}
 
+DATE_TYPE = "timestamp[us, tz=UTC]"  # the Arrow type of the `date` column (see date_columns)
 FUTURE_SLACK = timedelta(hours=14)  # UTC+14 is the furthest any local calendar runs ahead
 
 _SENTINELS = {
@@ -138,6 +142,22 @@ def parse_date(value: Any, now: datetime | None = None, *, day_first: bool = Tru
         if found.when > limit:
             return None
     return found
+
+
+def date_columns(dates: Sequence[PublishedDate | None]) -> tuple[list[datetime | None], list[str | None]]:
+    """The `date` (UTC instants) and `date_precision` columns of a table."""
+    return [d.when if d else None for d in dates], [d.precision if d else None for d in dates]
+
+
+def dates_from_columns(when: Sequence[datetime | None], precision: Sequence[str | None]) -> list[PublishedDate | None]:
+    """Back from the two columns (naive instants are UTC, as Arrow gives them without a zone)."""
+    out: list[PublishedDate | None] = []
+    for w, p in zip(when, precision):
+        if w is None or p not in _RANK:
+            out.append(None)
+            continue
+        out.append(PublishedDate(w if w.tzinfo else w.replace(tzinfo=timezone.utc), p))
+    return out
 
 
 def html_date_params(now: datetime | None = None) -> dict:
