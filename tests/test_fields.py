@@ -193,4 +193,4 @@ def test_metadata_is_deterministic_whatever_the_input_order():
 def test_bad_user_keys_are_refused_in_one_line(bad):
     with pytest.raises(FieldKeyError) as err:
         FieldKeys(url=bad)
-    assert "\n" not in str(err.value) and "--url-key" in str(err.value)
+    assert "\n" not in str(err.value) and "url_key" in str(err.value)

@@ -4,7 +4,7 @@ import pyarrow as pa
 import pytest
 
 from samestory.read.fields import FieldKeys
-from samestory.read.rows import RecordInputError, is_record_input, iter_record_input, peek, record_document
+from samestory.read.rows import RecordInputError, input_kind, iter_record_input, peek, record_document
 
 TEXT = "The harbour ferry returns to service on Monday after repairs to its engine."
 DATATROVE = {"text": TEXT, "id": "cc/0001", "metadata": {"url": "https://a.example/f", "date": "2024-03-04", "dump": "CC-MAIN-2024-10"}}
@@ -48,8 +48,10 @@ EXPECTED = [("records#a", "text"), ("records#2", "text"), ("records#3", "text")]
 ], ids=["list", "generator", "arrow table"])
 def test_api_record_inputs(make):
     inputs = make()
-    assert is_record_input(inputs)
-    if not isinstance(inputs, (list, pa.Table)):
+    if isinstance(inputs, pa.Table):
+        assert input_kind(inputs) == "records"
+    else:
+        assert input_kind(inputs) == "iterable"
         first, inputs = peek(inputs)
         assert isinstance(first, dict)
     assert ids(inputs) == EXPECTED
@@ -71,11 +73,11 @@ def test_datasets_dataset_and_dict():
     datasets = pytest.importorskip("datasets", reason="datasets not installed")
     ds = datasets.Dataset.from_list([{"text": TEXT, "id": "d1", "meta": {"url": "https://b.example/1"}},
                                      {"text": TEXT + " More.", "id": "d2", "meta": {"url": "https://b.example/2"}}])
-    assert is_record_input(ds)
+    assert input_kind(ds) == "records"
     docs = list(iter_record_input(ds.with_format("numpy")))  # the set format does not matter
     assert [(d.doc_id, d.url) for d in docs] == [("records#d1", "https://b.example/1"), ("records#d2", "https://b.example/2")]
     dd = datasets.DatasetDict({"train": ds, "test": ds.select([1])})
-    assert is_record_input(dd)
+    assert input_kind(dd) == "records"
     assert ids(dd) == [("records/train#d1", "text"), ("records/train#d2", "text"), ("records/test#d2", "text")]
 
 
@@ -91,9 +93,9 @@ def test_items_that_are_not_records_are_rejected_in_place():
 ])
 def test_inputs_that_are_neither_paths_nor_records(bad, message):
     with pytest.raises(RecordInputError, match=message):
-        is_record_input(bad)
+        input_kind(bad)
 
 
 def test_paths_are_not_records(tmp_path):
-    assert not is_record_input(str(tmp_path))
-    assert not is_record_input(tmp_path)
+    assert input_kind(str(tmp_path)) == "paths"
+    assert input_kind(tmp_path) == "paths"

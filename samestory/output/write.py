@@ -8,15 +8,18 @@ from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..config import Settings
+from .corpus import write_corpus
 from .tables import BOILERPLATE_SCHEMA
 
 __all__ = ["OutputExistsError", "prepare_out_dir", "write_outputs", "summarize", "OUTPUT_FILES"]
 
-OUTPUT_FILES = ("documents.parquet", "pairs.parquet", "deduplicated.jsonl", "run.json", "report.html", "boilerplate.parquet")
+OUTPUT_FILES = (
+    "documents.parquet", "pairs.parquet", "deduplicated", "deduplicated.jsonl", "run.json", "report.html",
+    "boilerplate.parquet",
+)
 
 class OutputExistsError(Exception):
     pass
@@ -83,12 +86,16 @@ def write_outputs(
         pq.write_table(pairs, out / "pairs.parquet", compression="zstd")
         pq.write_table(boilerplate, out / "boilerplate.parquet", compression="zstd")
 
-    # Arrow's Parquet writer releases the GIL: it runs in a thread while Python writes the JSONL
+    # Arrow's Parquet writer releases the GIL: it runs in a thread while the corpus is written
     with ThreadPoolExecutor(max_workers=1) as thread:
         parquet_done = thread.submit(write_parquet)
-        _write_deduplicated(out, documents)
+        corpus_files = write_corpus(out, documents, settings.output.corpus_format,
+                                    settings.output.corpus_shard_mb * 2**20)
         parquet_done.result()
-    manifest = {"samestory_version": version, "settings": settings.to_dict(), "summary": summary}
+    manifest = {
+        "samestory_version": version, "settings": settings.to_dict(), "summary": summary,
+        "corpus": {"format": settings.output.corpus_format, "files": corpus_files},
+    }
     (out / "run.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     if settings.report.enabled:
         from .report import write_report
@@ -97,11 +104,3 @@ def write_outputs(
     elif (out / "report.html").exists():
         (out / "report.html").unlink()  # an --overwrite run must not leave a stale report
 
-
-def _write_deduplicated(out: Path, documents: pa.Table) -> None:
-    """One line per kept document; batch by batch, so only a slice of the texts is ever copied."""
-    with open(out / "deduplicated.jsonl", "w", encoding="utf-8") as fh:
-        for batch in documents.select(["doc_id", "url", "title", "text", "status", "relation"]).to_batches(max_chunksize=2000):
-            keep = pc.and_(pc.equal(batch.column("status"), "ok"), pc.is_null(batch.column("relation")))
-            rows = batch.filter(keep).select(["doc_id", "url", "title", "text"]).to_pylist()
-            fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)

@@ -83,7 +83,7 @@ class FieldKeys:
             if key is None:
                 continue
             if not isinstance(key, str) or not key.strip() or key.startswith(".") or key.endswith(".") or ".." in key:
-                raise FieldKeyError(f"--{name}-key must be a field name or dotted path such as metadata.url, not {key!r}")
+                raise FieldKeyError(f"{name}_key must be a field name or dotted path such as metadata.url, not {key!r}")
 
     def candidates(self, name: str) -> tuple[str, ...]:
         key = getattr(self, name)

@@ -16,12 +16,16 @@ from typing import Iterator
 
 from ..records import RawDocument
 from .decode import DecodeError, decode_bytes, looks_binary
+from .fields import FALLBACKS, HTML_KEYS, FieldKeys
+from .rows import record_document
+from .saved_dataset import SavedDatasetError, iter_saved_dataset
+from .warc_records import warc_record_document
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 JSONL_SUFFIXES = {".jsonl", ".json", ".ndjson"}
 PARQUET_SUFFIXES = {".parquet"}
-WARC_SUFFIXES = {".warc", ".arc"}
+WARC_SUFFIXES = {".warc", ".arc", ".wet"}  # .warc.wet.gz: Common Crawl's extracted text
 
 _TAG = re.compile(r"<(?:p|div|br|span|a|script|html|body|head|article|section|h[1-6]|li|ul|table|meta|img)\b", re.I)
 
@@ -104,45 +108,7 @@ def read_single(path: Path, doc_id: str, fmt: str, gz: bool, limit: int) -> Iter
     yield RawDocument(doc_id=doc_id, source=source, kind=kind, content=text)
 
 
-def _record_document(obj: dict, doc_id: str, source: str, limit: int) -> RawDocument:
-    """A JSONL/Parquet record with `text` or `html` (text wins when both are present)."""
-    text = obj.get("text")
-    html = obj.get("html")
-    meta = {
-        "url": _str_or_none(obj.get("url")),
-        "title": _str_or_none(obj.get("title")),
-        "date": _str_or_none(obj.get("date")),
-    }
-    if isinstance(text, str) and text.strip():
-        kind, content = "text", text
-    elif isinstance(html, str) and html.strip():
-        kind, content = "html", html
-    elif text is None and html is None:
-        return RawDocument.rejected(doc_id, source, "record has no 'text' or 'html' field")
-    else:
-        return RawDocument.rejected(doc_id, source, "record's text is empty")
-    if len(content) > limit:
-        return _too_large(doc_id, source, limit)
-    if kind == "text" and looks_like_html(content):
-        kind = "html"
-    return RawDocument(doc_id=doc_id, source=source, kind=kind, content=content, **meta)
-
-
-def _str_or_none(value) -> str | None:
-    if value is None:
-        return None
-    value = str(value).strip()
-    return value or None
-
-
-def _record_key(obj: dict, number: int) -> str:
-    rid = obj.get("id")
-    if rid is None or (isinstance(rid, str) and not rid.strip()):
-        return str(number)
-    return str(rid)
-
-
-def read_jsonl(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocument]:
+def read_jsonl(path: Path, rel: str, gz: bool, limit: int, keys: FieldKeys = FieldKeys()) -> Iterator[RawDocument]:
     source = str(path)
     opener = gzip.open if gz else open
     try:
@@ -157,7 +123,7 @@ def read_jsonl(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocume
     with fh:
         if first == b"[":
             # A .json file holding one array of objects rather than one object per line.
-            yield from _read_json_array(fh, path, rel, limit)
+            yield from _read_json_array(fh, path, rel, limit, keys)
             return
         number = 0
         try:
@@ -173,12 +139,12 @@ def read_jsonl(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocume
                 if not isinstance(obj, dict):
                     yield RawDocument.rejected(doc_id, source, f"line {number} is not a JSON object")
                     continue
-                yield _record_document(obj, f"{rel}#{_record_key(obj, number)}", source, limit)
+                yield record_document(obj, rel, number, source, limit, keys)
         except _GZIP_ERRORS as exc:
             yield RawDocument.rejected(f"{rel}#{number + 1}", source, _gzip_reason(exc) + f"; records after line {number} lost")
 
 
-def _read_json_array(fh, path: Path, rel: str, limit: int) -> Iterator[RawDocument]:
+def _read_json_array(fh, path: Path, rel: str, limit: int, keys: FieldKeys) -> Iterator[RawDocument]:
     source = str(path)
     try:
         data = json.loads(fh.read())
@@ -192,10 +158,10 @@ def _read_json_array(fh, path: Path, rel: str, limit: int) -> Iterator[RawDocume
         if not isinstance(obj, dict):
             yield RawDocument.rejected(f"{rel}#{number}", source, f"item {number} is not a JSON object")
             continue
-        yield _record_document(obj, f"{rel}#{_record_key(obj, number)}", source, limit)
+        yield record_document(obj, rel, number, source, limit, keys)
 
 
-def read_parquet(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocument]:
+def read_parquet(path: Path, rel: str, gz: bool, limit: int, keys: FieldKeys = FieldKeys()) -> Iterator[RawDocument]:
     import pyarrow.parquet as pq
 
     source = str(path)
@@ -212,23 +178,28 @@ def read_parquet(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocu
         yield RawDocument.rejected(rel, source, f"unreadable Parquet file ({exc.__class__.__name__}: {exc})")
         return
     names = set(pf.schema_arrow.names)
-    if not names & {"text", "html"}:
+    wanted = (keys.text,) if keys.text else FALLBACKS["text"] + HTML_KEYS
+    if not any(key in names or key.split(".")[0] in names for key in wanted):
         listed = ", ".join(sorted(names)) or "none"
-        yield RawDocument.rejected(rel, source, f"Parquet file has no 'text' or 'html' column (columns: {listed})")
+        if keys.text:
+            reason = f"Parquet file has no '{keys.text}' column (columns: {listed})"
+        else:
+            tried = ", ".join(f"'{k}'" for k in wanted)
+            reason = f"Parquet file has no text column (tried {tried}; columns: {listed}; name it with --text-key)"
+        yield RawDocument.rejected(rel, source, reason)
         return
-    columns = [c for c in ("id", "text", "html", "url", "date", "title") if c in names]
     number = 0
     try:
-        for batch in pf.iter_batches(batch_size=1024, columns=columns):
+        for batch in pf.iter_batches(batch_size=1024):  # every column: the others become metadata
             for row in batch.to_pylist():
                 number += 1
-                yield _record_document(row, f"{rel}#{_record_key(row, number)}", source, limit)
+                yield record_document(row, rel, number, source, limit, keys)
     except Exception as exc:
         yield RawDocument.rejected(f"{rel}#{number + 1}", source, f"Parquet file broken after row {number} ({exc})")
 
 
 def read_warc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocument]:
-    """HTTP response records with an HTML payload; warcio handles per-record gzip itself."""
+    """Documents of a WARC or WET file (see warc_records.py); warcio handles per-record gzip."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -237,42 +208,25 @@ def read_warc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocumen
     try:
         with open(path, "rb") as fh:
             for record in ArchiveIterator(fh, arc2warc=True):
-                if record.rec_type not in ("response", "revisit", "resource"):
+                doc = warc_record_document(record, rel, number + 1, source, limit)
+                if doc is None:
                     continue  # warcinfo/request/metadata records are not documents
                 number += 1
-                uri = record.rec_headers.get_header("WARC-Target-URI") or str(number)
-                doc_id = f"{rel}#{uri}"
-                if record.rec_type == "revisit":
-                    yield RawDocument.rejected(doc_id, source, "WARC revisit record (payload not stored)")
-                    continue
-                ctype = ""
-                if record.http_headers is not None:
-                    ctype = record.http_headers.get_header("Content-Type") or ""
-                else:
-                    ctype = record.rec_headers.get_header("Content-Type") or ""
-                if "html" not in ctype.lower():
-                    yield RawDocument.rejected(doc_id, source, f"not an HTML response ({ctype.split(';')[0] or 'no content type'})")
-                    continue
-                payload = record.content_stream().read(limit + 1)
-                if len(payload) > limit:
-                    yield _too_large(doc_id, source, limit)
-                    continue
-                if not payload.strip():
-                    yield RawDocument.rejected(doc_id, source, "empty HTTP response body")
-                    continue
-                charset = None
-                m = re.search(r"charset=([\w.:-]+)", ctype, re.I)
-                if m:
-                    charset = m.group(1)
-                try:
-                    text = decode_bytes(payload, declared=charset, is_html=True)
-                except DecodeError as exc:
-                    yield RawDocument.rejected(doc_id, source, str(exc))
-                    continue
-                yield RawDocument(doc_id=doc_id, source=source, kind="html", content=text, url=uri)
+                yield doc
     except (ArchiveLoadFailed, *_GZIP_ERRORS, ValueError, OSError, AttributeError, TypeError) as exc:
         # warcio raises AttributeError/TypeError on records with missing headers, not only ArchiveLoadFailed
         yield RawDocument.rejected(
             f"{rel}#record-{number + 1}", source,
             f"broken WARC record after {number} good record(s): {(str(exc).splitlines() or [exc.__class__.__name__])[0][:200]}",
         )
+
+
+def read_saved_dataset(folder: Path, rel: str, limit: int, keys: FieldKeys = FieldKeys()) -> Iterator[RawDocument]:
+    """A `datasets` save_to_disk folder (see saved_dataset.py): rows as records, `rel[/split]#id`."""
+    source = str(folder)
+    number = 0
+    try:
+        for split, number, row in iter_saved_dataset(folder):
+            yield record_document(row, f"{rel}/{split}" if split else rel, number, source, limit, keys)
+    except SavedDatasetError as exc:
+        yield RawDocument.rejected(f"{rel}#{number + 1}", source, f"saved dataset: {exc}")

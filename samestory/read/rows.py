@@ -18,7 +18,7 @@ from typing import Any
 from ..records import RawDocument
 from .fields import FieldKeys, map_record
 
-__all__ = ["RecordInputError", "is_record_input", "iter_record_input", "record_document"]
+__all__ = ["RecordInputError", "input_kind", "iter_record_input", "peek", "record_document"]
 
 API_PREFIX = "records"
 
@@ -72,23 +72,22 @@ def _is_dataset(x: Any) -> bool:
     return type(x).__module__.split(".")[0] == "datasets" and hasattr(x, "features") and hasattr(x, "with_format")
 
 
-def is_record_input(inputs: Any) -> bool:
-    """True for record inputs, False for paths; RecordInputError for anything else.
-    Only the first item of a plain iterable is looked at (`iter_record_input` re-chains it),
-    so pass the same object to both when it is a generator."""
+def input_kind(inputs: Any) -> str:
+    """"paths" (a path), "records" (a table, DataFrame, Dataset or DatasetDict) or "iterable"
+    (a list or generator: its items decide); RecordInputError for anything else."""
     if _is_path(inputs):
-        return False
+        return "paths"
     import pyarrow as pa
 
     if isinstance(inputs, (pa.Table, pa.RecordBatch)) or _is_dataset(inputs) or _is_dataframe(inputs):
-        return True
+        return "records"
     if isinstance(inputs, Mapping):
         if inputs and all(_is_dataset(v) for v in inputs.values()):
-            return True  # a DatasetDict
+            return "records"  # a DatasetDict
         raise RecordInputError("a single dict is not an input: pass a list of records, or paths")
-    if not isinstance(inputs, Iterable):
+    if not isinstance(inputs, Iterable) or isinstance(inputs, (bytes, bytearray)):
         raise RecordInputError(f"cannot read {type(inputs).__name__}: pass paths, records (dicts), an Arrow table or a datasets.Dataset")
-    return True  # decided per item by iter_record_input / the caller's peek
+    return "iterable"
 
 
 def _is_dataframe(x: Any) -> bool:
