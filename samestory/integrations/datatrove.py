@@ -21,7 +21,8 @@ datatrove's Parquet writer can give them one column type whatever the group):
 (the id of the group's original), `samestory_is_original`, `samestory_group_size`,
 `samestory_relation` (exact/near/partial/rewrite, null for originals and unique documents),
 `samestory_score`, `samestory_via` (the chain of ids when the link to the original is indirect),
-`samestory_evidence` (the verified pair with the original, a JSON string) and, on originals
+`samestory_evidence` (the member's verified pair, with the original or with the last document on
+`via`, as a JSON string) and, on originals
 of groups, `samestory_original_reason`. With `mode="drop"` the duplicates are not yielded
 (rejected documents are: samestory could not check them, which is not a verdict).
 """
@@ -87,7 +88,10 @@ def _annotations(result, input_ids: list[str]) -> list[dict]:
     out = []
     for row in rows:
         cluster = row["cluster_id"]
-        pair = evidence.get(frozenset((row["doc_id"], cluster))) if row["relation"] else None
+        pair = None
+        if row["relation"]:  # the member's own verified link: to the original, or its last hop on the way
+            hop = row["via"].split(" > ")[-2] if row["via"] else cluster
+            pair = evidence.get(frozenset((row["doc_id"], hop)))
         out.append({
             "samestory_status": row["status"],
             "samestory_reason": row["reason"],
