@@ -170,3 +170,13 @@ def test_no_text_field_says_how_to_name_it(tmp_path):
     result = samestory.run(tmp_path, settings=SETTINGS)
     reason = result.documents.column("reason").to_pylist()[0]
     assert "no text field" in reason and "body" in reason and "--text-key" in reason
+
+
+def test_report_shows_dates_as_precise_as_known(curated):
+    from samestory.output.report import build_report_data
+
+    result, _ = curated
+    data = build_report_data(result.documents, result.pairs, result.summary)
+    dates = {d["id"]: d["date"] for d in data["docs"]}
+    assert dates["CC-MAIN-test.warc.wet.gz#https://wetsite.example/bridge"] == "2024-02-20T01:02:03Z"
+    assert dates["redpajama.parquet#2024-10/0000/en_head.json.gz/0"] == "2024-03-06"  # midnight: a day
