@@ -99,3 +99,16 @@ def test_inputs_that_are_neither_paths_nor_records(bad, message):
 def test_paths_are_not_records(tmp_path):
     assert input_kind(str(tmp_path)) == "paths"
     assert input_kind(tmp_path) == "paths"
+
+
+def test_deeply_nested_records_are_rejected_not_fatal():
+    deep: dict = {}
+    node = deep
+    for _ in range(5000):
+        node["x"] = {}
+        node = node["x"]
+    doc = record_document({"text": TEXT, "extra": deep}, "f", 1, "f", 10_000)
+    assert doc.kind == "rejected" and doc.reason == "record nested too deeply to read"
+    meta = "{" * 100_000  # a JSON string too deep for json.loads stays a string
+    doc = record_document({"text": TEXT, "meta": meta}, "f", 2, "f", 10_000)
+    assert doc.kind == "text" and doc.metadata == {"meta": meta}

@@ -99,3 +99,16 @@ def test_warc_fixture_keeps_status(tmp_path):
     with open(path, "rb") as fh:
         got = [(r.rec_type, r.http_headers.get_statuscode()) for r in ArchiveIterator(fh)]
     assert got == [("response", "200"), ("response", "404")]
+
+
+def test_dataset_folders_as_arguments_and_inside_folders(tmp_path):
+    from samestory.read import iter_documents
+
+    write_saved_dataset(tmp_path / "crawl" / "one", ROWS[:2])
+    write_saved_dataset_dict(tmp_path / "crawl" / "sub" / "dd", {"train": ROWS[2:4], "test": ROWS[4:]})
+    (tmp_path / "crawl" / "note.txt").write_text("A plain note with a few words in it.")
+    ids = [d.doc_id for d in iter_documents([tmp_path / "crawl"])]
+    assert ids == ["note.txt", "one#r0", "one#r1", "sub/dd/train#r2", "sub/dd/train#r3", "sub/dd/test#r4"]
+    direct = [(d.doc_id, d.url) for d in iter_documents([tmp_path / "crawl" / "sub" / "dd"])]
+    assert direct == [("dd/train#r2", "https://a.example/2"), ("dd/train#r3", "https://a.example/3"),
+                      ("dd/test#r4", "https://a.example/4")]

@@ -53,16 +53,14 @@ def _walk(root: Path) -> Iterator[tuple[Path, str, str | None]]:
     errors: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
         base = Path(dirpath)
-        kept = []
-        for d in sorted(d for d in dirnames if not d.startswith(".")):
-            if saved_dataset_kind(base / d):
-                yield base / d, (base / d).relative_to(root).as_posix(), None
-            else:
-                kept.append(d)
-        dirnames[:] = kept
+        subdirs = sorted(d for d in dirnames if not d.startswith("."))
+        datasets = [d for d in subdirs if saved_dataset_kind(base / d)]
+        dirnames[:] = [d for d in subdirs if d not in datasets]
         for name in sorted(f for f in filenames if not f.startswith(".")):
             path = base / name
             yield path, path.relative_to(root).as_posix(), None
+        for name in datasets:  # after the files, like the folders os.walk goes into next
+            yield base / name, (base / name).relative_to(root).as_posix(), None
         while errors:  # an unreadable sub-folder is reported as one rejected entry
             err = errors.pop()
             bad = Path(err.filename) if err.filename else base

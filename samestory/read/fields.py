@@ -169,7 +169,7 @@ def _open_containers(obj: Mapping[str, Any]) -> dict:
         if isinstance(value, str) and value.lstrip().startswith("{"):
             try:
                 parsed = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):  # a hostile string is left as it is
                 continue
             if isinstance(parsed, dict):
                 record[name] = parsed
@@ -186,7 +186,7 @@ def _lookup(record: Mapping[str, Any], key: str) -> Any:
         if isinstance(node, str) and node.lstrip().startswith("{"):
             try:
                 node = json.loads(node)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return _MISSING
         if not isinstance(node, Mapping) or part not in node:
             return _MISSING

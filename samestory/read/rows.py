@@ -30,7 +30,10 @@ class RecordInputError(TypeError):
 def record_document(obj: Mapping[str, Any], rel: str, number: int, source: str, limit: int,
                     keys: FieldKeys = FieldKeys()) -> RawDocument:
     """A JSONL/Parquet/Arrow record as a document: `rel#<id>` (the row number without an id)."""
-    mapped = map_record(obj, keys)
+    try:
+        mapped = map_record(obj, keys)
+    except RecursionError:  # nesting deeper than Python's stack: not a record anyone meant
+        return RawDocument.rejected(f"{rel}#{number}", source, "record nested too deeply to read")
     rid = mapped.id.strip() if mapped.id else ""
     doc_id = f"{rel}#{rid or number}"
     meta = {"url": _clean(mapped.url), "title": _clean(mapped.title), "date": _clean_date(mapped.date),
