@@ -32,8 +32,11 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-from datatrove.data import Document, DocumentsPipeline
-from datatrove.pipeline.base import PipelineStep
+try:
+    from datatrove.data import Document, DocumentsPipeline
+    from datatrove.pipeline.base import PipelineStep
+except ImportError as exc:  # an optional extra: say how to get it
+    raise ImportError("samestory's datatrove step needs datatrove: pip install 'samestory[datatrove]'") from exc
 
 from ..config import Settings
 

@@ -166,6 +166,8 @@ def _open_containers(obj: Mapping[str, Any]) -> dict:
     record = dict(obj)
     for name in CONTAINERS:
         value = record.get(name)
+        if value is None:
+            continue
         if isinstance(value, str) and value.lstrip().startswith("{"):
             try:
                 parsed = json.loads(value)
@@ -181,6 +183,8 @@ def _open_containers(obj: Mapping[str, Any]) -> dict:
 def _lookup(record: Mapping[str, Any], key: str) -> Any:
     if key in record:
         return record[key]
+    if "." not in key:
+        return _MISSING
     node: Any = record
     for part in key.split("."):
         if isinstance(node, str) and node.lstrip().startswith("{"):
@@ -188,7 +192,7 @@ def _lookup(record: Mapping[str, Any], key: str) -> Any:
                 node = json.loads(node)
             except (ValueError, RecursionError):
                 return _MISSING
-        if not isinstance(node, Mapping) or part not in node:
+        if not isinstance(node, (dict, Mapping)) or part not in node:
             return _MISSING
         node = node[part]
     return node
@@ -234,8 +238,19 @@ def json_safe(value: Any) -> Any:
     """`value` as plain JSON types, deterministically: sorted keys, finite floats, ISO dates.
     NaN and infinities become null (JSON has no spelling for them); bytes that are not UTF-8
     become "base64:..."; anything else unknown becomes its str()."""
-    if value is None or isinstance(value, (bool, str)):
+    kind = type(value)
+    if value is None or kind is str or kind is bool:  # the common cases first: this runs per field
         return value
+    if kind is int:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict:
+        return {str(k): json_safe(value[k]) for k in sorted(value, key=str)}
+    if kind is list:
+        return [json_safe(v) for v in value]
+    if isinstance(value, (bool, str)):
+        return bool(value) if isinstance(value, bool) else str(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
