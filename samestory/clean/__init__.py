@@ -66,7 +66,7 @@ def _drop_leading_title(text: str, title: str | None) -> str:
 def _date_bound(raw: RawDocument, now: datetime | None) -> datetime | None:
     """Dates after the crawl time (WARC-Date) or, without one, the run time are not real."""
     fetched = parse_date(raw.fetched)
-    return fetched.when if fetched is not None and fetched.precision == "time" else now
+    return fetched.when if fetched is not None else now
 
 
 def clean_one(raw: RawDocument, settings: CleanSettings, now: datetime | None = None, day_first: bool = True) -> dict:
@@ -80,7 +80,7 @@ def clean_one(raw: RawDocument, settings: CleanSettings, now: datetime | None = 
         return out
     if raw.kind == "html":
         try:
-            extracted = extract_html(raw.content, url=raw.url, now=bound)
+            extracted = extract_html(raw.content, url=raw.url)
         except Exception as exc:  # a parser crash on one page must not stop the run
             out.update(status="rejected", reason=f"HTML extraction failed ({exc.__class__.__name__})")
             return out

@@ -160,19 +160,23 @@ def dates_from_columns(when: Sequence[datetime | None], precision: Sequence[str 
     return out
 
 
-def html_date_params(now: datetime | None = None) -> dict:
-    """htmldate options (trafilatura's `date_extraction_params`) for page metadata: the time
-    and zone kept when the page gives them, dates after `now` refused by htmldate itself.
-    Dates guessed from running text are wrong too often (a page's "2003" is the year of a
-    spaceflight it mentions); only metadata and URL patterns count."""
-    params: dict[str, Any] = {
+def html_date_params() -> dict:
+    """htmldate options (trafilatura's `date_extraction_params`) for page metadata: the time and
+    zone kept when the page gives them. Dates guessed from running text are wrong too often (a
+    page's "2003" is the year of a spaceflight it mentions); only metadata and URL patterns count.
+
+    htmldate's own upper bound is set out of the way: a date past it makes htmldate fall back to
+    a shorter pattern of the same string (2024-03-12 past the bound gives 2024-03-01), a date no
+    page wrote. The bound is applied after, by `parse_date(found, now)`."""
+    return {
         "extensive_search": False,
         "original_date": True,
         "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+        "max_date": _HTMLDATE_NO_BOUND,
     }
-    if now is not None:
-        params["max_date"] = (now if now.tzinfo else now.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None)
-    return params
+
+
+_HTMLDATE_NO_BOUND = datetime(2100, 1, 1)
 
 
 def _parse_any(value: Any, day_first: bool) -> PublishedDate | None:

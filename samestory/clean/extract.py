@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 
 from .dates import html_date_params
 
@@ -22,9 +21,9 @@ class Extracted:
     site: str | None = None
 
 
-def extract_html(html: str, url: str | None = None, now: datetime | None = None) -> Extracted:
+def extract_html(html: str, url: str | None = None) -> Extracted:
     """Main text and metadata; the date from page metadata only, with its time and zone when
-    the page gives them, and none after `now` (see clean/dates.py)."""
+    the page gives them (see clean/dates.py, which also refuses dates after the crawl)."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(
@@ -35,7 +34,7 @@ def extract_html(html: str, url: str | None = None, now: datetime | None = None)
         include_tables=True,
         with_metadata=True,
         deduplicate=False,
-        date_extraction_params=html_date_params(now),
+        date_extraction_params=html_date_params(),
     )
     if doc is None:
         return Extracted(text=None)
