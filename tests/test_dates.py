@@ -123,7 +123,13 @@ def test_naive_now_is_utc():
     ("2024-03", "2024-03-04", False, False),
     ("2024-02", "2024-03-04", True, False),
     ("2024-03-04", "2024-03-04T10:20:00Z", False, False),  # same day, one without a time
-    ("2024-03-03", "2024-03-04T10:20:00Z", True, False),
+    ("2024-03-03", "2024-03-04T10:20:00Z", False, False),  # 3 March ends at 12:00Z at UTC-12
+    ("2024-03-03", "2024-03-04T12:00:00Z", True, False),
+    ("2024-03-05", "2024-03-04T09:59:59Z", False, True),   # 5 March starts at 10:00Z 4 March at UTC+14
+    ("2024-03-05", "2024-03-04T10:00:00Z", False, False),
+    ("2022-05-03", "2022-05-03T22:46:08-03:00", False, False),  # 4 May in UTC, 3 May where written
+    ("2023", "2024-01-01T05:00:00+08:00", False, False),  # 31 Dec 2023 in UTC: not certainly later
+    ("2023", "2024-01-01T13:00:00Z", True, False),
     ("2024-03-04T08:00:00Z", "2024-03-04T10:20:00Z", True, False),  # same-day syndication
     ("2024-03-04T10:20:00+02:00", "2024-03-04T09:00:00Z", True, False),  # zones count
     ("2024-03-04", "2024-03-04", False, False),
@@ -138,6 +144,7 @@ def test_comparison_rule(a, b, a_first, b_first):
     (["2024", "2024-03-04", "2024-05-01"], [0, 1]),        # the year-only date stays in the running
     (["2024-05-01", None, "2024-03-04"], [2]),             # undated entries are left out
     (["2024-03-04T10:00Z", "2024-03-04T09:00Z", "2024-03-04"], [1, 2]),
+    (["2024-03-06T10:00Z", "2024-03-04"], [1]),
     (["2023", "2024-03-04", "2024"], [0]),
     ([None, None], []),
     ([], []),

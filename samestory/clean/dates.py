@@ -24,12 +24,17 @@ Parsing rules:
   ahead of UTC). Sentinel values that stand for "no date" (the epoch 0, 1900-01-01,
   0001-01-01) are None too.
 
-The comparison rule (used to choose the original of a group): two dates are compared at the
-coarser of their two precisions, by the UTC calendar. So a year-only `2024` is neither
-earlier nor later than `2024-03-04` (it may be the same day): year-only never beats a full
-date inside that year, but `2023` is earlier than `2024-03-04`; and two times on one day
-(syndication the same morning) are ordered by the clock. `earliest_of` keeps every date that
-no other is certainly earlier than.
+The comparison rule (used to choose the original of a group): `a` is earlier than `b` only
+when it certainly is.
+- Two dates without a time are compared as calendar periods at the coarser of their two
+  precisions: a year-only `2024` is neither earlier nor later than `2024-03-04` (it may be the
+  same day), so year-only never beats a full date inside that year; `2023` is earlier.
+- Two times are compared as instants: syndication the same morning is ordered by the clock.
+- A time against a date without one: the date is a calendar period in an unknown zone, so it
+  covers the UTC instants from its first day's start 14 hours early (UTC+14) to its last
+  day's end 12 hours late (UTC-12); the time is earlier or later only outside that window.
+  (22:46 at UTC-3 on 3 May is 4 May in UTC, and is not later than a page dated 3 May.)
+`earliest_of` keeps every date that no other is certainly earlier than.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ import numpy as np
 
 __all__ = [
     "DATE_TYPE",
+    "ZONE_AHEAD",
+    "ZONE_BEHIND",
     "FUTURE_SLACK",
     "PRECISIONS",
     "PublishedDate",
@@ -61,7 +68,9 @@ PRECISIONS: tuple[Precision, ...] = ("year", "month", "day", "time")
 _RANK = {name: rank for rank, name in enumerate(PRECISIONS)}
 
 DATE_TYPE = "timestamp[us, tz=UTC]"  # the Arrow type of the `date` column (see date_columns)
-FUTURE_SLACK = timedelta(hours=14)  # UTC+14 is the furthest any local calendar runs ahead
+ZONE_AHEAD = timedelta(hours=14)   # UTC+14: the furthest a local calendar runs ahead of UTC
+ZONE_BEHIND = timedelta(hours=12)  # UTC-12: the furthest behind
+FUTURE_SLACK = ZONE_AHEAD          # a local date may be "tomorrow" in UTC terms
 
 _SENTINELS = {
     datetime(1970, 1, 1, tzinfo=timezone.utc),
@@ -96,6 +105,18 @@ class PublishedDate:
             return w.replace(hour=0, minute=0, second=0, microsecond=0)
         return w
 
+    def period_end(self) -> datetime:
+        """The first instant after the period (UTC calendar); for a time, the time itself."""
+        w = self.when
+        if self.precision == "year":
+            return w.replace(year=w.year + 1) if w.year < 9999 else datetime.max.replace(tzinfo=timezone.utc)
+        if self.precision == "month":
+            return w.replace(year=w.year + w.month // 12, month=w.month % 12 + 1) if w.year < 9999 or w.month < 12 else (
+                datetime.max.replace(tzinfo=timezone.utc))
+        if self.precision == "day":
+            return w + timedelta(days=1) if w.date() < date.max else datetime.max.replace(tzinfo=timezone.utc)
+        return w
+
     def __str__(self) -> str:
         """As precise as known: `2024`, `2024-03`, `2024-03-04` or `2024-03-04T08:20:30Z`."""
         w = self.when
@@ -109,8 +130,11 @@ class PublishedDate:
 
 
 def is_earlier(a: PublishedDate, b: PublishedDate) -> bool:
-    """True when `a` is certainly earlier than `b`: compared at the coarser of the two
-    precisions, so a year-only date never beats a full date inside that year."""
+    """True when `a` is certainly earlier than `b` (the rule in the module docstring)."""
+    if (a.precision == "time") != (b.precision == "time"):
+        if a.precision == "time":
+            return a.when < b.when - ZONE_AHEAD
+        return a.period_end() + ZONE_BEHIND <= b.when
     coarser = PRECISIONS[min(_RANK[a.precision], _RANK[b.precision])]
     return a.truncated(coarser) < b.truncated(coarser)
 
