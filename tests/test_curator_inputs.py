@@ -16,7 +16,9 @@ import samestory
 from samestory import Settings
 from samestory.cli import app
 
-from .input_fixtures import WET_DATE, write_saved_dataset, write_wet
+from .input_fixtures import write_saved_dataset, write_wet
+
+pytestmark = pytest.mark.e2e  # every test here runs the pipeline (or reads a run's tables)
 
 ARTICLE = (
     "The city council approved a plan on Tuesday to rebuild the old Tanner Street bridge over the river Lune, "
