@@ -76,6 +76,8 @@ def test_datasets_dataset_and_dict():
     assert input_kind(ds) == "records"
     docs = list(iter_record_input(ds.with_format("numpy")))  # the set format does not matter
     assert [(d.doc_id, d.url) for d in docs] == [("records#d1", "https://b.example/1"), ("records#d2", "https://b.example/2")]
+    streamed = ds.to_iterable_dataset()
+    assert input_kind(streamed) == "records" and ids(streamed) == [("records#d1", "text"), ("records#d2", "text")]
     dd = datasets.DatasetDict({"train": ds, "test": ds.select([1])})
     assert input_kind(dd) == "records"
     assert ids(dd) == [("records/train#d1", "text"), ("records/train#d2", "text"), ("records/test#d2", "text")]
