@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import signal
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .config import ConfigError, Settings
@@ -22,8 +24,18 @@ app = typer.Typer(
 err = Console(stderr=True, soft_wrap=True)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(text: object) -> Text:
+    """Text that came from the inputs (reasons, names, paths) as the terminal shows it: plain
+    text, never rich markup or emoji codes, with control characters escaped (`\\x1b`), so a
+    file cannot colour, move or retitle the user's terminal."""
+    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text)))
+
+
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(Text.assemble(("error:", "bold red"), " ", shown(message)), highlight=False)
     raise typer.Exit(code)
 
 
@@ -125,7 +137,7 @@ def eval_(
         return
     if not quiet:
         print_report(report)
-        Console().print(f"written to [bold]{out_dir / EVAL_FILE}[/]")
+        Console().print(Text.assemble("written to ", (shown(out_dir / EVAL_FILE).plain, "bold")))
 
 
 @app.command()
@@ -163,7 +175,7 @@ def print_summary(summary: dict, out: Path) -> None:
     table.add_row("documents read", f"{summary['documents']:,}")
     table.add_row("rejected", f"{summary['rejected']:,}")
     for reason, count in summary["rejected_by_reason"].items():
-        table.add_row(f"  {reason}", f"{count:,}")
+        table.add_row(Text("  ") + shown(reason), f"{count:,}")  # reasons quote file contents
     table.add_row("groups of copies", f"{summary['groups']:,}")
     for relation, count in summary["duplicates_by_relation"].items():
         table.add_row(f"  {relation} duplicates", f"{count:,}")
@@ -171,19 +183,36 @@ def print_summary(summary: dict, out: Path) -> None:
     by_site = summary.get("boilerplate_removed_by_site", {})
     table.add_row("site boilerplate lines removed", f"{sum(by_site.values()):,}")
     for site, count in list(by_site.items())[:10]:
-        table.add_row(f"  {escape(site)}", f"{count:,}")  # site names come from pages
+        table.add_row(Text("  ") + shown(site), f"{count:,}")  # site names come from pages
     if len(by_site) > 10:
         table.add_row(f"  ({len(by_site) - 10:,} more sites: boilerplate.parquet)", "")
     console.print(table)
-    console.print(f"outputs in [bold]{out}[/]")
+    console.print(Text.assemble("outputs in ", (shown(out).plain, "bold")))
+
+
+class _Stopped(BaseException):
+    """Ctrl-C or SIGTERM, as an exception that no library handler on the way catches (click turns
+    KeyboardInterrupt into "Aborted!" and exit 1); the executor and the writer clean up as it
+    passes (workers killed, temporary outputs removed)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame) -> None:
+    raise _Stopped(signum)
 
 
 def entry() -> None:
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         app()
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+    except _Stopped as stopped:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the exit short
+        err.print("interrupted" if stopped.signum == signal.SIGINT else "terminated")
+        sys.exit(128 + stopped.signum)  # the shell's convention: 130 for SIGINT, 143 for SIGTERM
 
 
 if __name__ == "__main__":

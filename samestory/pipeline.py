@@ -62,8 +62,10 @@ def run(
     timed = stage_timer(timings)
     with make_executor(settings.run) as executor:  # one executor for every stage of the run
         with timed("read_clean"):
+            skip = (out_dir,) if out_dir is not None else ()
             keys, limit = settings.read.field_keys, settings.read.max_document_bytes
-            raws = iter_documents(paths, limit, keys) if paths is not None else iter_record_documents(records, limit, keys)
+            raws = (iter_documents(paths, limit, keys, skip=skip) if paths is not None
+                    else iter_record_documents(records, limit, keys))
             corpus, line_hashes = stages.read_and_fingerprint(raws, settings, executor, progress, now)
             release_freed_memory()
         with timed("boilerplate_fingerprint"):

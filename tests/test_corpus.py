@@ -8,6 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from samestory.output.corpus import CORPUS_SCHEMA, kept_table, write_corpus
+from samestory.output.write import prepare_out_dir
 
 UTC = timezone.utc
 
@@ -38,41 +39,41 @@ def test_kept_rows_and_group_sizes():
 
 
 def test_parquet_shards_in_order_and_readable(tmp_path):
-    written = write_corpus(tmp_path, documents(5), "parquet", shard_text_bytes=250)
+    written = write_corpus(tmp_path / "deduplicated", documents(5), "parquet", shard_text_bytes=250)
     assert len(written) > 1 and written == sorted(written)
-    back = pa.concat_tables([pq.read_table(tmp_path / p) for p in written])
+    back = pa.concat_tables([pq.read_table(tmp_path / "deduplicated" / p) for p in written])
     assert back.column("id").to_pylist() == ["a"] + [f"u{i}" for i in range(5)]
     assert back.schema.field("date").type == pa.timestamp("us", tz="UTC")
 
 
 def test_jsonl_dates_as_precise_as_known_and_metadata_as_objects(tmp_path):
-    write_corpus(tmp_path, documents(1), "jsonl")
+    assert write_corpus(tmp_path / "deduplicated.jsonl", documents(1), "jsonl") == []
     rows = [json.loads(line) for line in (tmp_path / "deduplicated.jsonl").read_text().splitlines()]
     assert [(r["id"], r["date"], r["date_precision"], r["metadata"]) for r in rows] == [
         ("a", "2024-03-04T08:20:00Z", "time", {"dump": "CC-1"}), ("u0", "2024", "year", {})]
     assert list(rows[0]) == CORPUS_SCHEMA.names
 
 
-def test_switching_format_removes_the_other(tmp_path):
-    write_corpus(tmp_path, documents(), "parquet")
-    write_corpus(tmp_path, documents(), "jsonl")
-    assert not (tmp_path / "deduplicated").exists()
-    write_corpus(tmp_path, documents(), "parquet")
-    assert not (tmp_path / "deduplicated.jsonl").exists()
+def test_overwrite_removes_either_format(tmp_path):
+    (tmp_path / "run.json").write_text("{}")
+    write_corpus(tmp_path / "deduplicated", documents(), "parquet")
+    write_corpus(tmp_path / "deduplicated.jsonl", documents(), "jsonl")
+    prepare_out_dir(tmp_path, overwrite=True)
+    assert not (tmp_path / "deduplicated").exists() and not (tmp_path / "deduplicated.jsonl").exists()
     with pytest.raises(ValueError, match="parquet, jsonl"):
-        write_corpus(tmp_path, documents(), "csv")
+        write_corpus(tmp_path / "x", documents(), "csv")
 
 
 def test_empty_corpus_still_has_a_readable_shard(tmp_path):
     empty = documents().filter(pa.array([False] * 4))
-    written = write_corpus(tmp_path, empty, "parquet")
-    assert written == ["deduplicated/part-00000.parquet"]
-    assert pq.read_table(tmp_path / written[0]).num_rows == 0
+    written = write_corpus(tmp_path / "deduplicated", empty, "parquet")
+    assert written == ["part-00000.parquet"]
+    assert pq.read_table(tmp_path / "deduplicated" / written[0]).num_rows == 0
 
 
 def test_datasets_loads_the_shards(tmp_path):
     datasets = pytest.importorskip("datasets", reason="datasets not installed")
-    write_corpus(tmp_path, documents(3), "parquet", shard_text_bytes=250)
+    write_corpus(tmp_path / "deduplicated", documents(3), "parquet", shard_text_bytes=250)
     ds = datasets.load_dataset("parquet", data_files=str(tmp_path / "deduplicated" / "*.parquet"), split="train",
                                cache_dir=str(tmp_path / "cache"))
     assert sorted(ds["id"]) == ["a", "u0", "u1", "u2"]

@@ -139,12 +139,16 @@ def test_no_text_field_lists_what_was_tried():
 
 
 @pytest.mark.parametrize("record,problem", [
-    ({"text": "   "}, "record's text is empty"),
-    ({"text": ["para 1", "para 2"]}, "record's 'text' field is not text (list)"),
-    ({"text": None, "raw_content": "fallback"}, None),  # null is absent: the next fallback is tried
+    ({"text": "   "}, "record has no text: 'text' is empty"),
+    ({"text": ["para 1", "para 2"]}, "record has no text: 'text' is an array, not a string"),
+    ({"text": None, "html": 5}, "record has no text: 'text' is null; 'html' is a number, not a string"),
+    ({"text": None, "raw_content": "fallback"}, None),  # an unusable text: the next candidate is tried
 ])
 def test_text_problems(record, problem):
-    assert map_record(record).problem == problem
+    got = map_record(record)
+    assert got.problem == problem
+    if problem is None:
+        assert got.text == "fallback" and got.metadata == {"text": None}  # the null stays, as metadata
 
 
 def test_html_field_read_as_html_when_no_text():

@@ -12,7 +12,8 @@ def documents(path, limit=10_000):
     out = []
     with open(path, "rb") as fh:
         for number, record in enumerate(ArchiveIterator(fh), start=1):
-            doc = warc_record_document(record, path.name, number, str(path), limit)
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            doc = warc_record_document(record, f"{path.name}#{uri or number}", str(path), limit)
             if doc is not None:
                 out.append(doc)
     return out

@@ -15,8 +15,9 @@ from ..config import CleanSettings
 from ..records import RawDocument
 from .chrome import strip_chrome_lines
 from .dates import PublishedDate, parse_date
-from .extract import extract_html
+from .extract import extract_html, warm_up
 from .normalize import normalize_for_match, tidy_text
+from .timelimit import TimeLimitExceeded, time_limit
 from .urls import host_of
 
 __all__ = ["CleanBatch", "clean_batch", "normalize_for_match", "site_of", "strip_chrome_lines"]
@@ -79,8 +80,13 @@ def clean_one(raw: RawDocument, settings: CleanSettings, now: datetime | None = 
         out.update(status="rejected", reason=raw.reason)
         return out
     if raw.kind == "html":
+        warm_up()
         try:
-            extracted = extract_html(raw.content, url=raw.url)
+            with time_limit(settings.html_timeout_seconds):
+                extracted = extract_html(raw.content, url=raw.url)
+        except TimeLimitExceeded:
+            out.update(status="rejected", reason=f"extraction timed out (over {settings.html_timeout_seconds:g} s)")
+            return out
         except Exception as exc:  # a parser crash on one page must not stop the run
             out.update(status="rejected", reason=f"HTML extraction failed ({exc.__class__.__name__})")
             return out

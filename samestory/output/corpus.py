@@ -16,16 +16,20 @@ known (`2024`, `2024-03`, `2024-03-04` or `2024-03-04T08:20:30Z`).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
+import dateutil.relativedelta  # noqa: F401  (see below)
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+# pyarrow imports dateutil the first time it converts a Python scalar (pc.equal(column, "ok"))
+# and clears any exception raised during that import: a Ctrl-C arriving then would be lost and
+# the run would go on. Imported above, up front, so that window does not exist.
+
 from ..clean.dates import PublishedDate
 
-__all__ = ["CORPUS_FORMATS", "CORPUS_JSONL", "CORPUS_PARQUET_DIR", "CORPUS_SCHEMA", "write_corpus"]
+__all__ = ["CORPUS_FORMATS", "CORPUS_JSONL", "CORPUS_PARQUET_DIR", "CORPUS_SCHEMA", "corpus_name", "kept_table", "write_corpus"]
 
 CORPUS_FORMATS = ("parquet", "jsonl")
 CORPUS_PARQUET_DIR = "deduplicated"
@@ -69,22 +73,26 @@ def _group_sizes(cluster_ids: pa.ChunkedArray) -> dict[str, int]:
     return dict(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()))
 
 
-def write_corpus(out: Path, documents: pa.Table, fmt: str = "parquet",
-                 shard_text_bytes: int = SHARD_TEXT_BYTES) -> list[str]:
-    """Write the corpus in `fmt`; remove the other format's files (a rerun must not leave a stale
-    corpus). Returns the written paths relative to `out`."""
+def corpus_name(fmt: str) -> str:
+    """The corpus' name in a run folder: the shard folder, or the JSONL file."""
     if fmt not in CORPUS_FORMATS:
         raise ValueError(f"corpus format must be one of {', '.join(CORPUS_FORMATS)}, not {fmt!r}")
+    return CORPUS_PARQUET_DIR if fmt == "parquet" else CORPUS_JSONL
+
+
+def write_corpus(path: Path, documents: pa.Table, fmt: str = "parquet",
+                 shard_text_bytes: int = SHARD_TEXT_BYTES) -> list[str]:
+    """Write the corpus at `path` (a folder of shards, or one JSONL file; the caller renames it
+    into place). Returns the shard names inside the folder ([] for JSONL)."""
+    corpus_name(fmt)  # checks the format
     table = kept_table(documents)
-    shutil.rmtree(out / CORPUS_PARQUET_DIR, ignore_errors=True)
-    (out / CORPUS_JSONL).unlink(missing_ok=True)
     if fmt == "jsonl":
-        _write_jsonl(out / CORPUS_JSONL, table)
-        return [CORPUS_JSONL]
-    return _write_parquet_shards(out / CORPUS_PARQUET_DIR, table, shard_text_bytes, out)
+        _write_jsonl(path, table)
+        return []
+    return _write_parquet_shards(path, table, shard_text_bytes)
 
 
-def _write_parquet_shards(folder: Path, table: pa.Table, shard_text_bytes: int, out: Path) -> list[str]:
+def _write_parquet_shards(folder: Path, table: pa.Table, shard_text_bytes: int) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     lengths = pc.binary_length(table.column("text").fill_null("")).to_pylist() if table.num_rows else []
     bounds, start, size = [], 0, 0
@@ -97,9 +105,9 @@ def _write_parquet_shards(folder: Path, table: pa.Table, shard_text_bytes: int, 
         bounds.append((start, len(lengths)))  # an empty corpus still gets one (empty) shard
     written = []
     for k, (lo, hi) in enumerate(bounds):
-        path = folder / f"part-{k:05d}.parquet"
-        pq.write_table(table.slice(lo, hi - lo), path, compression="zstd", row_group_size=5_000)
-        written.append(path.relative_to(out).as_posix())
+        name = f"part-{k:05d}.parquet"
+        pq.write_table(table.slice(lo, hi - lo), folder / name, compression="zstd", row_group_size=5_000)
+        written.append(name)
     return written
 
 

@@ -114,42 +114,57 @@ def map_record(obj: Mapping[str, Any], keys: FieldKeys = FieldKeys()) -> MappedR
     """The mapped fields of `obj` and the rest as metadata; never raises for bad values."""
     record = _open_containers(obj)
     out = MappedRecord()
-    for name in MAPPED:
+    _map_content(record, keys, out, obj)
+    for name in MAPPED[1:]:
         for key in keys.candidates(name):
             value = _lookup(record, key)
             if value is _MISSING or value is None:
                 continue
             out.sources[name] = key
             _remove(record, key)
-            if name == "text" and not isinstance(value, (str, bytes)):
-                out.problem = f"record's '{key}' field is not text ({type(value).__name__})"
-                value = None
             setattr(out, name, value if name == "date" else _as_text(value))
             break
-    if "text" not in out.sources and keys.text is None:
-        for key in HTML_KEYS:
-            value = _lookup(record, key)
-            if value is not _MISSING and value is not None:
-                out.sources["html"] = key
-                _remove(record, key)
-                out.html, out.text = _as_text(value), None
-                break
-    out.problem = out.problem or _content_problem(out, keys, obj)
     out.metadata = _flatten_containers(record)
     return out
 
 
-def _content_problem(out: MappedRecord, keys: FieldKeys, obj: Mapping[str, Any]) -> str | None:
-    content = out.text if "text" in out.sources else out.html
-    if content is not None and content.strip():
-        return None
-    if "text" in out.sources or "html" in out.sources:
-        return "record's text is empty"
+_JSON_TYPE = {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}
+
+
+def _map_content(record: dict, keys: FieldKeys, out: MappedRecord, obj: Mapping[str, Any]) -> None:
+    """The text (or HTML): the first candidate holding a non-empty string. A candidate that is
+    present but unusable (null, not a string, empty) is named in the problem, and the next one
+    is tried, so a null `text` beside a good `raw_content` still reads."""
+    candidates = [("text", k) for k in keys.candidates("text")]
+    if keys.text is None:
+        candidates += [("html", k) for k in HTML_KEYS]
+    unusable = []
+    for kind, key in candidates:
+        value = _lookup(record, key)
+        if value is _MISSING:
+            continue
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        if value is None:
+            unusable.append(f"'{key}' is null")
+        elif not isinstance(value, str):
+            unusable.append(f"'{key}' is {_JSON_TYPE.get(type(value), type(value).__name__)}, not a string")
+        elif not value.strip():
+            unusable.append(f"'{key}' is empty")
+        else:
+            out.sources[kind] = key
+            _remove(record, key)
+            setattr(out, kind, value)
+            return
+    if unusable:
+        out.problem = "record has no text: " + "; ".join(unusable)
+        return
     fields = ", ".join(sorted(map(str, obj))) or "none"
     if keys.text:
-        return f"record has no '{keys.text}' field (fields: {fields})"
-    tried = ", ".join(f"'{k}'" for k in FALLBACKS["text"] + HTML_KEYS)
-    return f"record has no text field (tried {tried}; fields: {fields}; name it with --text-key)"
+        out.problem = f"record has no '{keys.text}' field (fields: {fields})"
+        return
+    tried = ", ".join(f"'{k}'" for _, k in candidates)
+    out.problem = f"record has no text field (tried {tried}; fields: {fields}; name it with --text-key)"
 
 
 def _as_text(value: Any) -> str | None:

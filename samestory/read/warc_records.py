@@ -35,7 +35,7 @@ def _metadata(record: Any, extra: dict[str, str]) -> dict[str, str]:
     return dict(sorted(meta.items()))
 
 
-def warc_record_document(record: Any, rel: str, number: int, source: str, limit: int) -> RawDocument | None:
+def warc_record_document(record: Any, doc_id: str, source: str, limit: int) -> RawDocument | None:
     """The document of a warcio record, a rejected one with the reason, or None (not a document)."""
     rec_type = record.rec_type
     if rec_type not in DOCUMENT_RECORD_TYPES:
@@ -43,7 +43,7 @@ def warc_record_document(record: Any, rel: str, number: int, source: str, limit:
     headers = record.rec_headers
     uri = headers.get_header("WARC-Target-URI") or None
     fetched = headers.get_header("WARC-Date") or None
-    base = dict(doc_id=f"{rel}#{uri or number}", source=source, url=uri, fetched=fetched,
+    base = dict(doc_id=doc_id, source=source, url=uri, fetched=fetched,
                 record_id=headers.get_header("WARC-Record-ID") or None)
 
     def rejected(reason: str, extra: dict | None = None) -> RawDocument:
