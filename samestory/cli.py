@@ -72,8 +72,8 @@ def load_settings(config: Optional[Path], **overrides: dict) -> Settings:
 
 @app.command()
 def run(
-    paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively): HTML, text, JSONL, Parquet, WARC, optionally .gz."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for documents.parquet, pairs.parquet, boilerplate.parquet, deduplicated.jsonl and run.json."),
+    paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively): HTML, text, JSONL, Parquet, WARC/WET, datasets save_to_disk folders; optionally .gz."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for documents.parquet, pairs.parquet, boilerplate.parquet, the deduplicated corpus and run.json."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings (see README: Settings)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=0, show_default="all cores", help="Worker processes for reading and cleaning."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace the outputs of a previous run in --out."),
@@ -84,6 +84,12 @@ def run(
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, show_default=False, help="Log each stage with counts and seconds (-v); more detail (-vv)."),
     log_file: Optional[Path] = typer.Option(None, "--log-file", help="Also write the log to this file (at least -v detail)."),
+    text_key: Optional[str] = typer.Option(None, "--text-key", help="Record field holding the text; dotted paths reach nested fields [default: text, raw_content, content, html]."),
+    id_key: Optional[str] = typer.Option(None, "--id-key", help="Record field holding the id [default: id, doc_id, WARC-Record-ID]."),
+    url_key: Optional[str] = typer.Option(None, "--url-key", help="Record field holding the URL, e.g. metadata.url [default: url, metadata.url, meta.url, WARC-Target-URI]."),
+    date_key: Optional[str] = typer.Option(None, "--date-key", help="Record field holding the date [default: date, metadata.date, ..., WARC-Date]."),
+    title_key: Optional[str] = typer.Option(None, "--title-key", help="Record field holding the title [default: title, metadata.title, meta.title]."),
+    corpus_format: Optional[str] = typer.Option(None, "--corpus-format", help="Deduplicated corpus as 'parquet' shards (deduplicated/) or one 'jsonl' file [default: parquet]."),
 ) -> None:
     """Read, clean, deduplicate, and write the tables, the deduplicated corpus and report.html."""
     from .output import OutputExistsError
@@ -95,6 +101,8 @@ def run(
         config, run={"workers": workers, "progress": False if quiet else None},
         rewrite={"enabled": False if no_rewrites else None, "model": model},
         report={"enabled": False if no_report else None},
+        read={"text_key": text_key, "id_key": id_key, "url_key": url_key, "date_key": date_key, "title_key": title_key},
+        output={"corpus_format": corpus_format},
     )
     setup_logging(verbose, log_file, quiet)
     try:

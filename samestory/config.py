@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "ConfigError", "Settings", "ReadSettings", "CleanSettings", "BoilerplateSettings", "LexicalSettings",
-    "RewriteSettings", "ReportSettings", "RunSettings", "lsh_threshold",
+    "RewriteSettings", "ReportSettings", "OutputSettings", "RunSettings", "lsh_threshold",
 ]
 
 
@@ -83,10 +83,34 @@ class _Section:
 
 @dataclass(frozen=True)
 class ReadSettings(_Section):
+    """Which record fields are the text, id, URL, date and title (read/fields.py). An empty key
+    means automatic: the usual names of datatrove, FineWeb, RedPajama, C4 and WET records."""
+
     name: ClassVar[str] = "read"
     #: A 20 MB "page" is nearly always a dump or a trap, and extraction time grows with it.
     max_document_bytes: int = setting(10_000_000, 1, doc="bigger documents are rejected, not parsed")
     batch_size: int = setting(256, 1, doc="records handed to a worker at once")
+    text_key: str = setting("", doc="record field holding the text; dotted paths reach nested fields")
+    id_key: str = setting("", doc="record field holding the id")
+    url_key: str = setting("", doc="record field holding the URL, e.g. metadata.url")
+    date_key: str = setting("", doc="record field holding the publication date")
+    title_key: str = setting("", doc="record field holding the title")
+    #: 04.03.2024 is 4 March in most of the world; US sources write the month first.
+    day_first: bool = setting(True, doc="read ambiguous numeric dates day first (04/03/2024 = 4 March)")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        try:
+            self.field_keys
+        except ValueError as exc:
+            raise ConfigError(f"read.{exc}") from None
+
+    @property
+    def field_keys(self):
+        from .read.fields import FieldKeys  # read/ imports config; import here to keep config a leaf
+
+        return FieldKeys(text=self.text_key or None, id=self.id_key or None, url=self.url_key or None,
+                         date=self.date_key or None, title=self.title_key or None)
 
 
 @dataclass(frozen=True)
@@ -206,6 +230,20 @@ class ReportSettings(_Section):
 
 
 @dataclass(frozen=True)
+class OutputSettings(_Section):
+    """The deduplicated corpus (output/corpus.py)."""
+
+    name: ClassVar[str] = "output"
+    corpus_format: str = setting("parquet", doc="deduplicated corpus as parquet shards or one jsonl file")
+    corpus_shard_mb: int = setting(256, 1, doc="a Parquet shard closes once its texts pass this many MB")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.corpus_format not in ("parquet", "jsonl"):
+            raise ConfigError(f"output.corpus_format must be parquet or jsonl, got {self.corpus_format!r}")
+
+
+@dataclass(frozen=True)
 class RunSettings(_Section):
     name: ClassVar[str] = "run"
     workers: int = setting(0, 0, doc="worker processes; 0 = all cores")
@@ -218,7 +256,8 @@ class RunSettings(_Section):
 
 _SECTIONS: dict[str, type[_Section]] = {
     cls.name: cls for cls in (
-        ReadSettings, CleanSettings, BoilerplateSettings, LexicalSettings, RewriteSettings, ReportSettings, RunSettings,
+        ReadSettings, CleanSettings, BoilerplateSettings, LexicalSettings, RewriteSettings, ReportSettings,
+        OutputSettings, RunSettings,
     )
 }
 
@@ -241,6 +280,7 @@ class Settings:
     lexical: LexicalSettings = field(default_factory=LexicalSettings)
     rewrite: RewriteSettings = field(default_factory=RewriteSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
+    output: OutputSettings = field(default_factory=OutputSettings)
     run: RunSettings = field(default_factory=RunSettings)
 
     def replace(self, **sections: dict[str, Any] | _Section | None) -> "Settings":

@@ -7,10 +7,13 @@ that put a member out:
 1. complete text: a member that is the shorter side of a verified `partial` pair with
    another member is an excerpt of it, and an excerpt is not the original of the fuller
    text, whatever its date says;
-2. publication date (page metadata, see clean/extract.py): members dated later than the
-   earliest date in the running are out. A missing date is unknown, neither early nor
-   late: an undated member is not put out by a dated one here, and it cannot win by its
-   missing date either (signal 7 prefers a dated member when all else is equal);
+2. publication date (page metadata or the record's date field, see clean/dates.py): a member
+   is out when another member's date is certainly earlier. Dates keep their precision and
+   two are compared at the coarser of the two, so a year-only "2024" neither beats nor loses
+   to 2024-03-04 (both stay), while two times on one day are ordered by the clock. Dates
+   after the crawl (or run) time were refused when read. A missing date is unknown, neither
+   early nor late: an undated member is not put out by a dated one here, and it cannot win
+   by its missing date either (signal 7 prefers a dated member when all else is equal);
 3. names: a member that spells names against the rest of the group is out. From the
    `name_variants` the verifier records per pair ({"a": spelling in doc_a, "b": in doc_b}),
    each spelling gets the votes of the members that use it; a member is off on a name when
@@ -36,6 +39,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .clean.dates import PRECISIONS, PublishedDate, earliest_of
 from .records import RELATION_ORDER, Evidence, Pairs, RewriteEvidence
 
 __all__ = ["DocumentFacts", "Originals", "choose_originals", "name_spelling_faults"]
@@ -123,7 +127,7 @@ class DocumentFacts:
     """The columns the rule reads, by row. An optional column left None treats every member alike."""
 
     doc_id: Sequence[str]
-    date: Sequence[str | None]
+    date: Sequence[PublishedDate | None]
     n_words: np.ndarray
     kind: Sequence[str] | None = None
     title: Sequence[str | None] | None = None
@@ -165,11 +169,12 @@ def _choose(members: list[int], facts: DocumentFacts, excerpts: set[int], varian
     full = [m for m in race.alive if m not in excerpts]
     if full:
         race.keep(full, "complete text ({out} in the group)", noun="excerpt")
-    # 2. earliest date among the dated; undated members stay
-    known = [dates[m] for m in race.alive if dates[m]]
-    if known:
-        first = min(known)
-        race.keep([m for m in race.alive if not dates[m] or dates[m] == first], f"earliest date ({first}; {{out}} dated later)")
+    # 2. earliest date among the dated (at the coarser precision of each two); undated members stay
+    earliest = {race.alive[i] for i in earliest_of([dates[m] for m in race.alive])}
+    if earliest:
+        shown = sorted({dates[m] for m in earliest}, key=lambda d: (-PRECISIONS.index(d.precision), d.when))
+        label = " / ".join(str(d) for d in shown[:3])
+        race.keep([m for m in race.alive if dates[m] is None or m in earliest], f"earliest date ({label}; {{out}} dated later)")
     # 3. names spelled as the group spells them
     faults, examples = name_spelling_faults(members, variants)
     fewest = min(faults[m] for m in race.alive)

@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
@@ -24,7 +25,7 @@ from .config import Settings
 from .executors import make_executor
 from .output import boilerplate_table, documents_table, pairs_table, prepare_out_dir, summarize, write_outputs
 from .progress import Progress, log
-from .read import check_paths
+from .read import iter_documents, iter_record_documents, split_inputs
 
 __all__ = ["RunResult", "run"]
 
@@ -41,15 +42,19 @@ class RunResult:
 
 
 def run(
-    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    inputs: str | os.PathLike | Iterable,
     out: str | os.PathLike | None = None,
     settings: Settings | None = None,
     overwrite: bool = False,
 ) -> RunResult:
-    """Run samestory on files/folders; write the outputs to `out` when given; return the tables."""
+    """Run samestory; write the outputs to `out` when given; return the tables.
+
+    `inputs`: a file or folder, a list of them, or records: an iterable of dicts, a pyarrow
+    Table, a pandas DataFrame, a `datasets.Dataset` or `DatasetDict` (fields found as for
+    JSONL records, see `settings.read`)."""
     settings = settings or Settings()
-    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    check_paths(paths)  # a bad input path is reported before anything is written
+    now = datetime.now(timezone.utc)  # dates after the run's start are errors, not dates
+    paths, records = split_inputs(inputs)  # a bad input path is reported before anything is written
     out_dir = Path(out) if out is not None else None
     if out_dir is not None:
         prepare_out_dir(out_dir, overwrite)
@@ -60,7 +65,10 @@ def run(
     with make_executor(settings.run) as executor:  # one executor for every stage of the run
         with timed("read_clean") as counted:
             skip = (out_dir,) if out_dir is not None else ()
-            corpus, line_hashes = stages.read_and_fingerprint(paths, settings, executor, progress, skip=skip)
+            keys, limit = settings.read.field_keys, settings.read.max_document_bytes
+            raws = (iter_documents(paths, limit, keys, skip=skip) if paths is not None
+                    else iter_record_documents(records, limit, keys))
+            corpus, line_hashes = stages.read_and_fingerprint(raws, settings, executor, progress, now)
             release_freed_memory()
             counted(documents=len(corpus), ok=int(corpus.ok.sum()), files=len(set(corpus.columns.source)))
         with timed("boilerplate_fingerprint") as counted:
@@ -89,7 +97,7 @@ def run(
         boilerplate = boilerplate_table(learned)
         summary = summarize(documents, pair_table, boilerplate)
         if out_dir is not None:
-            record = run_record(paths, settings, counts, timings)
+            record = run_record(paths if paths is not None else [records], settings, counts, timings)
             write_outputs(out_dir, documents, pair_table, summary, settings, __version__, boilerplate=boilerplate,
                           record=record)
     return RunResult(documents=documents, pairs=pair_table, summary=summary, timings=timings, out=out_dir,

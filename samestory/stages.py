@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from itertools import islice
 from typing import Iterator
 
@@ -25,7 +26,6 @@ from .executors import Executor
 from .group import connected_groups
 from .original import DocumentFacts, Originals, choose_originals
 from .progress import Progress
-from .read import iter_documents
 from .records import Pairs, RawDocument
 from .rewrite import Signatures, concat_signatures, replace_signature_rows, signature_batch
 from .textstore import TextStore
@@ -65,10 +65,10 @@ class Corpus:
         return len(self.columns)
 
 
-def first_pass(raws: list[RawDocument], settings: Settings) -> BatchResult:
+def first_pass(raws: list[RawDocument], settings: Settings, now: datetime | None = None) -> BatchResult:
     """Per batch, in a worker: clean, hash each line for site boilerplate, fingerprint. Most
-    documents lose no boilerplate line, so their fingerprints are final."""
-    cleaned = clean_batch(raws, settings.clean)
+    documents lose no boilerplate line, so their fingerprints are final. `now` bounds dates."""
+    cleaned = clean_batch(raws, settings.clean, now=now, day_first=settings.read.day_first)
     texts = cleaned.text
     cleaned.text = []
     lines = line_hashes_batch(texts, settings.boilerplate.max_words) if settings.boilerplate.enabled else None
@@ -95,14 +95,11 @@ def _batches(records: Iterator[RawDocument], size: int) -> Iterator[list[RawDocu
         yield batch
 
 
-def read_and_fingerprint(
-    paths: list, settings: Settings, executor: Executor, progress: Progress, skip: tuple = (),
-) -> tuple[Corpus, list[LineHashes]]:
-    """Read and clean every document (streamed, per batch), with fingerprints and line hashes;
-    folders in `skip` (the run's own --out) are not read."""
+def read_and_fingerprint(records: Iterator[RawDocument], settings: Settings, executor: Executor, progress: Progress,
+                         now: datetime | None = None) -> tuple[Corpus, list[LineHashes]]:
+    """Clean every document as it is read (streamed, per batch), with fingerprints and line hashes."""
     corpus = Corpus()
-    records = iter_documents(paths, settings.read.max_document_bytes, skip=skip)
-    work = functools.partial(first_pass, settings=settings)
+    work = functools.partial(first_pass, settings=settings, now=now)
     line_parts: list[LineHashes] = []
     fp_parts, sig_parts = [], []
     with progress.task("Reading and cleaning", unit="docs") as tick:

@@ -73,9 +73,10 @@ def reasons(docs: dict) -> dict:
 def test_lone_surrogates_in_jsonl_are_replaced_and_written(tmp_path, quick):
     src = tmp_path / "in"
     src.mkdir()
-    lines = [  # three unrelated texts, so that each is kept in deduplicated.jsonl
+    lines = [  # three unrelated texts, so that each is kept in the deduplicated corpus
         '{"id": "s1", "title": "Bad \\udcff title", "text": "' + PLAIN + ' Lone \\udcff here."}',
-        '{"id": "s2\\ud800", "text": "Ferry fares rise by a tenth \\ud83d from June.", "url": "https://x.example/\\udfff"}',
+        '{"id": "s2\\ud800", "text": "Ferry fares rise by a tenth \\ud83d from June.", "url": "https://x.example/\\udfff",'
+        ' "lang": "x\\udc80"}',
         '{"id": "ok", "text": "The choir won the regional contest \\ud83d\\ude00 again."}',
     ]
     (src / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -86,9 +87,11 @@ def test_lone_surrogates_in_jsonl_are_replaced_and_written(tmp_path, quick):
     assert "Lone \ufffd here." in docs["feed.jsonl#s1"]["text"]
     assert docs["feed.jsonl#s1"]["title"] == "Bad \ufffd title"
     assert docs["feed.jsonl#s2\ufffd"]["url"] == "https://x.example/\ufffd"
+    assert docs["feed.jsonl#s2\ufffd"]["record_id"] == "s2\ufffd"
+    assert json.loads(docs["feed.jsonl#s2\ufffd"]["metadata"]) == {"lang": "x\ufffd"}  # other fields too
     assert "\U0001F600" in docs["feed.jsonl#ok"]["text"]
     # the outputs were written and read back as UTF-8
-    kept = [json.loads(line) for line in (tmp_path / "out" / "deduplicated.jsonl").read_text(encoding="utf-8").splitlines()]
+    kept = pq.read_table(tmp_path / "out" / "deduplicated").to_pylist()
     assert any("Lone \ufffd here." in row["text"] for row in kept)
     assert pq.read_table(tmp_path / "out" / "documents.parquet").num_rows == 3
 
@@ -381,7 +384,7 @@ def test_files_without_records_get_one_row_each(tmp_path):
     ({"text": ["a"]}, "'text' is an array, not a string"),
     ({"text": "  "}, "'text' is empty"),
     ({"text": None, "html": False}, "'text' is null; 'html' is a boolean, not a string"),
-    ({"title": "t"}, "no 'text' or 'html' field"),
+    ({"title": "t"}, "no text field (tried 'text', 'raw_content', 'content', 'html'; fields: title"),
 ])
 def test_unusable_text_values_have_precise_reasons(tmp_path, record, expected):
     (tmp_path / "r.jsonl").write_text(json.dumps(record) + "\n")

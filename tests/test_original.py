@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from samestory.clean import clean_batch
+from samestory.clean.dates import parse_date
 from samestory.config import Settings
 from samestory.lexical import fingerprint_batch
 from samestory.original import DocumentFacts, choose_originals, name_spelling_faults
@@ -27,7 +28,8 @@ def choose(members: list[dict], pairs: list[tuple]):
     evidence = [p[3] if len(p) > 3 else None for p in pairs]
     col = lambda key, default=None: [m.get(key, default) for m in members]  # noqa: E731
     facts = DocumentFacts(
-        doc_id=col("doc_id"), date=col("date"), n_words=np.array(col("words", 100)), kind=col("kind", "text"),
+        doc_id=col("doc_id"), date=[parse_date(d) for d in col("date")], n_words=np.array(col("words", 100)),
+        kind=col("kind", "text"),
         title=col("title"), url=col("url"), site=col("site"), chrome_lines=col("chrome", 0),
     )
     got = choose_originals(groups, make_pairs(a, b, relation, [0.9] * len(pairs), evidence), facts)
@@ -71,6 +73,31 @@ def test_earliest_date_wins():
     )
     assert doc == "a"  # earlier, although shorter and a bare text
     assert reason.startswith("earliest date (2024-03-04; 1 member dated later)")
+
+
+def test_year_only_never_beats_a_full_date_in_that_year():
+    # the bug: a bare "2024" read as 2024-01-01 beat every real 2024 date
+    doc, reason, _ = choose(
+        [{"doc_id": "a", "date": "2024", "words": 100}, {"doc_id": "b", "date": "2024-03-04", "words": 200},
+         {"doc_id": "c", "date": "2024-05-01", "words": 300}], [(0, 1, "near"), (1, 2, "near")])
+    assert doc == "b"  # c is later than b; a and b stay, and b is fuller
+    assert reason.startswith("earliest date (2024-03-04 / 2024; 1 member dated later); most words (200;")
+    # an earlier year does beat a date in a later year
+    doc, _, _ = choose([{"doc_id": "a", "date": "2023", "words": 100}, {"doc_id": "b", "date": "2024-03-04", "words": 200}],
+                       [(0, 1, "near")])
+    assert doc == "a"
+
+
+def test_same_day_syndication_is_ordered_by_the_clock():
+    doc, reason, _ = choose(
+        [{"doc_id": "wire", "date": "2024-03-04T06:00:00Z"}, {"doc_id": "paper", "date": "2024-03-04T09:30:00+01:00"}],
+        [(0, 1, "exact")])
+    assert doc == "wire" and reason.startswith("earliest date (2024-03-04T06:00:00Z; 1 member dated later)")
+    # a date without a time on that day neither wins nor loses against the times
+    doc, reason, _ = choose(
+        [{"doc_id": "a", "date": "2024-03-04T09:00:00Z", "words": 90}, {"doc_id": "b", "date": "04.03.2024", "words": 120}],
+        [(0, 1, "near")])
+    assert doc == "b" and "earliest date" not in reason
 
 
 def test_missing_date_neither_wins_nor_loses_by_itself():
@@ -164,7 +191,7 @@ def test_choice_does_not_depend_on_input_order():
 
 
 def test_optional_columns_may_be_left_out():
-    facts = DocumentFacts(doc_id=["a", "b"], date=[None, "2024-01-01"], n_words=np.array([5, 5]))
+    facts = DocumentFacts(doc_id=["a", "b"], date=[None, parse_date("2024-01-01")], n_words=np.array([5, 5]))
     got = choose_originals(np.zeros(2, np.int64), make_pairs([0], [1], ["near"], [0.8], [None]), facts)
     assert got.canonical.tolist() == [1, 1] and got.relation == ["near", None]
 

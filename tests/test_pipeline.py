@@ -69,7 +69,7 @@ def test_independent_article_about_the_same_event_stays_apart(example_run):
 def test_original_rule_earliest_date_then_length(example_run):
     docs = by_id(example_run[0].documents)
     ferry = docs[C + "harbourcourier/ferry.html"]
-    assert ferry["date"] == "2024-03-04"
+    assert (ferry["date"].isoformat(), ferry["date_precision"]) == ("2024-03-04T08:00:00+00:00", "time")
     assert "earliest date" in ferry["canonical_reason"]
     bridge = docs[C + "harbourcourier/bridge.html"]  # same date as its excerpt: the complete text wins
     assert docs[C + "newsbits/tanner-street-bridge.html"]["date"] == bridge["date"]
@@ -87,10 +87,11 @@ def test_outputs_and_their_columns(example_run):
         assert column in pairs.column_names
     for row in pairs.to_pylist():
         assert isinstance(json.loads(row["evidence"]), dict)
-    kept = [json.loads(line) for line in (out / "deduplicated.jsonl").read_text().splitlines()]
-    assert {"doc_id", "url", "title", "text"} <= set(kept[0])
+    kept = pq.read_table(out / "deduplicated").to_pylist()  # the Parquet shards, read as one table
+    assert {"id", "record_id", "url", "date", "date_precision", "title", "text", "cluster_id", "group_size",
+            "metadata"} <= set(kept[0])
     assert len(kept) == result.summary["kept"]
-    ids = {k["doc_id"] for k in kept}
+    ids = {k["id"] for k in kept}
     assert C + "harbourcourier/ferry.html" in ids and C + "dailyledger/kestrel-bay-electric-ferry.html" not in ids
     manifest = json.loads((out / "run.json").read_text())
     assert manifest["summary"] == result.summary
@@ -113,7 +114,8 @@ def test_same_input_same_bytes(tmp_path):
     for name in ("a", "b"):
         out = tmp_path / name
         samestory.run(EXAMPLES, out=out, settings=Settings().replace(run={"workers": 2, "progress": False}, read={"batch_size": 3}))
-        digests.append({f.name: hashlib.sha256(_without_timings(f)).hexdigest() for f in sorted(out.iterdir())})
+        digests.append({f.relative_to(out).as_posix(): hashlib.sha256(_without_timings(f)).hexdigest()
+                        for f in sorted(out.rglob("*")) if f.is_file()})
     assert digests[0] == digests[1]
     assert len(digests[0]) >= 4
 

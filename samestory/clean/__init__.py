@@ -7,18 +7,20 @@ in whatever process it runs.
 from __future__ import annotations
 
 import html as htmllib
+import json
 from dataclasses import dataclass, field
-
-from dateutil import parser as dateparser
+from datetime import datetime
 
 from ..config import CleanSettings
 from ..records import RawDocument
 from .chrome import strip_chrome_lines
-from .extract import extract_html, site_of, warm_up
+from .dates import PublishedDate, parse_date
+from .extract import extract_html, warm_up
 from .normalize import normalize_for_match, tidy_text
 from .timelimit import TimeLimitExceeded, time_limit
+from .urls import host_of
 
-__all__ = ["CleanBatch", "clean_batch", "normalize_for_match", "strip_chrome_lines"]
+__all__ = ["CleanBatch", "clean_batch", "normalize_for_match", "site_of", "strip_chrome_lines"]
 
 
 @dataclass
@@ -30,29 +32,25 @@ class CleanBatch:
     kind: list[str] = field(default_factory=list)
     url: list[str | None] = field(default_factory=list)
     title: list[str | None] = field(default_factory=list)
-    date: list[str | None] = field(default_factory=list)
+    date: list[PublishedDate | None] = field(default_factory=list)
     site: list[str | None] = field(default_factory=list)
     status: list[str] = field(default_factory=list)
     reason: list[str | None] = field(default_factory=list)
     text: list[str | None] = field(default_factory=list)
     chrome_lines: list[int] = field(default_factory=list)
+    record_id: list[str | None] = field(default_factory=list)
+    metadata: list[str | None] = field(default_factory=list)  # JSON text: the record's other fields
 
     def __len__(self) -> int:
         return len(self.doc_id)
 
 
-def normalize_date(value: str | None) -> str | None:
-    """ISO YYYY-MM-DD, or None when the value is not a date."""
-    if not value:
-        return None
-    try:
-        return dateparser.isoparse(value).date().isoformat()
-    except (ValueError, OverflowError):
-        pass
-    try:
-        return dateparser.parse(value, fuzzy=False).date().isoformat()
-    except (ValueError, OverflowError, TypeError):
-        return None
+def site_of(url: str | None, site_name: str | None = None) -> str | None:
+    """The one site rule, for pages and records alike: the URL's host (without "www.", an
+    archived page's original host), else the site name the page gives, else None. The host
+    comes first because a site names itself differently in its pages ("NewsBits") than its
+    feed records' URLs do ("newsbits.example"), and one site must be one key (boilerplate)."""
+    return host_of(url) or (site_name.strip() if site_name and site_name.strip() else None)
 
 
 def _drop_leading_title(text: str, title: str | None) -> str:
@@ -66,10 +64,17 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
-def clean_one(raw: RawDocument, settings: CleanSettings) -> dict:
+def _date_bound(raw: RawDocument, now: datetime | None) -> datetime | None:
+    """Dates after the crawl time (WARC-Date) or, without one, the run time are not real."""
+    fetched = parse_date(raw.fetched)
+    return fetched.when if fetched is not None else now
+
+
+def clean_one(raw: RawDocument, settings: CleanSettings, now: datetime | None = None, day_first: bool = True) -> dict:
+    bound = _date_bound(raw, now)
     out = {
-        "url": raw.url, "title": raw.title, "date": normalize_date(raw.date), "site": site_of(raw.url),
-        "status": "ok", "reason": None, "text": None, "chrome_lines": 0,
+        "url": raw.url, "title": raw.title, "date": parse_date(raw.date, bound, day_first=day_first),
+        "site": site_of(raw.url), "status": "ok", "reason": None, "text": None, "chrome_lines": 0,
     }
     if raw.kind == "rejected":
         out.update(status="rejected", reason=raw.reason)
@@ -88,8 +93,8 @@ def clean_one(raw: RawDocument, settings: CleanSettings) -> dict:
         text = extracted.text
         out["title"] = raw.title or extracted.title
         out["url"] = raw.url or extracted.url
-        out["date"] = out["date"] or normalize_date(extracted.date)
-        out["site"] = extracted.site or site_of(out["url"])
+        out["date"] = out["date"] or parse_date(extracted.date, bound, day_first=day_first)
+        out["site"] = site_of(out["url"], extracted.site)
         if not text or not text.strip():
             out.update(status="rejected", reason="no main text found in HTML")
             return out
@@ -109,13 +114,17 @@ def clean_one(raw: RawDocument, settings: CleanSettings) -> dict:
     return out
 
 
-def clean_batch(raws: list[RawDocument], settings: CleanSettings) -> CleanBatch:
+def clean_batch(raws: list[RawDocument], settings: CleanSettings, now: datetime | None = None,
+                day_first: bool = True) -> CleanBatch:
+    """`now`: the run's time, the latest date accepted for documents without a crawl time."""
     batch = CleanBatch()
     for raw in raws:
-        row = clean_one(raw, settings)
+        row = clean_one(raw, settings, now, day_first)
         batch.doc_id.append(raw.doc_id)
         batch.source.append(raw.source)
         batch.kind.append(raw.kind)
+        batch.record_id.append(raw.record_id)
+        batch.metadata.append(json.dumps(raw.metadata, ensure_ascii=False, sort_keys=True) if raw.metadata is not None else None)
         for name, value in row.items():
             getattr(batch, name).append(value)
     return batch

@@ -6,7 +6,7 @@ import functools
 import logging
 from dataclasses import dataclass
 
-from .urls import host_of
+from .dates import html_date_params
 
 # trafilatura logs every page it finds empty; the pipeline reports those as rejections.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -22,11 +22,6 @@ class Extracted:
     site: str | None = None
 
 
-# Dates guessed from running text are wrong too often (seed 001's "2003" is the year of a
-# spaceflight it mentions); only page metadata and URL patterns count.
-_DATE_PARAMS = {"extensive_search": False, "original_date": True}
-
-
 @functools.cache
 def warm_up() -> None:
     """Import and initialise trafilatura once per process (about a second), so that a page's
@@ -35,6 +30,8 @@ def warm_up() -> None:
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted:
+    """Main text and metadata; the date from page metadata only, with its time and zone when
+    the page gives them (see clean/dates.py, which also refuses dates after the crawl)."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(
@@ -45,7 +42,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         include_tables=True,
         with_metadata=True,
         deduplicate=False,
-        date_extraction_params=_DATE_PARAMS,
+        date_extraction_params=html_date_params(),
     )
     if doc is None:
         return Extracted(text=None)
@@ -57,8 +54,3 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         site=doc.sitename or None,
     )
 
-
-def site_of(url: str | None) -> str | None:
-    """The `site` column's fallback when a page names no site: the URL's host as written
-    (an archived page's site is archive.org here; boilerplate/ unwraps it for its site key)."""
-    return host_of(url, unwrap_archive=False)

@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..boilerplate import Boilerplate
+from ..clean.dates import date_columns
 from ..records import Pairs, RewriteEvidence, evidence_json
 
 __all__ = [
@@ -18,11 +19,13 @@ __all__ = [
 DOCUMENT_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),
+        ("record_id", pa.string()),          # the input record's own id (null for files and pages)
         ("source", pa.string()),
         ("format", pa.string()),
         ("url", pa.string()),
         ("title", pa.string()),
-        ("date", pa.string()),
+        ("date", pa.timestamp("us", tz="UTC")),  # publication date (crawl time for WET/FineWeb-like records)
+        ("date_precision", pa.string()),     # year / month / day / time (clean/dates.py)
         ("site", pa.string()),
         ("status", pa.string()),
         ("reason", pa.string()),
@@ -36,6 +39,9 @@ DOCUMENT_SCHEMA = pa.schema(
         ("canonical_reason", pa.string()),
         ("chrome_lines_removed", pa.int32()),
         ("boilerplate_lines_removed", pa.int32()),
+        # every other field of an input record, as JSON text: records of one run come in different
+        # layouts whose fields differ in name and type, which no single struct type can hold
+        ("metadata", pa.string()),
     ]
 )
 
@@ -78,14 +84,17 @@ def documents_table(columns, texts: pa.ChunkedArray, n_words: np.ndarray, origin
     in_group = np.bincount(groups, minlength=n)[groups] > 1 if n else np.zeros(0, bool)
     cluster_id = [doc_ids[int(originals.canonical[i])] if ok[i] else None for i in range(n)]
     is_canonical = [bool(ok[i] and originals.canonical[i] == i) for i in range(n)]
+    when, precision = date_columns(columns.date)
     return pa.table(
         {
             "doc_id": doc_ids,
+            "record_id": columns.record_id,
             "source": columns.source,
             "format": columns.kind,
             "url": columns.url,
             "title": columns.title,
-            "date": columns.date,
+            "date": when,
+            "date_precision": precision,
             "site": columns.site,
             "status": columns.status,
             "reason": columns.reason,
@@ -99,6 +108,7 @@ def documents_table(columns, texts: pa.ChunkedArray, n_words: np.ndarray, origin
             "canonical_reason": [originals.reason[i] if in_group[i] else None for i in range(n)],
             "chrome_lines_removed": columns.chrome_lines,
             "boilerplate_lines_removed": boilerplate_lines,
+            "metadata": columns.metadata,
         },
         schema=DOCUMENT_SCHEMA,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -11,10 +12,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..config import Settings
+from .corpus import CORPUS_JSONL, CORPUS_PARQUET_DIR, corpus_name, write_corpus
 from .tables import BOILERPLATE_SCHEMA
 
 __all__ = [
@@ -24,7 +25,10 @@ __all__ = [
 
 #: Written last, by a rename: a folder holding it holds a finished run, whatever killed a run.
 RUN_MANIFEST = "run.json"
-OUTPUT_FILES = ("documents.parquet", "pairs.parquet", "deduplicated.jsonl", "report.html", "boilerplate.parquet", RUN_MANIFEST)
+OUTPUT_FILES = (
+    "documents.parquet", "pairs.parquet", CORPUS_PARQUET_DIR, CORPUS_JSONL, "report.html", "boilerplate.parquet",
+    RUN_MANIFEST,
+)
 #: Outputs are written under temporary names (hidden, so no reader takes them for input) and
 #: renamed when complete.
 _TEMP_PREFIX, _TEMP_SUFFIX = ".", ".partial"
@@ -40,6 +44,14 @@ class UnfinishedRunError(Exception):
 
 def temp_path(path: Path) -> Path:
     return path.with_name(f"{_TEMP_PREFIX}{path.name}{_TEMP_SUFFIX}")
+
+
+def _remove(path: Path) -> None:
+    """A file, or a folder of them (the corpus shards); nothing when absent."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -75,9 +87,9 @@ def prepare_out_dir(out: Path, overwrite: bool) -> None:
             raise OutputExistsError(f"{out} already holds a samestory run; use --overwrite to replace it")
         raise OutputExistsError(f"{out} holds an unfinished samestory run (no {RUN_MANIFEST}); use --overwrite to replace it")
     for name in sorted(existing, key=lambda n: n != RUN_MANIFEST):
-        (out / name).unlink()
+        _remove(out / name)
     for path in leftovers:
-        path.unlink()
+        _remove(path)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file where a folder of the path should be, no permission...
@@ -134,12 +146,14 @@ def write_outputs(
         pq.write_table(pairs, temp_path(out / "pairs.parquet"), compression="zstd")
         pq.write_table(boilerplate, temp_path(out / "boilerplate.parquet"), compression="zstd")
 
-    names = ["documents.parquet", "pairs.parquet", "boilerplate.parquet", "deduplicated.jsonl"]
+    corpus = corpus_name(settings.output.corpus_format)
+    names = ["documents.parquet", "pairs.parquet", "boilerplate.parquet", corpus]
     try:
-        # Arrow's Parquet writer releases the GIL: it runs in a thread while Python writes the JSONL
+        # Arrow's Parquet writer releases the GIL: it runs in a thread while the corpus is written
         with ThreadPoolExecutor(max_workers=1) as thread:
             parquet_done = thread.submit(write_parquet)
-            _write_deduplicated(temp_path(out / "deduplicated.jsonl"), documents)
+            corpus_files = write_corpus(temp_path(out / corpus), documents, settings.output.corpus_format,
+                                        settings.output.corpus_shard_mb * 2**20)
             parquet_done.result()
         if settings.report.enabled:
             from .report import write_report
@@ -148,21 +162,15 @@ def write_outputs(
             write_report(out, documents, pairs, summary, boilerplate, settings=settings.report,
                          path=temp_path(out / "report.html"), run=run)
             names.append("report.html")
-        manifest = {"samestory_version": version, "settings": settings.to_dict(), "summary": summary, **(record or {})}
+        manifest = {
+            "samestory_version": version, "settings": settings.to_dict(), "summary": summary, **(record or {}),
+            "corpus": {"format": settings.output.corpus_format, "files": [f"{corpus}/{f}" for f in corpus_files] or [corpus]},
+        }
         temp_path(out / RUN_MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         for name in names:
             os.replace(temp_path(out / name), out / name)
         os.replace(temp_path(out / RUN_MANIFEST), out / RUN_MANIFEST)  # last: the run is finished
     except BaseException:  # interrupted or failed: leave no half-written file behind, and no run.json
         for name in [*names, "report.html", RUN_MANIFEST]:
-            temp_path(out / name).unlink(missing_ok=True)
+            _remove(temp_path(out / name))
         raise
-
-
-def _write_deduplicated(path: Path, documents: pa.Table) -> None:
-    """One line per kept document; batch by batch, so only a slice of the texts is ever copied."""
-    with open(path, "w", encoding="utf-8") as fh:
-        for batch in documents.select(["doc_id", "url", "title", "text", "status", "relation"]).to_batches(max_chunksize=2000):
-            keep = pc.and_(pc.equal(batch.column("status"), "ok"), pc.is_null(batch.column("relation")))
-            rows = batch.filter(keep).select(["doc_id", "url", "title", "text"]).to_pylist()
-            fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)

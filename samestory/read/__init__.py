@@ -1,10 +1,12 @@
-"""Stage 1, read: paths (files or folders) to a stream of RawDocument records.
+"""Stage 1, read: paths (files or folders) or records to a stream of RawDocument records.
 
-Reading streams one record at a time, so memory does not grow with the crawl.
+Reading streams one record at a time, so memory does not grow with the crawl. A folder written
+by `datasets` `save_to_disk` is read as one dataset, not walked into (saved_dataset.py).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -12,9 +14,15 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..records import RawDocument
-from .formats import format_of, read_jsonl, read_parquet, read_single, read_warc
+from .fields import FieldKeys
+from .formats import format_of, read_jsonl, read_parquet, read_saved_dataset, read_single, read_warc
+from .rows import RecordInputError, input_kind, iter_record_input, peek
+from .saved_dataset import saved_dataset_kind
 
-__all__ = ["InputError", "check_paths", "iter_documents", "RawDocument"]
+__all__ = [
+    "FieldKeys", "InputError", "check_paths", "iter_documents", "iter_inputs", "iter_record_documents", "split_inputs",
+    "RawDocument",
+]
 
 
 class InputError(Exception):
@@ -96,6 +104,9 @@ def _walk(root: Path, skip: set[tuple[int, int]]) -> Iterator[tuple[Path, str, s
     if not root.is_dir():
         yield root, readable_name(root.name), _not_regular(root)
         return
+    if saved_dataset_kind(root):
+        yield root, readable_name(root.name), None
+        return
     if _identity(root) in skip:
         yield root, readable_name(root.name) + "/", "the --out folder of this run: not read as input"
         return
@@ -114,23 +125,65 @@ def _walk(root: Path, skip: set[tuple[int, int]]) -> Iterator[tuple[Path, str, s
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
         yield from drain()
         base = Path(dirpath)
-        kept = []
+        kept, datasets = [], []
         for name in sorted(d for d in dirnames if not d.startswith(".")):
             if skip and _identity(base / name) in skip:
                 continue  # this run's own outputs: not input, no row
             if is_run_folder(base / name):
                 yield base / name, readable_name((base / name).relative_to(root).as_posix()) + "/", RUN_FOLDER_NOTE
+            elif saved_dataset_kind(base / name):
+                datasets.append(name)  # read whole, after the files, like the folders walked next
             else:
                 kept.append(name)
         dirnames[:] = kept
         for name in sorted(f for f in filenames if not f.startswith(".")):
             path = base / name
             yield path, readable_name(path.relative_to(root).as_posix()), _not_regular(path)
+        for name in datasets:
+            yield base / name, readable_name((base / name).relative_to(root).as_posix()), None
     yield from drain()
 
 
+def split_inputs(inputs) -> tuple[list[Path] | None, Iterable | None]:
+    """(paths, None) or (None, records) for what `samestory.run` was given: a path, paths, or
+    records (see rows.py). Paths are checked here, before anything is written."""
+    if isinstance(inputs, (str, os.PathLike)):
+        return check_paths([inputs]), None
+    try:
+        kind = input_kind(inputs)
+    except RecordInputError as exc:
+        raise InputError(str(exc)) from None
+    if kind == "records":
+        return None, inputs
+    first, items = peek(inputs)  # a plain iterable: its first item says paths or records
+    if first is None:
+        raise InputError("no inputs given")
+    if isinstance(first, (str, os.PathLike)):
+        return check_paths(items), None
+    return None, items
+
+
+def iter_inputs(inputs, max_document_bytes: int = 10_000_000, keys: FieldKeys = FieldKeys()) -> Iterator[RawDocument]:
+    """Every document of `inputs` (paths or records), doc_ids unique."""
+    paths, records = split_inputs(inputs)
+    if paths is not None:
+        return iter_documents(paths, max_document_bytes, keys)
+    return iter_record_documents(records, max_document_bytes, keys)
+
+
+def iter_record_documents(records: Iterable, max_document_bytes: int = 10_000_000,
+                          keys: FieldKeys = FieldKeys()) -> Iterator[RawDocument]:
+    """Every record of an API input (split_inputs' records) as a document, doc_ids unique."""
+    seen: set[str] = set()
+    for record in _guarded(iter_record_input(records, keys, max_document_bytes), "records", "<records>"):
+        _replace_surrogates(record)
+        record.doc_id = _unique(record.doc_id, seen)
+        yield record
+
+
 def iter_documents(
-    paths: Iterable[str | os.PathLike], max_document_bytes: int = 10_000_000, skip: Iterable[str | os.PathLike] = (),
+    paths: Iterable[str | os.PathLike], max_document_bytes: int = 10_000_000, keys: FieldKeys = FieldKeys(),
+    skip: Iterable[str | os.PathLike] = (),
 ) -> Iterator[RawDocument]:
     """Every document under `paths`, one record each; doc_ids are made unique. Folders in
     `skip` (a run's own --out inside an input folder) are not read."""
@@ -142,7 +195,7 @@ def iter_documents(
             if error:
                 records: Iterable[RawDocument] = [RawDocument.rejected(rel, source, error)]
             else:
-                records = _guarded(_read_file(path, rel, max_document_bytes), rel, source)
+                records = _guarded(_read_file(path, rel, max_document_bytes, keys), rel, source)
             for record in records:
                 record.source = source
                 _replace_surrogates(record)
@@ -169,21 +222,27 @@ def _guarded(records: Iterator[RawDocument], rel: str, source: str) -> Iterator[
 def _replace_surrogates(record: RawDocument) -> None:
     """Lone surrogates (a JSON escape such as \\udcff, or a name the OS could not decode) cannot
     be written as UTF-8 by Arrow or JSON; they become U+FFFD, the replacement character."""
-    for name in ("doc_id", "content", "url", "title", "date", "reason"):
+    for name in ("doc_id", "content", "url", "title", "date", "reason", "record_id"):
         value = getattr(record, name)
-        if value is not None and not value.isascii():
+        if isinstance(value, str) and not value.isascii():
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
                 setattr(record, name, _SURROGATES.sub("\ufffd", value))
+    if record.metadata:
+        text = json.dumps(record.metadata, ensure_ascii=False)
+        if _SURROGATES.search(text):  # the same, in any field kept as metadata
+            record.metadata = json.loads(_SURROGATES.sub("\ufffd", text))
 
 
-def _read_file(path: Path, rel: str, limit: int) -> Iterator[RawDocument]:
+def _read_file(path: Path, rel: str, limit: int, keys: FieldKeys) -> Iterator[RawDocument]:
+    if path.is_dir():
+        return read_saved_dataset(path, rel, limit, keys)
     fmt, gz = format_of(path)
     if fmt == "jsonl":
-        return read_jsonl(path, rel, gz, limit)
+        return read_jsonl(path, rel, gz, limit, keys)
     if fmt == "parquet":
-        return read_parquet(path, rel, gz, limit)
+        return read_parquet(path, rel, gz, limit, keys)
     if fmt == "warc":
         return read_warc(path, rel, gz, limit)
     return read_single(path, rel, fmt, gz, limit)

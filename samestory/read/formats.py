@@ -14,20 +14,25 @@ from typing import Iterator
 
 from ..records import RawDocument
 from .decode import DecodeError, decode_bytes, looks_binary
+from .fields import FALLBACKS, HTML_KEYS, FieldKeys
 from .jsonstream import iter_json_values
 from .limits import (
     GZIP_ERRORS, GZIP_MAX_RATIO, GZIP_MIN_BUDGET_DOCUMENTS, PARQUET_GZIP_MAX_RATIO, BudgetExceeded, gzip_reason,
     open_bounded,
 )
+from .rows import record_document
+from .saved_dataset import SavedDatasetError, iter_saved_dataset
 from .warc import read_warc
 
-__all__ = ["format_of", "looks_like_html", "read_single", "read_jsonl", "read_parquet", "read_warc"]
+__all__ = [
+    "format_of", "looks_like_html", "read_single", "read_jsonl", "read_parquet", "read_saved_dataset", "read_warc",
+]
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 JSONL_SUFFIXES = {".jsonl", ".json", ".ndjson"}
 PARQUET_SUFFIXES = {".parquet"}
-WARC_SUFFIXES = {".warc", ".arc"}
+WARC_SUFFIXES = {".warc", ".arc", ".wet"}  # .warc.wet.gz: Common Crawl's extracted text
 
 _TAG = re.compile(r"<(?:p|div|br|span|a|script|html|body|head|article|section|h[1-6]|li|ul|table|meta|img)\b", re.I)
 
@@ -101,51 +106,7 @@ def read_single(path: Path, doc_id: str, fmt: str, gz: bool, limit: int) -> Iter
 _JSON_TYPE = {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}
 
 
-def _content_problem(obj: dict, name: str) -> str | None:
-    """Why field `name` of a record cannot be the document (None when it can)."""
-    value = obj[name]
-    if value is None:
-        return f"'{name}' is null"
-    if not isinstance(value, str):
-        return f"'{name}' is {_JSON_TYPE.get(type(value), type(value).__name__)}, not a string"
-    if not value.strip():
-        return f"'{name}' is empty"
-    return None
-
-
-def _record_document(obj: dict, doc_id: str, source: str, limit: int) -> RawDocument:
-    """A JSONL/Parquet record with `text` or `html` (text wins when both are usable)."""
-    present = [name for name in ("text", "html") if name in obj]
-    if not present:
-        return RawDocument.rejected(doc_id, source, "record has no 'text' or 'html' field")
-    problems = {name: _content_problem(obj, name) for name in present}
-    usable = [name for name in present if problems[name] is None]
-    if not usable:
-        return RawDocument.rejected(doc_id, source, "record has no text: " + "; ".join(problems.values()))
-    kind, content = usable[0], obj[usable[0]]
-    if len(content) > limit:
-        return _too_large(doc_id, source, limit)
-    if kind == "text" and looks_like_html(content):
-        kind = "html"
-    meta = {name: _str_or_none(obj.get(name)) for name in ("url", "title", "date")}
-    return RawDocument(doc_id=doc_id, source=source, kind=kind, content=content, **meta)
-
-
-def _str_or_none(value) -> str | None:
-    if value is None:
-        return None
-    value = str(value).strip()
-    return value or None
-
-
-def _record_key(obj: dict, number: int | str) -> str:
-    rid = obj.get("id")
-    if rid is None or (isinstance(rid, str) and not rid.strip()):
-        return str(number)
-    return str(rid)
-
-
-def read_jsonl(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocument]:
+def read_jsonl(path: Path, rel: str, gz: bool, limit: int, keys: FieldKeys = FieldKeys()) -> Iterator[RawDocument]:
     """JSON Lines, a JSON array, a pretty-printed object, or several of them in one file.
 
     Records are keyed by `id`, else by line number; items of an array that opens the file by
@@ -159,7 +120,7 @@ def read_jsonl(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocume
             for item in iter_json_values(fh, limit):
                 count += 1
                 last_line = item.line
-                yield _json_item_document(item, rel, source, limit)
+                yield _json_item_document(item, rel, source, limit, keys)
                 if item.final:
                     return
     except BudgetExceeded as exc:
@@ -175,7 +136,7 @@ def read_jsonl(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocume
         yield RawDocument.rejected(rel, source, "no records: the file holds no JSON value")
 
 
-def _json_item_document(item, rel: str, source: str, limit: int) -> RawDocument:
+def _json_item_document(item, rel: str, source: str, limit: int, keys: FieldKeys) -> RawDocument:
     if item.index is None:
         number, where = item.line, f"line {item.line}"
     else:
@@ -186,13 +147,10 @@ def _json_item_document(item, rel: str, source: str, limit: int) -> RawDocument:
     if not isinstance(item.value, dict):
         kind = _JSON_TYPE.get(type(item.value), "a string" if isinstance(item.value, str) else "null")
         return RawDocument.rejected(f"{rel}#{number}", source, f"{where} is not a JSON object (it is {kind})")
-    return _record_document(item.value, f"{rel}#{_record_key(item.value, number)}", source, limit)
+    return record_document(item.value, rel, number, source, limit, keys)
 
 
-PARQUET_COLUMNS = ("id", "text", "html", "url", "date", "title")
-
-
-def read_parquet(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocument]:
+def read_parquet(path: Path, rel: str, gz: bool, limit: int, keys: FieldKeys = FieldKeys()) -> Iterator[RawDocument]:
     """Rows of a Parquet file, one row group at a time: a broken row group costs only its rows."""
     import pyarrow.parquet as pq
 
@@ -213,21 +171,34 @@ def read_parquet(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocu
         except Exception as exc:  # pyarrow raises several types for corrupt files
             yield RawDocument.rejected(rel, source, f"unreadable Parquet file ({exc.__class__.__name__}: {exc})")
             return
-        names = set(pf.schema_arrow.names)
-        if not names & {"text", "html"}:
-            listed = ", ".join(sorted(names)) or "none"
-            yield RawDocument.rejected(rel, source, f"Parquet file has no 'text' or 'html' column (columns: {listed})")
+        names = list(pf.schema_arrow.names)
+        problem = _no_text_column(set(names), keys)
+        if problem:
+            yield RawDocument.rejected(rel, source, problem)
             return
         if pf.metadata.num_rows == 0:
             yield RawDocument.rejected(rel, source, "no records: the Parquet file has 0 rows")
             return
-        yield from _parquet_rows(pf, [c for c in PARQUET_COLUMNS if c in names], rel, source, limit)
+        yield from _parquet_rows(pf, names, rel, source, limit, keys)  # every column: the others become metadata
+
+
+def _no_text_column(names: set[str], keys: FieldKeys) -> str | None:
+    """Why a Parquet file cannot hold documents (no candidate text column), or None."""
+    wanted = (keys.text,) if keys.text else FALLBACKS["text"] + HTML_KEYS
+    if any(key in names or key.split(".")[0] in names for key in wanted):
+        return None
+    listed = ", ".join(sorted(names)) or "none"
+    if keys.text:
+        return f"Parquet file has no '{keys.text}' column (columns: {listed})"
+    tried = ", ".join(f"'{k}'" for k in wanted)
+    return f"Parquet file has no text column (tried {tried}; columns: {listed}; name it with --text-key)"
 
 
 def _row_group_bomb(group, columns: list[str], limit: int) -> str | None:
     """Why a row group is not decompressed at all (None when it may be): Arrow unpacks a whole
     page at once, so a 2 KB file can claim 50 MB of one text; the budget of gzip files applies."""
-    chunks = [group.column(i) for i in range(group.num_columns) if group.column(i).path_in_schema in columns]
+    wanted = set(columns)  # top-level names; a nested leaf's path starts with its column's name
+    chunks = [group.column(i) for i in range(group.num_columns) if group.column(i).path_in_schema.split(".")[0] in wanted]
     packed = sum(c.total_compressed_size for c in chunks)
     unpacked = sum(c.total_uncompressed_size for c in chunks)
     if unpacked > max(GZIP_MAX_RATIO * packed, GZIP_MIN_BUDGET_DOCUMENTS * limit):
@@ -235,7 +206,7 @@ def _row_group_bomb(group, columns: list[str], limit: int) -> str | None:
     return None
 
 
-def _parquet_rows(pf, columns: list[str], rel: str, source: str, limit: int) -> Iterator[RawDocument]:
+def _parquet_rows(pf, columns: list[str], rel: str, source: str, limit: int, keys: FieldKeys) -> Iterator[RawDocument]:
     first = 0  # row number (1-based) of the group's first row is first + 1
     meta = pf.metadata
     for group in range(meta.num_row_groups):
@@ -254,7 +225,7 @@ def _parquet_rows(pf, columns: list[str], rel: str, source: str, limit: int) -> 
             for batch in pf.iter_batches(batch_size=batch_size, row_groups=[group], columns=columns):
                 for row in batch.to_pylist():
                     number += 1
-                    yield _record_document(row, f"{rel}#{_record_key(row, number)}", source, limit)
+                    yield record_document(row, rel, number, source, limit, keys)
         except Exception as exc:  # pyarrow raises several types for a corrupt row group
             span = f"rows {number + 1}-{first + rows}" if number + 1 < first + rows else f"row {first + rows}"
             message = (str(exc).splitlines() or [exc.__class__.__name__])[0][:200]
@@ -262,3 +233,14 @@ def _parquet_rows(pf, columns: list[str], rel: str, source: str, limit: int) -> 
                 f"{rel}#{number + 1}", source, f"unreadable Parquet row group {group + 1} ({span} lost): {message}"
             )
         first += rows
+
+
+def read_saved_dataset(folder: Path, rel: str, limit: int, keys: FieldKeys = FieldKeys()) -> Iterator[RawDocument]:
+    """A `datasets` save_to_disk folder (see saved_dataset.py): rows as records, `rel[/split]#id`."""
+    source = str(folder)
+    number = 0
+    try:
+        for split, number, row in iter_saved_dataset(folder):
+            yield record_document(row, f"{rel}/{split}" if split else rel, number, source, limit, keys)
+    except SavedDatasetError as exc:
+        yield RawDocument.rejected(f"{rel}#{number + 1}", source, f"saved dataset: {exc}")

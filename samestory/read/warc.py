@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Iterator
 
 from ..records import RawDocument
-from .decode import DecodeError, decode_bytes
 from .limits import CHUNK, GZIP_ERRORS, BudgetExceeded, gzip_reason, open_bounded
+from .warc_records import DOCUMENT_RECORD_TYPES, warc_record_document
 
 #: A WARC header block (the WARC/1.x line and its fields) longer than this is not a header.
 MAX_HEADER_BYTES = 1 << 16
@@ -27,7 +27,7 @@ MAX_HEADER_BYTES = 1 << 16
 HTTP_HEADROOM = 1 << 16
 #: Times one file may rewind to find the next record after a truncated one (each costs a re-read).
 MAX_RESYNCS = 10
-DOCUMENT_TYPES = ("response", "resource", "revisit")
+DOCUMENT_TYPES = DOCUMENT_RECORD_TYPES  # response, resource, revisit, and WET's conversion
 _RECORD_START = re.compile(rb"\nWARC/1\.[01]\r?\n")
 
 
@@ -47,7 +47,7 @@ class _Frame:
 
 
 def read_warc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocument]:
-    """HTTP response records with an HTML payload; one row per document-type record."""
+    """2xx HTML responses and WET conversion records; one row per document-type record."""
     source = str(path)
     if path.suffix.lower() == ".arc" or path.name.lower().endswith(".arc.gz"):
         yield from _read_arc(path, rel, gz, limit)
@@ -73,7 +73,7 @@ def read_warc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocumen
         yield RawDocument.rejected(f"{rel}#record-{number + 1}", source, f"unreadable file: {exc.strerror or exc}")
         return
     if not documents:
-        yield RawDocument.rejected(rel, source, f"no records: {seen} WARC record(s), none a response or resource")
+        yield RawDocument.rejected(rel, source, f"no records: {seen} WARC record(s), none a response, resource or conversion")
 
 
 def _frames(fh, keep: int) -> Iterator[_Frame]:
@@ -194,30 +194,10 @@ def _frame_document(frame: _Frame, rel: str, source: str, limit: int) -> RawDocu
 
     try:
         record = next(iter(ArchiveIterator(io.BytesIO(frame.header + frame.block + b"\r\n\r\n"))))
-        return _record_document(record, doc_id, source, uri, limit)
+        return warc_record_document(record, doc_id, source, limit)
     except Exception as exc:  # warcio raises many types for malformed HTTP inside a record
         first = (str(exc).splitlines() or [exc.__class__.__name__])[0][:200]
         return RawDocument.rejected(doc_id, source, f"broken WARC record: unparsable ({first})")
-
-
-def _record_document(record, doc_id: str, source: str, uri: str | None, limit: int) -> RawDocument:
-    if record.http_headers is not None:
-        ctype = record.http_headers.get_header("Content-Type") or ""
-    else:
-        ctype = record.rec_headers.get_header("Content-Type") or ""
-    if "html" not in ctype.lower():
-        return RawDocument.rejected(doc_id, source, f"not an HTML response ({ctype.split(';')[0] or 'no content type'})")
-    payload = record.content_stream().read(limit + 1)  # content-encoding undone here: bounded read
-    if len(payload) > limit:
-        return RawDocument.rejected(doc_id, source, f"document too large: over {limit / 1e6:.1f} MB (max_document_bytes)")
-    if not payload.strip():
-        return RawDocument.rejected(doc_id, source, "empty HTTP response body")
-    match = re.search(r"charset=([\w.:-]+)", ctype, re.I)
-    try:
-        text = decode_bytes(payload, declared=match.group(1) if match else None, is_html=True)
-    except DecodeError as exc:
-        return RawDocument.rejected(doc_id, source, str(exc))
-    return RawDocument(doc_id=doc_id, source=source, kind="html", content=text, url=uri)
 
 
 def _read_arc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocument]:
@@ -234,7 +214,9 @@ def _read_arc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocumen
                 number += 1
                 uri = record.rec_headers.get_header("WARC-Target-URI")
                 doc_id = f"{rel}#{uri}" if uri else f"{rel}#record-{number}"
-                document = _record_document(record, doc_id, source, uri, limit)
+                document = warc_record_document(record, doc_id, source, limit)
+                if document is None:
+                    continue
                 if document.kind == "html" and getattr(record.raw_stream, "limit", 0) > 0:
                     # the payload was read to its end, yet the record's length is not used up
                     document = RawDocument.rejected(doc_id, source, "broken ARC record: truncated (file ends)")

@@ -21,6 +21,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -28,6 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from rapidfuzz.distance import Indel
 
+from ...clean.dates import PRECISIONS, PublishedDate
 from ...config import ConfigError, ReportSettings
 from ..write import RUN_MANIFEST, UnfinishedRunError, check_finished, replacing, summarize
 from ...explain import describe_pair
@@ -196,6 +198,13 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def _date_text(when: Any, precision: str | None) -> str | None:
+    """A date as precise as known (2024, 2024-03-04, 2024-03-04T08:20:00Z)."""
+    if isinstance(when, datetime) and precision in PRECISIONS:
+        return str(PublishedDate(when if when.tzinfo else when.replace(tzinfo=timezone.utc), precision))
+    return _str(when)
+
+
 def _clean_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _clean_json(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
@@ -253,7 +262,7 @@ def build_report_data(
     if missing:
         raise ReportError(f"documents table lacks column(s): {', '.join(missing)}")
     cols = {name: _column(documents, name) for name in (
-        "doc_id", "source", "url", "title", "date", "site", "status", "reason", "text", "n_words",
+        "doc_id", "source", "url", "title", "date", "date_precision", "site", "status", "reason", "text", "n_words",
         "cluster_id", "is_canonical", "relation", "score", "via", "canonical_reason",
     )}
     n = documents.num_rows
@@ -364,7 +373,8 @@ class _Documents:
         self.rows.append(row)
         self.docs.append({
             "id": _str(cols["doc_id"][row]), "url": _str(cols["url"][row]), "title": _str(cols["title"][row]),
-            "date": _str(cols["date"][row]), "site": _str(cols["site"][row]), "source": _str(cols["source"][row]),
+            "date": _date_text(cols["date"][row], cols["date_precision"][row]), "site": _str(cols["site"][row]),
+            "source": _str(cols["source"][row]),
             "words": _num(cols["n_words"][row]), "sents": sentences, "paras": starts,
             "cut": len(cols["text"][row] or "") if was_cut else None
         })

@@ -1,0 +1,1 @@
+"""Steps for other tools' pipelines (optional extras: `pip install samestory[datatrove]`)."""

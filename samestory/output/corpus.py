@@ -1,0 +1,121 @@
+"""The deduplicated corpus: one row per kept document (unique documents and the original of
+each group), as Parquet shards (default) or one JSONL file.
+
+Columns: `id` (samestory's doc_id, what `cluster_id` refers to), `record_id` (the input
+record's own id, null for files and pages), `source`, `url`, `date` (UTC timestamp) and
+`date_precision`, `title`, `text`, `cluster_id`, `group_size` (documents in its group, 1 for
+a unique document) and `metadata` (the input record's other fields, a JSON string).
+
+Parquet: `deduplicated/part-00000.parquet`, ... in input order; a shard closes once its
+texts pass `shard_text_bytes`, so shards stay a manageable size whatever the corpus.
+`datasets.load_dataset("parquet", data_files="OUT/deduplicated/*.parquet")`, DuckDB, polars
+and pandas read them. JSONL: `deduplicated.jsonl`, the same fields, dates written as precise as
+known (`2024`, `2024-03`, `2024-03-04` or `2024-03-04T08:20:30Z`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dateutil.relativedelta  # noqa: F401  (see below)
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+# pyarrow imports dateutil the first time it converts a Python scalar (pc.equal(column, "ok"))
+# and clears any exception raised during that import: a Ctrl-C arriving then would be lost and
+# the run would go on. Imported above, up front, so that window does not exist.
+
+from ..clean.dates import PublishedDate
+
+__all__ = ["CORPUS_FORMATS", "CORPUS_JSONL", "CORPUS_PARQUET_DIR", "CORPUS_SCHEMA", "corpus_name", "kept_table", "write_corpus"]
+
+CORPUS_FORMATS = ("parquet", "jsonl")
+CORPUS_PARQUET_DIR = "deduplicated"
+CORPUS_JSONL = "deduplicated.jsonl"
+SHARD_TEXT_BYTES = 256 * 2**20
+
+CORPUS_SCHEMA = pa.schema([
+    ("id", pa.string()),
+    ("record_id", pa.string()),
+    ("source", pa.string()),
+    ("url", pa.string()),
+    ("date", pa.timestamp("us", tz="UTC")),
+    ("date_precision", pa.string()),
+    ("title", pa.string()),
+    ("text", pa.large_string()),
+    ("cluster_id", pa.string()),
+    ("group_size", pa.int32()),
+    ("metadata", pa.string()),
+])
+
+
+def kept_table(documents: pa.Table) -> pa.Table:
+    """The corpus rows: status ok and no relation to an original (documents' column names)."""
+    ok = pc.equal(documents.column("status"), "ok")
+    sizes = _group_sizes(documents.filter(ok).column("cluster_id"))
+    kept = documents.filter(pc.and_(ok, pc.is_null(documents.column("relation"))))
+    cluster = kept.column("cluster_id").to_pylist()
+    group_size = pa.array([sizes.get(c, 1) for c in cluster], pa.int32())
+    columns = {
+        "id": kept.column("doc_id"), "record_id": kept.column("record_id"), "source": kept.column("source"),
+        "url": kept.column("url"), "date": kept.column("date"), "date_precision": kept.column("date_precision"),
+        "title": kept.column("title"), "text": kept.column("text"), "cluster_id": kept.column("cluster_id"),
+        "group_size": group_size, "metadata": kept.column("metadata"),
+    }
+    return pa.table({name: columns[name].cast(CORPUS_SCHEMA.field(name).type) for name in CORPUS_SCHEMA.names},
+                    schema=CORPUS_SCHEMA)
+
+
+def _group_sizes(cluster_ids: pa.ChunkedArray) -> dict[str, int]:
+    counts = pc.value_counts(cluster_ids.drop_null())
+    return dict(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()))
+
+
+def corpus_name(fmt: str) -> str:
+    """The corpus' name in a run folder: the shard folder, or the JSONL file."""
+    if fmt not in CORPUS_FORMATS:
+        raise ValueError(f"corpus format must be one of {', '.join(CORPUS_FORMATS)}, not {fmt!r}")
+    return CORPUS_PARQUET_DIR if fmt == "parquet" else CORPUS_JSONL
+
+
+def write_corpus(path: Path, documents: pa.Table, fmt: str = "parquet",
+                 shard_text_bytes: int = SHARD_TEXT_BYTES) -> list[str]:
+    """Write the corpus at `path` (a folder of shards, or one JSONL file; the caller renames it
+    into place). Returns the shard names inside the folder ([] for JSONL)."""
+    corpus_name(fmt)  # checks the format
+    table = kept_table(documents)
+    if fmt == "jsonl":
+        _write_jsonl(path, table)
+        return []
+    return _write_parquet_shards(path, table, shard_text_bytes)
+
+
+def _write_parquet_shards(folder: Path, table: pa.Table, shard_text_bytes: int) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    lengths = pc.binary_length(table.column("text").fill_null("")).to_pylist() if table.num_rows else []
+    bounds, start, size = [], 0, 0
+    for i, n in enumerate(lengths):
+        size += n
+        if size >= shard_text_bytes:
+            bounds.append((start, i + 1))
+            start, size = i + 1, 0
+    if start < len(lengths) or not bounds:
+        bounds.append((start, len(lengths)))  # an empty corpus still gets one (empty) shard
+    written = []
+    for k, (lo, hi) in enumerate(bounds):
+        name = f"part-{k:05d}.parquet"
+        pq.write_table(table.slice(lo, hi - lo), folder / name, compression="zstd", row_group_size=5_000)
+        written.append(name)
+    return written
+
+
+def _write_jsonl(path: Path, table: pa.Table) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for batch in table.to_batches(max_chunksize=2000):
+            for row in batch.to_pylist():
+                when, precision = row["date"], row["date_precision"]
+                row["date"] = str(PublishedDate(when, precision)) if when is not None and precision else None
+                row["metadata"] = json.loads(row["metadata"]) if row["metadata"] else {}
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
