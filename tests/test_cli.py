@@ -148,3 +148,15 @@ def test_progress_tasks_count_and_log(caplog, bars):
     messages = [r.getMessage() for r in caplog.records]
     assert any(m.startswith("Removing boilerplate: 5 docs, ") and m.endswith(" s") for m in messages)
     assert any(m.startswith("Finding candidates, ") for m in messages)
+
+
+def test_eval_json_on_stdout(seeds_run, tmp_path):
+    _, out = seeds_run
+    labels = tmp_path / "labels.csv"
+    names = sorted(p.name for p in SEEDS.iterdir())
+    labels.write_text("doc_id,group\n" + "".join(f"{name},moon\n" for name in names))
+    got = runner.invoke(app, ["eval", str(out), "--labels", str(labels), "--json"])
+    assert got.exit_code == 0, got.output
+    report = json.loads(got.stdout)
+    assert report == json.loads((out / "eval.json").read_text())
+    assert report["documents"]["labelled_in_run"] == 2
