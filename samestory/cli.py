@@ -6,13 +6,14 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from . import __version__
 from .config import ConfigError, Settings
@@ -31,8 +32,18 @@ app = typer.Typer(
 err = Console(stderr=True, soft_wrap=True)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(text: object) -> Text:
+    """Text that came from the inputs (reasons, names, paths) as the terminal shows it: plain
+    text, never rich markup or emoji codes, with control characters escaped (`\\x1b`), so a
+    file cannot colour, move or retitle the user's terminal."""
+    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text)))
+
+
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(Text.assemble(("error:", "bold red"), " ", shown(message)), highlight=False)
     raise typer.Exit(code)
 
 
@@ -99,7 +110,7 @@ def run(
         _emit("\n".join(summary_lines(result.summary, out, rewrites=settings.rewrite.enabled)), stream)
     nothing = nothing_kept(result.summary)
     if nothing:
-        err.print(f"[bold red]error:[/] {escape(nothing)}", highlight=False)
+        err.print(Text.assemble(("error:", "bold red"), " ", shown(nothing)), highlight=False)
         raise typer.Exit(EXIT_NOTHING_KEPT)
 
 
@@ -193,7 +204,7 @@ def eval_(
         _emit(json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True))
     elif not quiet:
         print_report(report)
-        Console().print(f"written to [bold]{out_dir / EVAL_FILE}[/]")
+        Console().print(Text.assemble("written to ", (shown(out_dir / EVAL_FILE).plain, "bold")))
 
 
 @app.command()
@@ -232,7 +243,7 @@ def settings_(
 def summary_lines(summary: dict, out: Path, rewrites: bool = True) -> list[str]:
     """The run summary as plain aligned lines: label left, count right (greppable, no box)."""
     rows: list[tuple[str, int | str | None]] = [("documents read", summary["documents"]), ("rejected", summary["rejected"])]
-    rows += [(f"  {_printable(reason)}", count) for reason, count in summary["rejected_by_reason"].items()]
+    rows += [(f"  {_printable(reason)}", count) for reason, count in summary["rejected_by_reason"].items()]  # reasons quote file contents
     rows.append(("groups of copies", summary["groups"]))
     rows += [(f"  {relation} duplicates", count if relation != "rewrite" or rewrites else "tier off")
              for relation, count in summary["duplicates_by_relation"].items()]
@@ -249,21 +260,34 @@ def summary_lines(summary: dict, out: Path, rewrites: bool = True) -> list[str]:
     return lines + [f"outputs in {_printable(out)}"]
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def _printable(text: object) -> str:
-    """Text from the inputs (reasons, site names, paths) safe on one terminal line: control
-    characters escaped (`\\x1b`), so a file cannot colour, move or retitle the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    """Text from the inputs (reasons, site names, paths) as plain text for one terminal line."""
+    return shown(text).plain
+
+
+class _Stopped(BaseException):
+    """Ctrl-C or SIGTERM, as an exception that no library handler on the way catches (click turns
+    KeyboardInterrupt into "Aborted!" and exit 1); the executor and the writer clean up as it
+    passes (workers killed, temporary outputs removed)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame) -> None:
+    raise _Stopped(signum)
 
 
 def entry() -> None:
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         app()
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+    except _Stopped as stopped:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the exit short
+        err.print("interrupted" if stopped.signum == signal.SIGINT else "terminated")
+        sys.exit(128 + stopped.signum)  # the shell's convention: 130 for SIGINT, 143 for SIGTERM
 
 
 if __name__ == "__main__":

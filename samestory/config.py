@@ -95,6 +95,8 @@ class CleanSettings(_Section):
     min_words: int = setting(1, 0, doc="clean texts with fewer words are rejected")
     strip_chrome_lines: bool = setting(True, doc="strip site-UI lines at the text's edges (Log in, Leave a comment)")
     chrome_max_words: int = setting(14, 1, doc="a chrome line has at most this many words")
+    #: A pathological page (deeply nested, millions of nodes) must not hold a worker for hours.
+    html_timeout_seconds: float = setting(30.0, 0.0, doc="HTML extraction of one page stops after this; 0: no limit")
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,8 @@ def run(
     timed = stage_timer(timings, counts)
     with make_executor(settings.run) as executor:  # one executor for every stage of the run
         with timed("read_clean") as counted:
-            corpus, line_hashes = stages.read_and_fingerprint(paths, settings, executor, progress)
+            skip = (out_dir,) if out_dir is not None else ()
+            corpus, line_hashes = stages.read_and_fingerprint(paths, settings, executor, progress, skip=skip)
             release_freed_memory()
             counted(documents=len(corpus), ok=int(corpus.ok.sum()), files=len(set(corpus.columns.source)))
         with timed("boilerplate_fingerprint") as counted:

@@ -95,10 +95,13 @@ def _batches(records: Iterator[RawDocument], size: int) -> Iterator[list[RawDocu
         yield batch
 
 
-def read_and_fingerprint(paths: list, settings: Settings, executor: Executor, progress: Progress) -> tuple[Corpus, list[LineHashes]]:
-    """Read and clean every document (streamed, per batch), with fingerprints and line hashes."""
+def read_and_fingerprint(
+    paths: list, settings: Settings, executor: Executor, progress: Progress, skip: tuple = (),
+) -> tuple[Corpus, list[LineHashes]]:
+    """Read and clean every document (streamed, per batch), with fingerprints and line hashes;
+    folders in `skip` (the run's own --out) are not read."""
     corpus = Corpus()
-    records = iter_documents(paths, settings.read.max_document_bytes)
+    records = iter_documents(paths, settings.read.max_document_bytes, skip=skip)
     work = functools.partial(first_pass, settings=settings)
     line_parts: list[LineHashes] = []
     fp_parts, sig_parts = [], []

@@ -215,14 +215,27 @@ def test_cli_report_errors_are_one_line(tmp_path):
     assert empty.exit_code == 2 and "no documents.parquet" in empty.output
     (tmp_path / "documents.parquet").write_bytes(b"not parquet")
     (tmp_path / "pairs.parquet").write_bytes(b"not parquet")
+    (tmp_path / "run.json").write_text("{}")  # a finished run whose tables were damaged later
     broken = runner.invoke(app, ["report", str(tmp_path)])
     assert broken.exit_code == 2 and "cannot read" in broken.output and "Traceback" not in broken.output
 
 
-def test_rebuild_without_run_json_recounts_summary(tmp_path, tables):
+def test_rebuild_refuses_an_unfinished_run(tmp_path, tables):
+    """Without run.json (written last) the tables may be from a killed run (issue 11)."""
     documents, pairs, _ = tables
     pq.write_table(documents, tmp_path / "documents.parquet")
     pq.write_table(pairs, tmp_path / "pairs.parquet")
+    result = CliRunner().invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 2 and "no finished samestory run" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_rebuild_with_an_empty_summary_recounts_it(tmp_path, tables):
+    documents, pairs, _ = tables
+    pq.write_table(documents, tmp_path / "documents.parquet")
+    pq.write_table(pairs, tmp_path / "pairs.parquet")
+    (tmp_path / "run.json").write_text("{}")
     result = CliRunner().invoke(app, ["report", str(tmp_path)])
     assert result.exit_code == 0, result.output
     data = _embedded((tmp_path / "report.html").read_text(encoding="utf-8"))

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 from rapidfuzz.distance import Indel
 
 from ...config import ConfigError, ReportSettings
+from ..write import RUN_MANIFEST, UnfinishedRunError, check_finished, replacing, summarize
 from ...explain import describe_pair
 
 __all__ = [
@@ -606,13 +607,16 @@ def write_report(
     summary: Mapping[str, Any],
     boilerplate: pa.Table | None = None,
     settings: ReportSettings | None = None,
+    path: Path | None = None,
     run: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write out_dir/report.html within the limits of `settings` (the report section); `run` is
-    run.json's record of the run (settings, tiers, inputs) for the page to show."""
+    """Write out_dir/report.html (or `path`) within the limits of `settings` (the report section);
+    `run` is run.json's record of the run (settings, tiers, inputs) for the page to show. Written
+    under a temporary name and renamed, so a killed run never leaves half a page."""
     data = build_report_data(documents, pairs, summary, boilerplate, settings, run)
-    path = Path(out_dir) / REPORT_FILE
-    path.write_text(render_report(data), encoding="utf-8")
+    path = path or Path(out_dir) / REPORT_FILE
+    with replacing(path) as temp:
+        temp.write_text(render_report(data), encoding="utf-8")
     return path
 
 
@@ -629,29 +633,30 @@ def rebuild_report(out_dir: str | Path, settings: ReportSettings | None = None) 
                 tables[name] = None
                 continue
             raise ReportError(f"{out_dir} holds no {path.name}; is it the --out folder of a samestory run?")
+        if name == "documents":
+            try:
+                check_finished(out_dir)
+            except UnfinishedRunError as exc:
+                raise ReportError(str(exc)) from None
         try:
             tables[name] = pq.read_table(path)
         except (OSError, pa.ArrowException) as exc:
             raise ReportError(f"cannot read {path}: {exc}") from None
     summary: dict = {}
     manifest_settings: dict = {}
-    loaded: dict = {}
-    manifest = out_dir / "run.json"
-    if manifest.exists():
-        try:
-            loaded = dict(json.loads(manifest.read_text(encoding="utf-8")))
-            summary = dict(loaded.get("summary") or {})
-            manifest_settings = dict(loaded.get("settings") or {})
-        except (ValueError, AttributeError, UnicodeDecodeError, TypeError) as exc:
-            raise ReportError(f"cannot read {manifest}: {exc}") from None
+    manifest = out_dir / RUN_MANIFEST
+    try:
+        loaded = dict(json.loads(manifest.read_text(encoding="utf-8")))
+        summary = dict(loaded.get("summary") or {})
+        manifest_settings = dict(loaded.get("settings") or {})
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError, TypeError) as exc:
+        raise ReportError(f"cannot read {manifest}: {exc}") from None
     if not summary:
-        from ..write import summarize  # run.json missing: recount from the tables
-
         summary = summarize(tables["documents"], tables["pairs"], tables["boilerplate"])
     return write_report(
         out_dir, tables["documents"], tables["pairs"], summary, tables["boilerplate"],
         settings if settings is not None else _report_settings(manifest_settings, manifest),
-        {"settings": manifest_settings, "tiers": loaded.get("tiers"), "inputs": loaded.get("inputs")},
+        run={"settings": manifest_settings, "tiers": loaded.get("tiers"), "inputs": loaded.get("inputs")},
     )
 
 
