@@ -77,7 +77,7 @@ def run(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings (see README: Settings)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=0, show_default="all cores", help="Worker processes for reading and cleaning."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace the outputs of a previous run in --out."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress, no log lines and no summary (errors still show)."),
     no_rewrites: bool = typer.Option(False, "--no-rewrites", help="Skip the rewrite tier (sentence embeddings)."),
     model: Optional[str] = typer.Option(None, "--model", show_default="packaged all-MiniLM-L6-v2", help="Sentence-transformers model name or folder for the rewrite tier."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
