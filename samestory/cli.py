@@ -77,7 +77,7 @@ def run(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings (see README: Settings)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=0, show_default="all cores", help="Worker processes for reading and cleaning."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace the outputs of a previous run in --out."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress, no log lines and no summary (errors still show)."),
     no_rewrites: bool = typer.Option(False, "--no-rewrites", help="Skip the rewrite tier (sentence embeddings)."),
     model: Optional[str] = typer.Option(None, "--model", show_default="packaged all-MiniLM-L6-v2", help="Sentence-transformers model name or folder for the rewrite tier."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
@@ -118,7 +118,7 @@ def run(
         _emit("\n".join(summary_lines(result.summary, out, rewrites=settings.rewrite.enabled)), stream)
     nothing = nothing_kept(result.summary)
     if nothing:
-        err.print(f"[bold red]error:[/] {nothing}", highlight=False, markup=True)
+        err.print(Text.assemble(("error:", "bold red"), " ", shown(nothing)), highlight=False)
         raise typer.Exit(EXIT_NOTHING_KEPT)
 
 
@@ -127,7 +127,7 @@ def nothing_kept(summary: dict) -> str | None:
     if summary["documents"] == 0:
         return "no document was read (the inputs hold no file samestory reads)"
     if summary["ok"] == 0:
-        reasons = "; ".join(f"{reason}: {n:,}" for reason, n in summary["rejected_by_reason"].items())
+        reasons = "; ".join(f"{_printable(reason)}: {n:,}" for reason, n in summary["rejected_by_reason"].items())
         return f"every document was rejected ({summary['documents']:,}: {reasons}); see documents.parquet"
     return None
 
@@ -250,29 +250,27 @@ def settings_(
 
 def summary_lines(summary: dict, out: Path, rewrites: bool = True) -> list[str]:
     """The run summary as plain aligned lines: label left, count right (greppable, no box)."""
-    rows: list[tuple[str, int | None]] = [("documents read", summary["documents"]), ("rejected", summary["rejected"])]
+    rows: list[tuple[str, int | str | None]] = [("documents read", summary["documents"]), ("rejected", summary["rejected"])]
     rows += [(f"  {_printable(reason)}", count) for reason, count in summary["rejected_by_reason"].items()]  # reasons quote file contents
     rows.append(("groups of copies", summary["groups"]))
-    rows += [(f"  {relation} duplicates", count) for relation, count in summary["duplicates_by_relation"].items()
-             if relation != "rewrite" or rewrites]
-    if not rewrites:
-        rows.append(("  rewrites: tier off (--no-rewrites)", None))
+    rows += [(f"  {relation} duplicates", count if relation != "rewrite" or rewrites else "tier off")
+             for relation, count in summary["duplicates_by_relation"].items()]
     rows.append(("kept (canonical or unique)", summary["kept"]))
     by_site = summary.get("boilerplate_removed_by_site", {})
     rows.append(("site boilerplate lines removed", sum(by_site.values())))
     rows += [(f"  {_printable(site)}", count) for site, count in list(by_site.items())[:10]]
     if len(by_site) > 10:
         rows.append((f"  ({len(by_site) - 10:,} more sites: boilerplate.parquet)", None))
-    numbers = [f"{count:,}" if count is not None else "" for _, count in rows]
+    numbers = [f"{count:,}" if isinstance(count, int) else (count or "") for _, count in rows]
     width = max(len(label) for label, _ in rows) + 2
     number_width = max(len(n) for n in numbers)
     lines = ["samestory run"] + [f"  {label:<{width}}{n:>{number_width}}".rstrip() for (label, _), n in zip(rows, numbers)]
-    return lines + [f"outputs in {out}"]
+    return lines + [f"outputs in {_printable(out)}"]
 
 
-def _printable(name: str) -> str:
-    """A site name from a crawled page, safe on one terminal line (no control characters)."""
-    return "".join(ch if ch.isprintable() else "?" for ch in str(name))
+def _printable(text: object) -> str:
+    """Text from the inputs (reasons, site names, paths) as plain text for one terminal line."""
+    return shown(text).plain
 
 
 class _Stopped(BaseException):

@@ -110,11 +110,13 @@ def run_record(paths: list, settings: Settings, counts: dict, timings: dict) -> 
     each stage's seconds."""
     read = counts.get("read_clean", {})
     tiers = ["lexical"] + [name for name in ("boilerplate", "rewrite") if getattr(settings, name).enabled]
+    inputs = {"paths": [os.fspath(p) for p in paths if isinstance(p, (str, os.PathLike))],
+              "files": read.get("files", 0), "documents": read.get("documents", 0)}
+    others = sum(1 for p in paths if not isinstance(p, (str, os.PathLike)))
+    if others:  # records or tables given in memory: counted, not copied into run.json
+        inputs["in_memory"] = others
     return {
-        "inputs": {
-            "paths": [os.fspath(p) if isinstance(p, (str, os.PathLike)) else type(p).__name__ for p in paths],
-            "files": read.get("files", 0), "documents": read.get("documents", 0),
-        },
+        "inputs": inputs,
         "tiers": sorted(tiers),
         "stages": {name: dict(c) for name, c in counts.items()},
         "timings": {name: round(seconds, 3) for name, seconds in sorted(timings.items())},
