@@ -61,12 +61,14 @@ def run(
     no_rewrites: bool = typer.Option(False, "--no-rewrites", help="Skip the rewrite tier (sentence embeddings)."),
     model: Optional[str] = typer.Option(None, "--model", help="Sentence-transformers model name or folder for the rewrite tier [default: packaged all-MiniLM-L6-v2]."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out: batches it completed are not read or cleaned again."),
 ) -> None:
     """Read, clean, deduplicate, and write the tables, the deduplicated corpus and report.html."""
     from .output import OutputExistsError
     from .pipeline import run as run_pipeline
     from .read import InputError
     from .rewrite import ModelError
+    from .workdir import WorkDirError
 
     settings = load_settings(
         config, run={"workers": workers, "progress": False if quiet else None},
@@ -74,8 +76,8 @@ def run(
         report={"enabled": False if no_report else None},
     )
     try:
-        result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite)
-    except (InputError, OutputExistsError, ModelError) as exc:
+        result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite, resume=resume)
+    except (InputError, OutputExistsError, ModelError, WorkDirError) as exc:
         _fail(str(exc))
         return
     if not quiet:

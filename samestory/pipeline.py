@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pyarrow as pa
 
 from . import __version__, stages
@@ -24,6 +25,7 @@ from .executors import make_executor
 from .output import boilerplate_table, documents_table, pairs_table, prepare_out_dir, summarize, write_outputs
 from .progress import Progress
 from .read import check_paths
+from .workdir import WorkDir
 
 __all__ = ["RunResult", "run"]
 
@@ -44,24 +46,32 @@ def run(
     out: str | os.PathLike | None = None,
     settings: Settings | None = None,
     overwrite: bool = False,
+    resume: bool = False,
 ) -> RunResult:
-    """Run samestory on files/folders; write the outputs to `out` when given; return the tables."""
+    """Run samestory on files/folders; write the outputs to `out` when given; return the tables.
+
+    With `out`, the first pass also keeps its shards in `out/_work` (workdir.py); `resume`
+    continues an interrupted run there, reusing the shards it completed."""
     settings = settings or Settings()
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     check_paths(paths)  # a bad input path is reported before anything is written
     out_dir = Path(out) if out is not None else None
+    store = None
     if out_dir is not None:
-        prepare_out_dir(out_dir, overwrite)
+        prepare_out_dir(out_dir, overwrite or resume)  # an interrupted run may have written some outputs
+        store = WorkDir.open(out_dir, paths, settings, __version__, resume=resume, overwrite=overwrite)
     progress = Progress(enabled=settings.run.progress and sys.stderr.isatty())
     timings: dict[str, float] = {}
     timed = stage_timer(timings)
     with make_executor(settings.run) as executor:  # one executor for every stage of the run
         with timed("read_clean"):
-            corpus, line_hashes = stages.read_and_fingerprint(paths, settings, executor, progress)
+            corpus, line_hashes = stages.read_and_fingerprint(paths, settings, executor, progress, store)
             release_freed_memory()
         with timed("boilerplate_fingerprint"):
             learned = stages.remove_boilerplate(corpus, line_hashes, settings, executor, progress)
             del line_hashes
+            if store is not None:
+                store.write_final(changed_rows(learned), corpus)
         with timed("candidates_verify"):
             pairs = stages.lexical_pairs(corpus, settings, executor, progress)
     rewrite_stats = None
@@ -83,6 +93,11 @@ def run(
             write_outputs(out_dir, documents, pair_table, summary, settings, __version__, boilerplate=boilerplate)
     return RunResult(documents=documents, pairs=pair_table, summary=summary, timings=timings, out=out_dir,
                      boilerplate=boilerplate, rewrite_stats=rewrite_stats)
+
+
+def changed_rows(learned) -> np.ndarray:
+    """Rows whose text boilerplate removal changed."""
+    return np.array([i for i, drop in enumerate(learned.drops) if drop is not None and len(drop)], dtype=np.int64)
 
 
 def stage_timer(timings: dict[str, float]):

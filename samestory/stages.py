@@ -92,15 +92,21 @@ def _batches(records: Iterator[RawDocument], size: int) -> Iterator[list[RawDocu
         yield batch
 
 
-def read_and_fingerprint(paths: list, settings: Settings, executor: Executor, progress: Progress) -> tuple[Corpus, list[LineHashes]]:
-    """Read and clean every document (streamed, per batch), with fingerprints and line hashes."""
+def read_and_fingerprint(paths: list, settings: Settings, executor: Executor, progress: Progress,
+                         store=None) -> tuple[Corpus, list[LineHashes]]:
+    """Read and clean every document (streamed, per batch), with fingerprints and line hashes.
+    With a work folder (`store`, workdir.WorkDir) each batch is also written as a shard, and a
+    batch whose shard exists is read back from it instead of being cleaned again."""
     corpus = Corpus()
     records = iter_documents(paths, settings.read.max_document_bytes)
     work = functools.partial(first_pass, settings=settings)
+    batches = _batches(records, settings.read.batch_size)
+    if store is not None:
+        work, batches = store.sharded(work, batches, settings.lexical.num_perm)
     line_parts: list[LineHashes] = []
     fp_parts, sig_parts = [], []
     with progress.task("Reading and cleaning", unit="docs") as tick:
-        for part in executor.map(work, _batches(records, settings.read.batch_size)):
+        for part in executor.map(work, batches):
             for column in fields(CleanBatch):
                 if column.name != _TEXT:
                     getattr(corpus.columns, column.name).extend(getattr(part.columns, column.name))
