@@ -62,12 +62,14 @@ def run(
     model: Optional[str] = typer.Option(None, "--model", help="Sentence-transformers model name or folder for the rewrite tier [default: packaged all-MiniLM-L6-v2]."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out: batches it completed are not read or cleaned again."),
+    reference: List[Path] = typer.Option([], "--reference", help="The --out folder of an earlier run (repeatable): find copies of the new documents among its documents, without re-reading them; the outputs list the new documents only."),
 ) -> None:
     """Read, clean, deduplicate, and write the tables, the deduplicated corpus and report.html."""
     from .output import OutputExistsError
     from .pipeline import run as run_pipeline
     from .read import InputError
     from .rewrite import ModelError
+    from .reference import ReferenceError
     from .workdir import WorkDirError
 
     settings = load_settings(
@@ -76,8 +78,9 @@ def run(
         report={"enabled": False if no_report else None},
     )
     try:
-        result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite, resume=resume)
-    except (InputError, OutputExistsError, ModelError, WorkDirError) as exc:
+        result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite, resume=resume,
+                              references=reference)
+    except (InputError, OutputExistsError, ModelError, WorkDirError, ReferenceError) as exc:
         _fail(str(exc))
         return
     if not quiet:

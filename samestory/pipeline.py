@@ -25,6 +25,7 @@ from .executors import make_executor
 from .output import boilerplate_table, documents_table, pairs_table, prepare_out_dir, summarize, write_outputs
 from .progress import Progress
 from .read import check_paths
+from .reference import ReferenceIndex, load_references
 from .workdir import WorkDir
 
 __all__ = ["RunResult", "run"]
@@ -47,19 +48,24 @@ def run(
     settings: Settings | None = None,
     overwrite: bool = False,
     resume: bool = False,
+    references: Iterable[str | os.PathLike] = (),
 ) -> RunResult:
     """Run samestory on files/folders; write the outputs to `out` when given; return the tables.
 
     With `out`, the first pass also keeps its shards in `out/_work` (workdir.py); `resume`
-    continues an interrupted run there, reusing the shards it completed."""
+    continues an interrupted run there, reusing the shards it completed. `references` (earlier
+    runs' `out` folders) are matched against without being re-read (reference.py); the outputs
+    then list the new documents only."""
     settings = settings or Settings()
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     check_paths(paths)  # a bad input path is reported before anything is written
     out_dir = Path(out) if out is not None else None
+    refs = load_references(list(references), settings)  # checked before anything is written
     store = None
     if out_dir is not None:
         prepare_out_dir(out_dir, overwrite or resume)  # an interrupted run may have written some outputs
-        store = WorkDir.open(out_dir, paths, settings, __version__, resume=resume, overwrite=overwrite)
+        store = WorkDir.open(out_dir, paths, settings, __version__, resume=resume, overwrite=overwrite,
+                             references=[ref.run_id for ref in refs])
     progress = Progress(enabled=settings.run.progress and sys.stderr.isatty())
     timings: dict[str, float] = {}
     timed = stage_timer(timings)
@@ -72,21 +78,31 @@ def run(
             del line_hashes
             if store is not None:
                 store.write_final(changed_rows(learned), corpus)
+        index = None
+        if refs:
+            with timed("reference_load"):
+                index, corpus = ReferenceIndex.combine(refs, corpus, settings)
+        first_new = index.first_new if index else 0
         with timed("candidates_verify"):
-            pairs = stages.lexical_pairs(corpus, settings, executor, progress)
+            pairs = stages.lexical_pairs(corpus, settings, executor, progress, first_new)
     rewrite_stats = None
     if settings.rewrite.enabled:
         with timed("rewrites"):
-            rewrites, stats = stages.rewrite_pairs(corpus, pairs, settings, progress)
+            known = index.with_reference_pairs(pairs) if index else pairs
+            rewrites, stats = stages.rewrite_pairs(corpus, known, settings, progress, first_new)
             pairs.extend(rewrites)
         timings.update(rewrites_embedding=stats.embed_seconds, rewrites_model_load=stats.model_load_seconds)
         rewrite_stats = dataclasses.asdict(stats)
     with timed("group_and_original"):
-        groups, originals = stages.choose_groups(corpus, pairs)
+        groups, originals = index.choose_groups(corpus, pairs) if index else stages.choose_groups(corpus, pairs)
     with timed("write"):
-        documents = documents_table(corpus.columns, corpus.texts.column(), corpus.fingerprints.n_words, originals,
-                                    groups, corpus.ok, corpus.boilerplate_lines)
-        pair_table = pairs_table(pairs, corpus.columns.doc_id)
+        if index:
+            documents = index.new_documents_table(corpus, groups, originals)
+            pair_table = index.new_pairs_table(pairs, corpus)
+        else:
+            documents = documents_table(corpus.columns, corpus.texts.column(), corpus.fingerprints.n_words, originals,
+                                        groups, corpus.ok, corpus.boilerplate_lines)
+            pair_table = pairs_table(pairs, corpus.columns.doc_id)
         boilerplate = boilerplate_table(learned)
         summary = summarize(documents, pair_table, boilerplate)
         if out_dir is not None:

@@ -161,14 +161,20 @@ def remove_boilerplate(corpus: Corpus, line_parts: list[LineHashes], settings: S
     return learned
 
 
-def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progress: Progress) -> Pairs:
-    """Exact groups and near/partial candidates (group-by-key), verified in chunks by the executor."""
+def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progress: Progress, first_new: int = 0) -> Pairs:
+    """Exact groups and near/partial candidates (group-by-key), verified in chunks by the executor.
+    Rows before `first_new` are reference documents: pairs among them are not looked for."""
     fp = corpus.fingerprints
     with progress.task("Finding candidates"):
         corpus.representative = lexical.exact_representatives(fp.exact_hash, corpus.ok)
         candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical)
+        if first_new:
+            new = candidates.pairs[:, 1] >= first_new  # i < j: j is the newer row
+            candidates = lexical.Candidates(candidates.pairs[new], candidates.origin[new], candidates.shared_anchors[new])
     with progress.task(f"Verifying {len(candidates.pairs):,} candidate pairs"):
-        pairs = lexical.verify_exact(corpus.texts, corpus.representative)
+        exact_rep = corpus.representative.copy()
+        exact_rep[:first_new] = -1
+        pairs = lexical.verify_exact(corpus.texts, exact_rep)
         check = functools.partial(lexical.verify_chunk, settings=settings.lexical)
         chunk = max(200, -(-len(candidates.pairs) // (4 * executor.workers)))
         for part in executor.map(check, lexical.candidate_chunks(corpus.texts, candidates, chunk)):
@@ -176,14 +182,14 @@ def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progre
     return pairs
 
 
-def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, progress: Progress):
+def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, progress: Progress, first_new: int = 0):
     """Rewrite pairs (sentence embeddings) among documents the lexical tier left apart."""
     from .rewrite import find_rewrites  # its model libraries load only when the tier runs
 
     with progress.task("Looking for rewrites"):
         return find_rewrites(
             corpus.texts, corpus.signatures, corpus.fingerprints.n_words, corpus.representative, lexical_found,
-            settings.rewrite,
+            settings.rewrite, first_new=first_new,
         )
 
 

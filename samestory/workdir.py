@@ -34,7 +34,8 @@ from .stages import BatchResult
 
 __all__ = [
     "WORK_DIR", "WorkDirError", "WorkDir", "input_files", "shard_table", "read_shard",
-    "write_atomically", "fingerprint_columns", "fingerprints_from", "signatures_from",
+    "write_atomically", "fingerprint_columns", "fingerprints_from", "signatures_from", "settings_record", "FINAL",
+    "MANIFEST",
 ]
 
 WORK_DIR = "_work"
@@ -71,7 +72,8 @@ def input_files(paths: Iterable[str | os.PathLike]) -> list[list]:
     return out
 
 
-def _settings_record(settings: Settings) -> dict:
+def settings_record(settings: Settings) -> dict:
+    """The settings a work folder was made with (those that can change what a run finds)."""
     data = settings.to_dict()
     for name in _NEUTRAL_SECTIONS:
         data.pop(name, None)
@@ -162,18 +164,19 @@ def shard_table(batch: BatchResult) -> pa.Table:
     return pa.table(data)
 
 
-def read_shard(path: Path, num_perm: int) -> BatchResult:
-    table = pq.read_table(path)
+def read_shard(path: Path, num_perm: int, lines: bool = True) -> BatchResult:
+    """A shard as the first pass returned it (without its line hashes unless `lines`)."""
+    table = pq.read_table(path, columns=None if lines else [c for c in pq.read_schema(path).names if not c.startswith("line_")])
     columns = CleanBatch(**{name: table.column(name).to_pylist() for name in _META})
-    lines = None
+    line_hashes = None
     if "line_hash" in table.column_names:
         hashes, _ = _list_parts(table.column("line_hash"))
         words, _ = _list_parts(table.column("line_words"))
         lengths = table.column("line_hash").combine_chunks().value_lengths().to_numpy(zero_copy_only=False)
         offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        lines = LineHashes(offsets, hashes.astype(np.uint64, copy=False), words.astype(np.int32, copy=False))
+        line_hashes = LineHashes(offsets, hashes.astype(np.uint64, copy=False), words.astype(np.int32, copy=False))
     return BatchResult(
-        columns=columns, texts=table.column("text").combine_chunks(), lines=lines,
+        columns=columns, texts=table.column("text").combine_chunks(), lines=line_hashes,
         fingerprints=fingerprints_from(table, num_perm), signatures=signatures_from(table),
     )
 
@@ -219,7 +222,7 @@ class WorkDir:
         path = out / WORK_DIR
         manifest = {
             "format": FORMAT, "samestory_version": version, "inputs": input_files(paths),
-            "settings": _settings_record(settings), "references": sorted(references or []),
+            "settings": settings_record(settings), "references": sorted(references or []),
         }
         manifest["run_id"] = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()[:16]
         if resume:
