@@ -31,7 +31,6 @@ from .original import DocumentFacts, Originals, choose_originals
 from .records import ExactEvidence, Pairs
 from .rewrite import concat_signatures, replace_signature_rows
 from .stages import Corpus
-from .textstore import TextStore
 from .workdir import FINAL, MANIFEST, WORK_DIR, fingerprints_from, read_shard, settings_record, signatures_from
 
 __all__ = ["ReferenceError", "Reference", "ReferenceIndex", "load_references"]
@@ -100,18 +99,20 @@ def load_reference(path: Path, settings: Settings) -> Reference:
     corpus = Corpus()
     fp_parts, sig_parts = [], []
     for shard in shards:
-        part = read_shard(shard, num_perm, lines=False)
+        part = read_shard(shard, num_perm, lines=False, texts=False)
         for name in _META:
             getattr(corpus.columns, name).extend(getattr(part.columns, name))
-        corpus.texts.extend(part.texts)
         fp_parts.append(part.fingerprints)
         sig_parts.append(part.signatures)
+    corpus.texts = ShardTexts(shards, [len(p) for p in fp_parts])
     corpus.fingerprints = lexical.concat_fingerprints(fp_parts, num_perm)
     corpus.signatures = concat_signatures(sig_parts, [len(p) for p in fp_parts])
     corpus.boilerplate_lines = [0] * len(corpus)
     _apply_final(corpus, pq.read_table(path / WORK_DIR / FINAL), num_perm)
     corpus.ok = np.array([s == "ok" for s in corpus.columns.status], dtype=bool)
-    documents = pq.read_table(path / "documents.parquet", columns=None)
+    wanted = ("doc_id", "cluster_id", "cluster_reference")
+    documents = pq.read_table(path / "documents.parquet",
+                              columns=[c for c in pq.read_schema(path / "documents.parquet").names if c in wanted])
     doc_ids = documents.column("doc_id").to_pylist()
     if doc_ids != corpus.columns.doc_id:
         raise ReferenceError(f"--reference {path}: documents.parquet does not match its work folder")
@@ -139,6 +140,47 @@ def _apply_final(corpus: Corpus, final: pa.Table, num_perm: int) -> None:
     corpus.signatures = replace_signature_rows(corpus.signatures, rows, signatures_from(final))
 
 
+class ShardTexts:
+    """A reference run's clean texts, read from its shards when first asked for: only the
+    documents that become candidates are ever needed, and most shards hold none of them."""
+
+    def __init__(self, shards: list[Path], sizes: list[int]):
+        self._shards = shards
+        self._starts = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        self._loaded: dict[int, pa.Array] = {}
+        self._changed: dict[int, str | None] = {}  # final rows (boilerplate removed)
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+    def __setitem__(self, row: int, text: str | None) -> None:
+        self._changed[int(row)] = text
+
+    def __getitem__(self, row: int) -> str | None:
+        row = int(row)
+        if row in self._changed:
+            return self._changed[row]
+        k = int(np.searchsorted(self._starts, row, side="right")) - 1
+        if k not in self._loaded:
+            self._loaded[k] = pq.read_table(self._shards[k], columns=["text"]).column(0).combine_chunks()
+        return self._loaded[k][row - int(self._starts[k])].as_py()
+
+
+class StackedTexts:
+    """Several text stores read as one, row after row (reference runs, then the new documents)."""
+
+    def __init__(self, parts: list):
+        self._parts = parts
+        self._starts = np.concatenate(([0], np.cumsum([len(p) for p in parts]))).astype(np.int64)
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+    def __getitem__(self, row: int) -> str | None:
+        k = int(np.searchsorted(self._starts, int(row), side="right")) - 1
+        return self._parts[k][int(row) - int(self._starts[k])]
+
+
 @dataclass
 class ReferenceIndex:
     """Reference documents in front of the new ones, and what joins them."""
@@ -161,11 +203,7 @@ class ReferenceIndex:
             for part in parts:
                 column.extend(getattr(part.columns, name))
         new_texts = new.texts.column()
-        for part in parts[:-1]:
-            for chunk in part.texts.column().chunks:
-                corpus.texts.extend(chunk)
-        for chunk in new_texts.chunks:
-            corpus.texts.extend(chunk)
+        corpus.texts = StackedTexts([p.texts for p in parts])
         sizes = [len(p) for p in parts]
         corpus.fingerprints = lexical.concat_fingerprints([p.fingerprints for p in parts], settings.lexical.num_perm)
         corpus.signatures = concat_signatures([p.signatures for p in parts], sizes)
@@ -184,15 +222,20 @@ class ReferenceIndex:
         every.extend(self.pairs)
         return every
 
-    def _row_of_key(self, corpus: Corpus) -> dict[tuple[str, str], int]:
-        ids = corpus.columns.doc_id
-        return {(self.refs[int(k)].run_id, ids[r]): r for r, k in enumerate(self.run_of_row.tolist())}
+    def _rows_by_run(self, corpus: Corpus) -> dict[str, dict[str, int]]:
+        """run id -> doc_id -> row in the combined corpus."""
+        ids, out, start = corpus.columns.doc_id, {}, 0
+        for ref in self.refs:
+            end = start + len(ref.corpus)
+            out[ref.run_id] = dict(zip(ids[start:end], range(start, end)))
+            start = end
+        return out
 
     def reference_pairs(self, corpus: Corpus) -> tuple[Pairs, np.ndarray]:
         """The reference runs' own pairs (rows of the combined corpus), and which reference rows
         stay canonical: each reference group's canonical (or a member whose canonical is in no
         loaded reference)."""
-        row_of = self._row_of_key(corpus)
+        rows_of = self._rows_by_run(corpus)
         out = Pairs()
         for ref in self.refs:
             t = ref.pairs
@@ -201,17 +244,19 @@ class ReferenceIndex:
             for a, b, ra, rb, rel, score in zip(t.column("doc_a").to_pylist(), t.column("doc_b").to_pylist(),
                                                 runs["reference_a"], runs["reference_b"],
                                                 t.column("relation").to_pylist(), t.column("score").to_pylist()):
-                row_a, row_b = row_of.get((ra or ref.run_id, a)), row_of.get((rb or ref.run_id, b))
+                row_a = rows_of.get(ra or ref.run_id, {}).get(a)
+                row_b = rows_of.get(rb or ref.run_id, {}).get(b)
                 if row_a is not None and row_b is not None:
                     out.add(row_a, row_b, rel, score, None, None, ExactEvidence())  # evidence stays in its run
-        pinned = np.zeros(len(corpus), dtype=bool)
+        pinned = np.ones(len(corpus), dtype=bool)
+        pinned[self.first_new:] = False
         start = 0
         for ref in self.refs:
+            own = ref.corpus.columns.doc_id
             for k, (run, cluster) in enumerate(zip(ref.cluster_run, ref.cluster_id)):
-                if cluster is None:
-                    continue
-                canonical = row_of.get((run, cluster))
-                pinned[start + k] = canonical is None or canonical == start + k
+                if cluster is not None and (cluster != own[k] or run != ref.run_id):
+                    # a member of a group whose canonical is elsewhere: pinned only if that is not loaded
+                    pinned[start + k] = rows_of.get(run, {}).get(cluster) is None
             start += len(ref.corpus)
         return out, pinned
 

@@ -167,10 +167,7 @@ def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progre
     fp = corpus.fingerprints
     with progress.task("Finding candidates"):
         corpus.representative = lexical.exact_representatives(fp.exact_hash, corpus.ok)
-        candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical)
-        if first_new:
-            new = candidates.pairs[:, 1] >= first_new  # i < j: j is the newer row
-            candidates = lexical.Candidates(candidates.pairs[new], candidates.origin[new], candidates.shared_anchors[new])
+        candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical, first_new)
     with progress.task(f"Verifying {len(candidates.pairs):,} candidate pairs"):
         exact_rep = corpus.representative.copy()
         exact_rep[:first_new] = -1

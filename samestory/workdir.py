@@ -164,9 +164,11 @@ def shard_table(batch: BatchResult) -> pa.Table:
     return pa.table(data)
 
 
-def read_shard(path: Path, num_perm: int, lines: bool = True) -> BatchResult:
-    """A shard as the first pass returned it (without its line hashes unless `lines`)."""
-    table = pq.read_table(path, columns=None if lines else [c for c in pq.read_schema(path).names if not c.startswith("line_")])
+def read_shard(path: Path, num_perm: int, lines: bool = True, texts: bool = True) -> BatchResult:
+    """A shard as the first pass returned it (without its line hashes unless `lines`, without
+    its texts, None, unless `texts`)."""
+    skip = ("line_hash", "line_words")[:0 if lines else 2] + (() if texts else ("text",))
+    table = pq.read_table(path, columns=[c for c in pq.read_schema(path).names if c not in skip] if skip else None)
     columns = CleanBatch(**{name: table.column(name).to_pylist() for name in _META})
     line_hashes = None
     if "line_hash" in table.column_names:
@@ -176,7 +178,7 @@ def read_shard(path: Path, num_perm: int, lines: bool = True) -> BatchResult:
         offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
         line_hashes = LineHashes(offsets, hashes.astype(np.uint64, copy=False), words.astype(np.int32, copy=False))
     return BatchResult(
-        columns=columns, texts=table.column("text").combine_chunks(), lines=line_hashes,
+        columns=columns, texts=table.column("text").combine_chunks() if texts else None, lines=line_hashes,
         fingerprints=fingerprints_from(table, num_perm), signatures=signatures_from(table),
     )
 
