@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -125,3 +126,22 @@ def test_kill_9_at_several_points_then_resume_gives_the_same_bytes(tmp_path):
         assert done.returncode == 0, done.stderr
         _same_outputs(out, clean)
     assert killed_early >= 2  # the kills landed inside the runs, not after them
+
+
+def test_resume_refuses_changed_added_or_missing_inputs(tmp_path):
+    inputs = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "seeds", inputs)
+    out = tmp_path / "out"
+    samestory.run(inputs, out=out, settings=_small_settings())
+    first = sorted(inputs.iterdir())[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    with pytest.raises(WorkDirError, match=f"input .*{first.name} changed"):
+        samestory.run(inputs, out=out, settings=_small_settings(), resume=True)
+    samestory.run(inputs, out=out, settings=_small_settings(), overwrite=True)
+    (inputs / "extra.txt").write_text("A new page.\n", encoding="utf-8")
+    with pytest.raises(WorkDirError, match="extra.txt was not in the interrupted run"):
+        samestory.run(inputs, out=out, settings=_small_settings(), resume=True)
+    (inputs / "extra.txt").unlink()
+    first.unlink()
+    with pytest.raises(WorkDirError, match=f"{first.name} of the interrupted run is missing"):
+        samestory.run(inputs, out=out, settings=_small_settings(), resume=True)
