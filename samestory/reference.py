@@ -16,6 +16,7 @@ holds a document when it is not this run (its run id, `_work/manifest.json`).
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -156,14 +157,25 @@ class ShardTexts:
     def __setitem__(self, row: int, text: str | None) -> None:
         self._changed[int(row)] = text
 
+    def _read(self, k: int) -> pa.Array:
+        return pq.read_table(self._shards[k], columns=["text"]).column(0).combine_chunks()
+
     def __getitem__(self, row: int) -> str | None:
         row = int(row)
         if row in self._changed:
             return self._changed[row]
         k = int(np.searchsorted(self._starts, row, side="right")) - 1
         if k not in self._loaded:
-            self._loaded[k] = pq.read_table(self._shards[k], columns=["text"]).column(0).combine_chunks()
+            self._loaded[k] = self._read(k)
         return self._loaded[k][row - int(self._starts[k])].as_py()
+
+    def prefetch(self, rows: np.ndarray) -> None:
+        """Read the shards holding these rows, several at a time (Parquet decoding releases the GIL)."""
+        wanted = np.unique(np.searchsorted(self._starts, rows, side="right") - 1).tolist()
+        missing = [k for k in wanted if k not in self._loaded]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for k, texts in zip(missing, pool.map(self._read, missing)):
+                self._loaded[k] = texts
 
 
 class StackedTexts:
@@ -179,6 +191,14 @@ class StackedTexts:
     def __getitem__(self, row: int) -> str | None:
         k = int(np.searchsorted(self._starts, int(row), side="right")) - 1
         return self._parts[k][int(row) - int(self._starts[k])]
+
+    def prefetch(self, rows: np.ndarray) -> None:
+        """Load ahead the stored texts these rows will need (verification asks one by one)."""
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        for k, part in enumerate(self._parts):
+            inside = rows[(rows >= self._starts[k]) & (rows < self._starts[k + 1])]
+            if len(inside) and hasattr(part, "prefetch"):
+                part.prefetch(inside - self._starts[k])
 
 
 @dataclass

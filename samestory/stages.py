@@ -171,6 +171,8 @@ def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progre
     with progress.task(f"Verifying {len(candidates.pairs):,} candidate pairs"):
         exact_rep = corpus.representative.copy()
         exact_rep[:first_new] = -1
+        if first_new:  # reference texts are read from their shards: read the needed ones at once
+            corpus.texts.prefetch(np.concatenate([candidates.pairs.ravel(), exact_rep[exact_rep >= 0]]))
         pairs = lexical.verify_exact(corpus.texts, exact_rep)
         check = functools.partial(lexical.verify_chunk, settings=settings.lexical)
         chunk = max(200, -(-len(candidates.pairs) // (4 * executor.workers)))

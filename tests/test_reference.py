@@ -61,6 +61,7 @@ def three_days(tmp_path_factory):
     return results, whole, outs
 
 
+@pytest.mark.e2e  # the fixture runs the pipeline
 def test_daily_runs_find_the_pairs_and_groups_of_one_run(three_days):
     results, whole, _ = three_days
     assert _pairs(r.pairs for r in results) == _pairs([whole.pairs])
@@ -69,6 +70,7 @@ def test_daily_runs_find_the_pairs_and_groups_of_one_run(three_days):
     assert crossing and all(p["doc_a"].startswith(("day1", "day2")) for p in crossing)
 
 
+@pytest.mark.e2e
 def test_outputs_list_new_documents_with_clusters_pointing_into_references(three_days):
     results, _, outs = three_days
     import json
