@@ -18,8 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import samestory  # noqa: E402
@@ -65,6 +63,23 @@ def pair_set(pair_tables: list) -> set[tuple[str, str, str]]:
         t.column("doc_a").to_pylist(), t.column("doc_b").to_pylist(), t.column("relation").to_pylist())}
 
 
+def repeat_ends(root: Path, days: int, settings: Settings, times: int) -> dict:
+    """The first day (no reference) and the last (every earlier day as reference), timed
+    alternately so both see the same machine load; medians and their ratio."""
+    first, last = [], []
+    refs = [root / f"out{d + 1:02d}" for d in range(days - 1)]
+    for _ in range(times):
+        for day, references, sink in ((1, [], first), (days, refs, last)):
+            out = root / "repeat"
+            shutil.rmtree(out, ignore_errors=True)
+            t0 = time.perf_counter()
+            samestory.run(root / "inputs" / f"day{day:02d}.jsonl", out=out, settings=settings, references=references)
+            sink.append(time.perf_counter() - t0)
+    median = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
+    return {"repeat_first_s": [round(x, 2) for x in first], "repeat_last_s": [round(x, 2) for x in last],
+            "repeat_median_ratio": round(median(last) / median(first), 3) if times else None}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("workdir", type=Path)
@@ -73,7 +88,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--rewrites", action="store_true", help="also run the rewrite tier (off: lexical path)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="then time the first and the last day again, alternately, this many times (medians)")
+    ap.add_argument("--only-repeat", action="store_true", help="reuse WORKDIR's inputs and daily outputs; only --repeat")
     args = ap.parse_args()
+    if args.only_repeat:
+        settings = Settings().replace(run={"workers": args.workers, "progress": False},
+                                      rewrite={"enabled": args.rewrites}, report={"enabled": False})
+        print(json.dumps(repeat_ends(args.workdir, args.days, settings, args.repeat), indent=1))
+        return
 
     root = args.workdir
     shutil.rmtree(root, ignore_errors=True)
@@ -113,6 +136,7 @@ def main() -> None:
         # a new document that joins two groups of earlier days: those days' cluster_ids stay as they were
         "groups_split_across_reference_clusters": len(stated_single - stated),
     }
+    summary.update(repeat_ends(root, args.days, settings, args.repeat))
     print(json.dumps(summary, indent=1))
     (root / "incremental.json").write_text(json.dumps(summary, indent=1) + "\n")
 
