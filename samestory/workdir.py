@@ -50,17 +50,18 @@ class WorkDirError(Exception):
     """A work folder that cannot be used as asked (one-line message)."""
 
 
-def input_files(paths: Iterable[str | os.PathLike]) -> list[list]:
+def input_files(paths: Iterable[str | os.PathLike], skip: Path | None = None) -> list[list]:
     """[path, size, mtime_ns] of every file the reader would visit, in its order (a cheap identity:
-    a file rewritten in place changes its mtime)."""
+    a file rewritten in place changes its mtime). `skip`: the run's own --out, never read."""
     found = []
+    skipped = skip.resolve() if skip is not None else None
     for raw in paths:
         root = Path(raw).resolve()
         if root.is_file():
             found.append(root)
             continue
         for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and Path(dirpath, d) != skipped)
             found.extend(Path(dirpath) / f for f in sorted(filenames) if not f.startswith("."))
     out = []
     for path in found:
@@ -223,7 +224,7 @@ class WorkDir:
         interrupted run's manifest: the same inputs, settings and references, else refused)."""
         path = out / WORK_DIR
         manifest = {
-            "format": FORMAT, "samestory_version": version, "inputs": input_files(paths),
+            "format": FORMAT, "samestory_version": version, "inputs": input_files(paths, skip=out),
             "settings": settings_record(settings), "references": sorted(references or []),
         }
         manifest["run_id"] = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()[:16]
