@@ -121,3 +121,21 @@ def test_rewrites_of_reference_documents_are_found(tmp_path):
         *(later.pairs.column(c).to_pylist() for c in ("doc_a", "doc_b", "reference_a", "reference_b", "relation")))}
     assert {(a, b, r) for a, b, r in expected} == {(min(a, b), max(a, b), r) for a, b, r in found}
     assert "rewrite" in {r for _, _, r in found}
+
+
+def test_candidates_with_new_rows_equal_one_run_filtered(settings):
+    import numpy as np
+
+    from samestory.lexical import exact_representatives, find_candidates, fingerprint_batch
+
+    records, _ = generate(300, seed=9, words_per_doc=150)
+    fp = fingerprint_batch([r["text"] for r in records], settings.lexical)
+    rep = exact_representatives(fp.exact_hash, np.ones(len(records), dtype=bool))
+    whole = find_candidates(fp, rep, settings.lexical)
+    for first_new in (1, 150, 299):
+        part = find_candidates(fp, rep, settings.lexical, first_new)
+        keep = whole.pairs[:, 1] >= first_new
+        assert np.array_equal(part.pairs, whole.pairs[keep])
+        assert np.array_equal(part.origin, whole.origin[keep])
+        assert np.array_equal(part.shared_anchors, whole.shared_anchors[keep])
+    assert (whole.pairs[:, 1] >= 150).sum() and (whole.pairs[:, 1] < 150).sum()  # both kinds exist
