@@ -90,12 +90,16 @@ def run(
     date_key: Optional[str] = typer.Option(None, "--date-key", help="Record field holding the date [default: date, metadata.date, ..., WARC-Date]."),
     title_key: Optional[str] = typer.Option(None, "--title-key", help="Record field holding the title [default: title, metadata.title, meta.title]."),
     corpus_format: Optional[str] = typer.Option(None, "--corpus-format", help="Deduplicated corpus as 'parquet' shards (deduplicated/) or one 'jsonl' file [default: parquet]."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out: batches it completed are not read or cleaned again."),
+    reference: List[Path] = typer.Option([], "--reference", help="The --out folder of an earlier run (repeatable): find copies of the new documents among its documents, without re-reading them; the outputs list the new documents only."),
 ) -> None:
     """Read, clean, deduplicate, and write the tables, the deduplicated corpus and report.html."""
     from .output import OutputExistsError
     from .pipeline import run as run_pipeline
     from .read import InputError
     from .rewrite import ModelError
+    from .reference import ReferenceError
+    from .workdir import WorkDirError
 
     settings = load_settings(
         config, run={"workers": workers, "progress": False if quiet else None},
@@ -106,8 +110,9 @@ def run(
     )
     setup_logging(verbose, log_file, quiet)
     try:
-        result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite)
-    except (InputError, OutputExistsError, ModelError) as exc:
+        result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite, resume=resume,
+                              references=reference)
+    except (InputError, OutputExistsError, ModelError, WorkDirError, ReferenceError) as exc:
         _fail(str(exc))
         return
     if json_out:
