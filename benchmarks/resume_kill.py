@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import generate, write_jsonl  # noqa: E402
 
-OUTPUTS = ("documents.parquet", "pairs.parquet", "boilerplate.parquet", "deduplicated.jsonl", "run.json", "report.html")
+from samestory.output import OUTPUT_FILES  # noqa: E402
 
 
 def command(corpus: Path, out: Path, workers: int, *extra: str) -> list[str]:
@@ -45,11 +45,26 @@ def comparable(path: Path) -> bytes:
     return json.dumps(record, sort_keys=True).encode()
 
 
+def output_files(out: Path) -> dict[str, Path]:
+    """Every output file (the corpus may be a folder of parts), by path inside --out."""
+    found = {}
+    for name in OUTPUT_FILES:
+        path = out / name
+        for f in sorted(path.rglob("*")) if path.is_dir() else [path] if path.exists() else []:
+            found[f.relative_to(out).as_posix()] = f
+    return found
+
+
+def same_outputs(a: Path, b: Path) -> bool:
+    files_a, files_b = output_files(a), output_files(b)
+    return sorted(files_a) == sorted(files_b) and all(comparable(p) == comparable(files_b[n]) for n, p in files_a.items())
+
+
 def state(out: Path) -> str:
     work = out / "_work"
     shards = len(list(work.glob("first-*.parquet"))) if work.exists() else 0
     final = (work / "final.parquet").exists()
-    outputs = [name for name in OUTPUTS if (out / name).exists()]
+    outputs = [name for name in OUTPUT_FILES if (out / name).exists()]
     return f"{shards} shards, final rows {'written' if final else 'not written'}, outputs: {', '.join(outputs) or 'none'}"
 
 
@@ -94,7 +109,7 @@ def main() -> None:
         t1 = time.perf_counter()
         subprocess.run(command(corpus, out, args.workers, "--resume"), env=env, check=True)
         resumed = time.perf_counter() - t1
-        same = all(comparable(out / n) == comparable(clean / n) for n in OUTPUTS)
+        same = same_outputs(out, clean)
         results.append({"kill_at_s": round(moment, 2), "killed": killed, "reached": reached,
                         "resume_s": round(resumed, 1), "identical": same})
         print(json.dumps(results[-1]), flush=True)

@@ -233,10 +233,8 @@ class WorkDir:
             "settings": settings_record(settings), "references": sorted(references or []),
         }
         manifest["run_id"] = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()[:16]
-        if resume:
-            old = _read_manifest(path)
-            if old is None:
-                raise WorkDirError(f"nothing to resume: {out} has no work folder of an earlier run")
+        old = _read_manifest(path) if resume else None
+        if old is not None:
             reason = manifest_difference(old, manifest)
             if reason:
                 raise WorkDirError(f"cannot resume the run in {out}: {reason}")
@@ -244,8 +242,8 @@ class WorkDir:
                 stale.unlink(missing_ok=True)  # half-written files of the killed run
             (path / FINAL).unlink(missing_ok=True)  # rewritten by the later stages
             return cls(path, old)
-        if path.exists():
-            if not overwrite:
+        if path.exists():  # with --resume here, the run was killed before its manifest: start again
+            if not (overwrite or resume):
                 raise WorkDirError(
                     f"{out} holds the work folder of an unfinished run; use --resume to continue it or --overwrite to start again"
                 )

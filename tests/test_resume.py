@@ -19,12 +19,10 @@ from benchmarks.synthetic import generate, write_jsonl
 from samestory import Settings
 from samestory.stages import first_pass
 from samestory.read import iter_documents
+from samestory.output import OUTPUT_FILES
 from samestory.workdir import WORK_DIR, WorkDirError, read_shard, shard_table
 
 from .conftest import EXAMPLES, ROOT
-
-OUTPUTS = ("documents.parquet", "pairs.parquet", "boilerplate.parquet", "deduplicated.jsonl", "run.json", "report.html")
-
 
 def _comparable(path: Path) -> bytes:
     """A file's bytes; run.json without its "timings", the one field that varies between runs."""
@@ -35,9 +33,30 @@ def _comparable(path: Path) -> bytes:
     return json.dumps(record, sort_keys=True).encode()
 
 
+def _output_files(out: Path) -> dict[str, Path]:
+    """Every output file (the corpus may be a folder of parts), by path inside --out."""
+    found = {}
+    for name in OUTPUT_FILES:
+        path = out / name
+        for f in sorted(path.rglob("*")) if path.is_dir() else [path] if path.exists() else []:
+            found[f.relative_to(out).as_posix()] = f
+    return found
+
+
 def _same_outputs(a: Path, b: Path) -> None:
-    for name in OUTPUTS:
-        assert _comparable(a / name) == _comparable(b / name), name
+    files_a, files_b = _output_files(a), _output_files(b)
+    assert sorted(files_a) == sorted(files_b) and "run.json" in files_a
+    for name, path in files_a.items():
+        assert _comparable(path) == _comparable(files_b[name]), name
+
+
+def _remove_outputs(out: Path, keep_run_json: bool = False) -> None:
+    for name in OUTPUT_FILES:
+        path = out / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists() and not (keep_run_json and name == "run.json"):
+            path.unlink()
 
 
 def test_shard_round_trip_is_exact(tmp_path, settings):
@@ -71,8 +90,7 @@ def test_resume_reuses_completed_shards_and_refuses_changes(tmp_path):
     # as if killed after two shards: the rest and every output are gone, a half-written file is left
     for path in shards[2:]:
         path.unlink()
-    for name in OUTPUTS[:3]:
-        (out / name).unlink()
+    _remove_outputs(out)
     (out / WORK_DIR / ".first-000002.parquet.123.tmp").write_bytes(b"half")
     kept = {p.name: p.stat().st_mtime_ns for p in shards[:2]}
     resumed = samestory.run(EXAMPLES, out=out, settings=_small_settings(), resume=True)
@@ -82,15 +100,16 @@ def test_resume_reuses_completed_shards_and_refuses_changes(tmp_path):
     _same_outputs(out, tmp_path / "ref")
     with pytest.raises(WorkDirError, match="settings differ.*near_min_jaccard"):
         samestory.run(EXAMPLES, out=out, settings=_small_settings().replace(lexical={"near_min_jaccard": 0.9}), resume=True)
-    with pytest.raises(WorkDirError, match="nothing to resume"):
-        samestory.run(EXAMPLES, out=tmp_path / "empty", settings=_small_settings(), resume=True)
+    # killed before anything was kept: --resume starts the run afresh
+    (tmp_path / "early" / WORK_DIR).mkdir(parents=True)
+    samestory.run(EXAMPLES, out=tmp_path / "early", settings=_small_settings(), resume=True)
+    _same_outputs(tmp_path / "early", tmp_path / "ref")
 
 
 def test_unfinished_work_folder_needs_resume_or_overwrite(tmp_path):
     out = tmp_path / "out"
     samestory.run(EXAMPLES / "seeds", out=out, settings=_small_settings())
-    for name in OUTPUTS:
-        (out / name).unlink(missing_ok=True)
+    _remove_outputs(out)
     with pytest.raises(WorkDirError, match="--resume"):
         samestory.run(EXAMPLES / "seeds", out=out, settings=_small_settings())
     samestory.run(EXAMPLES / "seeds", out=out, settings=_small_settings(), overwrite=True)
