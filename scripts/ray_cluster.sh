@@ -31,7 +31,7 @@ session_pids() {  # [match] [exclude]: pids of the live processes in the session
   sids=$(cat "$dir"/*.sid 2>/dev/null | tr '\n' ' ')
   [ -n "$sids" ] || return 0
   # zombies are left out: they are gone already, only waiting for their parent to reap them
-  ps -e -o pid=,sid=,stat=,args= | awk -v s=" $sids " -v m="${1:-}" -v x="${2:-}" \
+  ps -ww -e -o pid=,sid=,stat=,args= | awk -v s=" $sids " -v m="${1:-}" -v x="${2:-}" \
     '$3 !~ /^Z/ && index(s, " " $2 " ") && index($0, m) && (x == "" || !index($0, x)) { print $1 }'
 }
 
