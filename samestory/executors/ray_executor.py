@@ -120,12 +120,12 @@ class RayExecutor:
 
     def __enter__(self) -> "RayExecutor":
         ray = import_ray()
-        if not ray.is_initialized():
+        if not ray.is_initialized():  # else keep the process's connection (a notebook's ray.init)
             if self.address:
                 check_reachable(self.address)
                 init = dict(address=self.address)
             else:
-                # a private local instance: no dashboard, nothing listening beyond this machine
+                # a private instance on this machine, without the dashboard
                 init = dict(num_cpus=self.requested_workers, include_dashboard=False)
             try:
                 ray.init(**init, logging_level=logging.WARNING, configure_logging=True)
@@ -206,7 +206,10 @@ class RayExecutor:
                 yield self.result(pending.popleft(), func)
         finally:  # on an error or an abandoned iterator, nothing is left running
             for ref in pending:
-                ray.cancel(ref)
+                try:
+                    ray.cancel(ref)
+                except Exception:  # best effort: a task that already ended cannot be cancelled
+                    pass
 
     def result(self, ref, func: Callable) -> Any:
         exceptions = self.ray.exceptions
