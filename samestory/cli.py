@@ -61,21 +61,25 @@ def run(
     no_rewrites: bool = typer.Option(False, "--no-rewrites", help="Skip the rewrite tier (sentence embeddings)."),
     model: Optional[str] = typer.Option(None, "--model", help="Sentence-transformers model name or folder for the rewrite tier [default: packaged all-MiniLM-L6-v2]."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
+    executor: Optional[str] = typer.Option(None, "--executor", help="Where stages run: local (process pool) or ray [default: local]."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="With --executor ray: the cluster to join (host:port) [default: start Ray on this machine]."),
 ) -> None:
     """Read, clean, deduplicate, and write the tables, the deduplicated corpus and report.html."""
+    from .executors.ray_executor import RayExecutorError
     from .output import OutputExistsError
     from .pipeline import run as run_pipeline
     from .read import InputError
     from .rewrite import ModelError
 
     settings = load_settings(
-        config, run={"workers": workers, "progress": False if quiet else None},
+        config, run={"workers": workers, "progress": False if quiet else None, "executor": executor,
+                     "ray_address": ray_address},
         rewrite={"enabled": False if no_rewrites else None, "model": model},
         report={"enabled": False if no_report else None},
     )
     try:
         result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite)
-    except (InputError, OutputExistsError, ModelError) as exc:
+    except (InputError, OutputExistsError, ModelError, RayExecutorError) as exc:
         _fail(str(exc))
         return
     if not quiet:

@@ -2,7 +2,8 @@
 
 An executor maps a pure function over items (batches of documents, chunks of pairs) and yields
 the results in submission order, so outputs do not depend on where or how widely the work ran.
-`LocalExecutor` (local.py) is a process pool on this machine, the default.
+`LocalExecutor` (local.py) is a process pool on this machine, the default; `RayExecutor`
+(ray_executor.py, optional extra `samestory[ray]`) runs the same functions on a Ray cluster.
 """
 
 from __future__ import annotations
@@ -32,4 +33,8 @@ class Executor(Protocol):
 
 def make_executor(settings: RunSettings) -> Executor:
     """The executor a run's settings ask for."""
+    if settings.executor == "ray":
+        from .ray_executor import RayExecutor  # Ray itself is imported only when entered
+
+        return RayExecutor(settings.ray_address or None, settings.workers or None)
     return LocalExecutor(settings.effective_workers)

@@ -179,7 +179,12 @@ class RayExecutor:
         actors = self.actor_pools.setdefault(key, [])
         gpus = int(ray.cluster_resources().get("GPU", 0))
         size = gpus or self.workers
-        actor_class = ray.remote(StatefulWorker).options(num_gpus=1 if gpus else 0, num_cpus=0 if gpus else 1)
+        # The actors reserve no CPU: they live as long as the executor, and reserved CPUs would
+        # leave none for later `map` tasks (nor for other drivers); stages run one after the
+        # other, so actors and tasks do not compete in practice. SPREAD puts them on every node.
+        actor_class = ray.remote(StatefulWorker).options(
+            num_gpus=1 if gpus else 0, num_cpus=0, scheduling_strategy="SPREAD"
+        )
         func_ref = ray.put(func)
         turn = 0
 
