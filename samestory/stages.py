@@ -160,7 +160,7 @@ def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progre
     fp = corpus.fingerprints
     with progress.task("Finding candidates"):
         corpus.representative = lexical.exact_representatives(fp.exact_hash, corpus.ok)
-        candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical)
+        candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical, executor.group_pairs)
     with progress.task(f"Verifying {len(candidates.pairs):,} candidate pairs"):
         pairs = lexical.verify_exact(corpus.texts, corpus.representative)
         check = functools.partial(lexical.verify_chunk, settings=settings.lexical)

@@ -15,11 +15,13 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'samestory[ray]')")
 
 from samestory.executors.ray_executor import RayExecutor, RayExecutorError, check_reachable  # noqa: E402
+from samestory.groupby import GroupJob, pairs_within_groups, unique_pairs  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "ray_cluster.sh"
@@ -163,6 +165,18 @@ def test_map_with_state_builds_state_once_per_worker(executor):
     assert {(state, pid) for state, pid, _ in again} == states  # the same workers, states kept
     # the live actors hold no CPU: later tasks, this driver's or another's, still find room
     assert ray.available_resources().get("CPU") == ray.cluster_resources()["CPU"]
+
+
+def test_group_pairs_on_the_cluster_equal_one_local_call(executor):
+    rng = np.random.default_rng(5)
+    jobs = [
+        GroupJob(rng.integers(0, 50, 3000).astype(np.uint64), rng.permutation(3000), 4, max_group=40)
+        for _ in range(3)
+    ]
+    local = [pairs_within_groups(j.keys, j.rows, j.max_all_pairs, j.max_group) for j in jobs]
+    remote = executor.group_pairs(jobs)
+    assert [unique_pairs(p, 3000)[0].tolist() for p in remote] == [unique_pairs(p, 3000)[0].tolist() for p in local]
+    assert [len(p) for p in remote] == [len(p) for p in local]  # no pair lost or doubled
 
 
 def test_executor_without_address_starts_and_stops_its_own_ray():

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator, Protocol, TypeVar
 
+import numpy as np
+
 from ..config import RunSettings
+from ..groupby import GroupJob
 from .local import LocalExecutor
 
 __all__ = ["Executor", "LocalExecutor", "make_executor"]
@@ -24,6 +27,11 @@ class Executor(Protocol):
 
     def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """func(item) for each item, results in submission order, a bounded number in flight."""
+        ...
+
+    def group_pairs(self, jobs: list[GroupJob]) -> list[np.ndarray]:
+        """The group-by-key step: each job's pairs (groupby.group_pairs; order within a job's
+        pairs may differ between executors, the pairs do not)."""
         ...
 
     def __enter__(self) -> "Executor": ...

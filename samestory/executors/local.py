@@ -11,6 +11,10 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
 
+import numpy as np
+
+from ..groupby import GroupJob, group_pairs
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -30,6 +34,11 @@ class LocalExecutor:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+    def group_pairs(self, jobs: list[GroupJob]) -> list[np.ndarray]:
+        """In this process: the arrays are here already, and shipping them to the pool costs
+        about what grouping them does."""
+        return group_pairs(jobs)
 
     def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """func(item) for each item, in the order given."""

@@ -18,6 +18,10 @@ import socket
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
+import numpy as np
+
+from ..groupby import GroupJob, group_pairs
+
 T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
@@ -163,6 +167,11 @@ class RayExecutor:
         task = ray.remote(apply).options(scheduling_strategy="SPREAD", num_cpus=1)
         func_ref = ray.put(func)  # shipped once per map, not once per item
         return self.ordered(lambda item: task.remote(func_ref, item), items, func)
+
+    def group_pairs(self, jobs: list[GroupJob]) -> list[np.ndarray]:
+        """The group-by-key step as Ray tasks: the jobs' (key, row) arrays split by key hash into
+        two partitions per worker, each grouped by one task (groupby.group_pairs)."""
+        return group_pairs(jobs, self.map, parts=2 * self.workers)
 
     def map_with_state(
         self, factory: Callable[[], S], func: Callable[[S, T], R], items: Iterable[T]

@@ -11,16 +11,17 @@ No candidate is a match by itself: verify.py checks each pair on the real shingl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from ..config import LexicalSettings
-from ..groupby import pairs_within_groups, unique_pairs
+from ..groupby import GroupJob, group_pairs, unique_pairs
 from .fingerprints import Fingerprints
 
 __all__ = [
     "Candidates", "FROM_LSH", "FROM_ANCHORS", "exact_representatives", "find_candidates", "lsh_pairs", "anchor_pairs",
-    "band_key",
+    "band_key", "lsh_jobs", "anchor_job", "shared_anchor_pairs",
 ]
 
 FROM_LSH = 1
@@ -45,14 +46,22 @@ def exact_representatives(exact_hash: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return rep
 
 
-def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings) -> np.ndarray:
-    """Rows whose signatures agree on all `lsh_rows` values of at least one band."""
-    found = []
+GroupFunction = Callable[[list[GroupJob]], list[np.ndarray]]
+
+
+def lsh_jobs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings) -> list[GroupJob]:
+    """One group-by-key per LSH band: rows whose band keys are equal."""
     r = settings.lsh_rows
-    for band in range(settings.lsh_bands):
-        block = np.ascontiguousarray(minhash[rows, band * r : (band + 1) * r])
-        keys = band_key(block)
-        found.append(pairs_within_groups(keys, rows, settings.max_bucket_pairs_size))
+    return [
+        GroupJob(band_key(np.ascontiguousarray(minhash[rows, band * r : (band + 1) * r])), rows,
+                 settings.max_bucket_pairs_size)
+        for band in range(settings.lsh_bands)
+    ]
+
+
+def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs) -> np.ndarray:
+    """Rows whose signatures agree on all `lsh_rows` values of at least one band."""
+    found = group(lsh_jobs(minhash, rows, settings))
     return np.concatenate(found) if found else np.zeros((0, 2), np.int64)
 
 
@@ -66,24 +75,36 @@ def band_key(block: np.ndarray) -> np.ndarray:
     return key
 
 
-def anchor_pairs(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs sharing at least `min_shared_anchors` anchors, with the count shared."""
+def anchor_job(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings) -> GroupJob:
+    """The group-by-key on anchors: rows sharing an anchor (anchors on too many rows are dropped)."""
     keep = allowed[fp.anchor_row]
-    pairs = pairs_within_groups(
-        fp.anchor_hash[keep], fp.anchor_row[keep], settings.max_bucket_pairs_size, max_group=settings.max_anchor_df
-    )
-    uniq, counts = unique_pairs(pairs, len(allowed))
+    return GroupJob(fp.anchor_hash[keep], fp.anchor_row[keep], settings.max_bucket_pairs_size, settings.max_anchor_df)
+
+
+def shared_anchor_pairs(pairs: np.ndarray, n: int, settings: LexicalSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs found on at least `min_shared_anchors` anchors, with the count shared."""
+    uniq, counts = unique_pairs(pairs, n)
     chosen = counts >= settings.min_shared_anchors
     return uniq[chosen], counts[chosen]
 
 
-def find_candidates(fp: Fingerprints, representative: np.ndarray, settings: LexicalSettings) -> Candidates:
+def anchor_pairs(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs sharing at least `min_shared_anchors` anchors, with the count shared."""
+    (pairs,) = group([anchor_job(fp, allowed, settings)])
+    return shared_anchor_pairs(pairs, len(allowed), settings)
+
+
+def find_candidates(
+    fp: Fingerprints, representative: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs
+) -> Candidates:
+    """LSH and anchor candidates. `group` runs the group-by-key jobs (all bands and the anchors
+    in one call, so an executor can run them as one partitioned step); by default here."""
     n = len(fp)
     allowed = representative == np.arange(n)  # ok documents that head their exact group
     rows = np.flatnonzero(allowed)
-    from_lsh = lsh_pairs(fp.minhash, rows, settings)
-    lsh_uniq, _ = unique_pairs(from_lsh, n)
-    anc_uniq, anc_counts = anchor_pairs(fp, allowed, settings)
+    *band_pairs, anchor_found = group(lsh_jobs(fp.minhash, rows, settings) + [anchor_job(fp, allowed, settings)])
+    lsh_uniq, _ = unique_pairs(np.concatenate(band_pairs) if band_pairs else np.zeros((0, 2), np.int64), n)
+    anc_uniq, anc_counts = shared_anchor_pairs(anchor_found, n, settings)
     all_pairs, _ = unique_pairs(np.concatenate([lsh_uniq, anc_uniq]), n)
     code_all = all_pairs[:, 0] * n + all_pairs[:, 1]
     origin = np.zeros(len(all_pairs), dtype=np.uint8)
