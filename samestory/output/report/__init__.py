@@ -226,15 +226,7 @@ def build_report_data(
     )}
     n = documents.num_rows
     row_of = {doc_id: row for row, doc_id in enumerate(cols["doc_id"])}
-
-    # groups: ok documents sharing a cluster_id, more than one of them
-    by_cluster: dict[str, list[int]] = defaultdict(list)
-    for row in range(n):
-        cluster = cols["cluster_id"][row]
-        if cols["status"][row] == "ok" and cluster is not None:
-            by_cluster[cluster].append(row)
-    groups = [(cluster, rows) for cluster, rows in by_cluster.items() if len(rows) > 1]
-    groups.sort(key=lambda g: (-len(g[1]), g[0]))
+    groups = _groups_largest_first(cols, n)
 
     pair_rows: dict[tuple[str, str], int] = {}
     p_a, p_b = _column(pairs, "doc_a"), _column(pairs, "doc_b")
@@ -242,63 +234,9 @@ def build_report_data(
         pair_rows.setdefault((a, b), k)
     p_cols = {name: _column(pairs, name) for name in ("relation", "score", "jaccard", "containment", "evidence")}
 
-    docs: list[dict] = []
-    doc_index: dict[int, int] = {}
-    doc_rows: list[int] = []  # table row of each entry of docs
-
-    def add_doc(row: int) -> int:
-        if row in doc_index:
-            return doc_index[row]
-        text, was_cut = _cut(cols["text"][row] or "", limits.max_text_chars)
-        sentences, starts = split_for_display(text)
-        doc_index[row] = len(docs)
-        doc_rows.append(row)
-        docs.append({
-            "id": _str(cols["doc_id"][row]), "url": _str(cols["url"][row]), "title": _str(cols["title"][row]),
-            "date": _str(cols["date"][row]), "site": _str(cols["site"][row]), "source": _str(cols["source"][row]),
-            "words": _num(cols["n_words"][row]), "sents": sentences, "paras": starts,
-            "cut": len(cols["text"][row] or "") if was_cut else None
-        })
-        return doc_index[row]
-
-    docs_of = lambda row: docs[add_doc(row)]  # noqa: E731
-    sentences_of = lambda row: docs_of(row)["sents"]  # noqa: E731
-
-    out_groups: list[dict] = []
-    text_chars = 0
-    budget_reached = False
-    for cluster, rows in groups[: max(0, limits.max_groups)]:
-        first_new_doc = len(docs)
-        canon_row = row_of.get(cluster)
-        if canon_row is None or canon_row not in rows:
-            canon_row = next((r for r in rows if cols["is_canonical"][r]), rows[0])
-        members = sorted(
-            (r for r in rows if r != canon_row),
-            key=lambda r: (_RELATION_RANK.get(cols["relation"][r], 9), -(_num(cols["score"][r]) or 0.0), cols["doc_id"][r]),
-        )
-        relation_counts = Counter(cols["relation"][r] or "unknown" for r in members)
-        canon_id = cols["doc_id"][canon_row]
-        out_members = []
-        for r in members[: max(0, limits.max_members)]:
-            out_members.append(_member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of, docs_of))
-        out_groups.append({
-            "canon": add_doc(canon_row),
-            "reason": _str(cols["canonical_reason"][canon_row]),
-            "size": len(rows),
-            "rels": dict(sorted(relation_counts.items())),
-            "members": out_members,
-            "more_members": max(0, len(members) - len(out_members)),
-        })
-        group_chars = sum(len(x) for d in docs[first_new_doc:] for x in d["sents"] if isinstance(x, str))
-        if out_groups[1:] and text_chars + group_chars > limits.max_total_chars:
-            # over the page's text budget: drop this group (and its documents) and stop here
-            out_groups.pop()
-            for row in doc_rows[first_new_doc:]:
-                del doc_index[row]
-            del docs[first_new_doc:], doc_rows[first_new_doc:]
-            budget_reached = True
-            break
-        text_chars += group_chars
+    collected = _Documents(cols, limits.max_text_chars)
+    out_groups, budget_reached = _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits, collected)
+    docs = collected.docs
 
     rejected_rows = [r for r in range(n) if cols["status"][r] != "ok"]
     rejected = [
@@ -306,17 +244,11 @@ def build_report_data(
          "reason": _str(cols["reason"][r])}
         for r in rejected_rows[: max(0, limits.max_rejected)]
     ]
-
-    sizes = Counter(len(rows) for _, rows in groups)
-    histogram = [[label, sum(c for s, c in sizes.items() if lo <= s <= hi)] for label, lo, hi in SIZE_BINS]
-    while histogram and histogram[-1][1] == 0 and len(histogram) > 4:
-        histogram.pop()
-
     # Only the parts of foreign shape go through _clean_json; the rest is built JSON-safe above.
     return {
         "summary": _clean_json(dict(summary)),
         "relations": list(RELATIONS),
-        "size_histogram": histogram,
+        "size_histogram": _size_histogram(groups),
         "docs": docs,
         "groups": out_groups,
         "more_groups": max(0, len(groups) - len(out_groups)),
@@ -329,6 +261,99 @@ def build_report_data(
                    "max_text_chars": limits.max_text_chars, "max_rejected": limits.max_rejected,
                    "max_total_chars": limits.max_total_chars},
     }
+
+
+class _Documents:
+    """The documents the page embeds, each once, in the order the groups first show them."""
+
+    def __init__(self, cols: dict, max_text_chars: int):
+        self.cols, self.max_text_chars = cols, max_text_chars
+        self.docs: list[dict] = []
+        self.index: dict[int, int] = {}
+        self.rows: list[int] = []  # table row of each entry of docs
+
+    def add(self, row: int) -> int:
+        if row in self.index:
+            return self.index[row]
+        cols = self.cols
+        text, was_cut = _cut(cols["text"][row] or "", self.max_text_chars)
+        sentences, starts = split_for_display(text)
+        self.index[row] = len(self.docs)
+        self.rows.append(row)
+        self.docs.append({
+            "id": _str(cols["doc_id"][row]), "url": _str(cols["url"][row]), "title": _str(cols["title"][row]),
+            "date": _str(cols["date"][row]), "site": _str(cols["site"][row]), "source": _str(cols["source"][row]),
+            "words": _num(cols["n_words"][row]), "sents": sentences, "paras": starts,
+            "cut": len(cols["text"][row] or "") if was_cut else None
+        })
+        return self.index[row]
+
+    def of(self, row: int) -> dict:
+        return self.docs[self.add(row)]
+
+    def drop_from(self, first: int) -> None:
+        """Forget the documents added since entry `first` (a group left out)."""
+        for row in self.rows[first:]:
+            del self.index[row]
+        del self.docs[first:], self.rows[first:]
+
+
+def _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits: ReportSettings, collected: _Documents):
+    """The groups shown, each canonical with its members, within the page's limits."""
+    out_groups: list[dict] = []
+    text_chars = 0
+    for cluster, rows in groups[: max(0, limits.max_groups)]:
+        first_new_doc = len(collected.docs)
+        canon_row = row_of.get(cluster)
+        if canon_row is None or canon_row not in rows:
+            canon_row = next((r for r in rows if cols["is_canonical"][r]), rows[0])
+        members = sorted(
+            (r for r in rows if r != canon_row),
+            key=lambda r: (_RELATION_RANK.get(cols["relation"][r], 9), -(_num(cols["score"][r]) or 0.0), cols["doc_id"][r]),
+        )
+        relation_counts = Counter(cols["relation"][r] or "unknown" for r in members)
+        canon_id = cols["doc_id"][canon_row]
+        sentences_of = lambda row: collected.of(row)["sents"]  # noqa: E731
+        out_members = [
+            _member(r, canon_row, canon_id, cols, pair_rows, p_cols, collected.add, sentences_of, collected.of)
+            for r in members[: max(0, limits.max_members)]
+        ]
+        out_groups.append({
+            "canon": collected.add(canon_row),
+            "reason": _str(cols["canonical_reason"][canon_row]),
+            "size": len(rows),
+            "rels": dict(sorted(relation_counts.items())),
+            "members": out_members,
+            "more_members": max(0, len(members) - len(out_members)),
+        })
+        group_chars = sum(len(x) for d in collected.docs[first_new_doc:] for x in d["sents"] if isinstance(x, str))
+        if out_groups[1:] and text_chars + group_chars > limits.max_total_chars:
+            # over the page's text budget: drop this group (and its documents) and stop here
+            out_groups.pop()
+            collected.drop_from(first_new_doc)
+            return out_groups, True
+        text_chars += group_chars
+    return out_groups, False
+
+
+def _groups_largest_first(cols: dict, n: int) -> list[tuple[str, list[int]]]:
+    """Groups: ok documents sharing a cluster_id, more than one of them; largest first."""
+    by_cluster: dict[str, list[int]] = defaultdict(list)
+    for row in range(n):
+        cluster = cols["cluster_id"][row]
+        if cols["status"][row] == "ok" and cluster is not None:
+            by_cluster[cluster].append(row)
+    groups = [(cluster, rows) for cluster, rows in by_cluster.items() if len(rows) > 1]
+    groups.sort(key=lambda g: (-len(g[1]), g[0]))
+    return groups
+
+
+def _size_histogram(groups: list[tuple[str, list[int]]]) -> list[list]:
+    sizes = Counter(len(rows) for _, rows in groups)
+    histogram = [[label, sum(c for s, c in sizes.items() if lo <= s <= hi)] for label, lo, hi in SIZE_BINS]
+    while histogram and histogram[-1][1] == 0 and len(histogram) > 4:
+        histogram.pop()
+    return histogram
 
 
 _RELATION_RANK = {name: rank for rank, name in enumerate(RELATIONS)}
