@@ -25,8 +25,8 @@ store=${RAY_CLUSTER_OBJECT_STORE_BYTES:-100000000}
 export RAY_AUTH_MODE=disabled RAY_USAGE_STATS_ENABLED=0
 # Task results up to 8 MiB go straight back to the caller instead of through the object stores:
 # between two nodes on one machine, pulls from the other node's store often stalled for a full
-# second each (the 100k lexical run took 298 s instead of 43 s; ray 2.60). A stage's batches
-# are about 1 MB.
+# second each (ray 2.60; the 100k lexical run was about 7x slower). A stage's batches are
+# about 1 MB.
 export RAY_max_direct_call_object_size=8388608
 
 die() { echo "ray_cluster.sh: $*" >&2; exit 1; }
