@@ -20,6 +20,7 @@ __all__ = ["Executor", "LocalExecutor", "make_executor"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 
 class Executor(Protocol):
@@ -27,6 +28,11 @@ class Executor(Protocol):
 
     def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """func(item) for each item, results in submission order, a bounded number in flight."""
+        ...
+
+    def map_with_state(self, factory: Callable[[], S], func: Callable[[S, T], R], items: Iterable[T]) -> Iterator[R]:
+        """func(state, item) for each item, in order, where each worker builds `state = factory()`
+        once and keeps it (a loaded model); with Ray a worker is an actor, on a GPU if any."""
         ...
 
     def group_pairs(self, jobs: list[GroupJob]) -> list[np.ndarray]:
