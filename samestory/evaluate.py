@@ -515,6 +515,12 @@ def evaluate(out_dir: str | Path, labels: str | Path | Labels, *, top: int = 10,
     docs_file = out_dir / "documents.parquet"
     if not docs_file.is_file():
         raise RunFolderError(f"{out_dir} holds no samestory run (documents.parquet not found); run `samestory run ... --out {out_dir}` first")
+    from .output import UnfinishedRunError, check_finished
+
+    try:
+        check_finished(out_dir)
+    except UnfinishedRunError as exc:
+        raise RunFolderError(str(exc)) from None
     if not isinstance(labels, Labels):
         labels = load_labels(labels)
     try:

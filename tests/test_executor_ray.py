@@ -225,7 +225,7 @@ def test_ray_cluster_run_is_byte_identical_to_local(cluster, tmp_path):
     assert {"documents.parquet", "pairs.parquet", "deduplicated.jsonl", "run.json"} <= set(local_files)
     for name in local_files:
         local, remote = (tmp_path / "local" / name).read_bytes(), (tmp_path / "ray" / name).read_bytes()
-        if name == "run.json":  # records how the run ran (its run section); all else must match
+        if name == "run.json":  # how the run ran (run section) and its timings differ; all else must match
             local, remote = (without_run_section(json.loads(x)) for x in (local, remote))
         assert local == remote, name
     summary = json.loads((tmp_path / "ray" / "run.json").read_text())["summary"]
@@ -235,7 +235,9 @@ def test_ray_cluster_run_is_byte_identical_to_local(cluster, tmp_path):
 def without_run_section(manifest: dict) -> dict:
     settings = dict(manifest["settings"])
     assert settings.pop("run")["executor"] in ("local", "ray")
-    return {**manifest, "settings": settings}
+    manifest = {**manifest, "settings": settings}
+    assert isinstance(manifest.pop("timings"), dict)
+    return manifest
 
 
 def test_stop_leaves_no_process(cluster, executor):
