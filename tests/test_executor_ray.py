@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -224,20 +225,29 @@ def test_ray_cluster_run_is_byte_identical_to_local(cluster, tmp_path):
     assert local_files == sorted(p.name for p in (tmp_path / "ray").iterdir())
     assert {"documents.parquet", "pairs.parquet", "deduplicated.jsonl", "run.json"} <= set(local_files)
     for name in local_files:
-        local, remote = (tmp_path / "local" / name).read_bytes(), (tmp_path / "ray" / name).read_bytes()
-        if name == "run.json":  # how the run ran (run section) and its timings differ; all else must match
-            local, remote = (without_run_section(json.loads(x)) for x in (local, remote))
+        local, remote = (comparable(name, (tmp_path / side / name).read_bytes()) for side in ("local", "ray"))
         assert local == remote, name
     summary = json.loads((tmp_path / "ray" / "run.json").read_text())["summary"]
     assert summary["duplicates_by_relation"]["near"] > 0 and summary["duplicates_by_relation"]["partial"] > 0
 
 
-def without_run_section(manifest: dict) -> dict:
-    settings = dict(manifest["settings"])
-    assert settings.pop("run")["executor"] in ("local", "ray")
-    manifest = {**manifest, "settings": settings}
-    assert isinstance(manifest.pop("timings"), dict)
-    return manifest
+REPORT_DATA = re.compile(rb'(<script type="application/json" id="samestory-data">)(.*?)(</script>)', re.S)
+
+
+def comparable(name: str, data: bytes):
+    """An output file's bytes, less what records how the run ran: run.json's and report.html's
+    `run` settings section (executor, address, workers) and run.json's timings."""
+    if name == "run.json":
+        manifest = json.loads(data)
+        assert manifest["settings"].pop("run")["executor"] in ("local", "ray")
+        assert isinstance(manifest.pop("timings"), dict)
+        return manifest
+    if name == "report.html":
+        (block,) = REPORT_DATA.findall(data)
+        shown = json.loads(block[1])
+        assert shown["run"]["settings"].pop("run")["executor"] in ("local", "ray")
+        return REPORT_DATA.sub(b"", data), shown
+    return data
 
 
 def test_stop_leaves_no_process(cluster, executor):
