@@ -147,13 +147,13 @@ def write_outputs(
 
     corpus = corpus_name(settings.output.corpus_format)
     names = ["documents.parquet", "pairs.parquet", "boilerplate.parquet", corpus]
+    thread = ThreadPoolExecutor(max_workers=1)
     try:
         # Arrow's Parquet writer releases the GIL: it runs in a thread while the corpus is written
-        with ThreadPoolExecutor(max_workers=1) as thread:
-            parquet_done = thread.submit(write_parquet)
-            corpus_files = write_corpus(temp_path(out / corpus), documents, settings.output.corpus_format,
-                                        settings.output.corpus_shard_mb * 2**20)
-            parquet_done.result()
+        parquet_done = thread.submit(write_parquet)
+        corpus_files = write_corpus(temp_path(out / corpus), documents, settings.output.corpus_format,
+                                    settings.output.corpus_shard_mb * 2**20)
+        parquet_done.result()
         if settings.report.enabled:
             from .report import write_report
 
@@ -169,6 +169,9 @@ def write_outputs(
             os.replace(temp_path(out / name), out / name)
         os.replace(temp_path(out / RUN_MANIFEST), out / RUN_MANIFEST)  # last: the run is finished
     except BaseException:  # interrupted or failed: leave no half-written file behind, and no run.json
+        thread.shutdown(wait=True)  # the writer thread may still be creating files: let it finish first
         for name in [*names, "report.html", RUN_MANIFEST]:
             _remove(temp_path(out / name))
         raise
+    finally:
+        thread.shutdown(wait=False)
