@@ -226,8 +226,9 @@ def _agreeing_signals(best: int, members: list[int], said: list[str], checks) ->
     return ["also " + ", ".join(support)] if support else []
 
 
-def choose_originals(groups: np.ndarray, pairs: Pairs, facts: DocumentFacts) -> Originals:
-    """Canonical per group by the signals above, and each member's relation to it."""
+def choose_originals(groups: np.ndarray, pairs: Pairs, facts: DocumentFacts, pinned: np.ndarray | None = None) -> Originals:
+    """Canonical per group by the signals above, and each member's relation to it. A group with
+    `pinned` rows (reference documents that are canonical in their own run) keeps the first."""
     n = len(groups)
     canonical = np.arange(n, dtype=np.int64)
     relation: list[str | None] = [None] * n
@@ -250,7 +251,8 @@ def choose_originals(groups: np.ndarray, pairs: Pairs, facts: DocumentFacts) -> 
         members = sorted(members_of[label])
         member_set = set(members)
         variants = sorted({v for m in members for v in variants_of.get(m, ()) if v[0] in member_set and v[2] in member_set})
-        best, why = _choose(members, facts, excerpts, variants)
+        fixed = [m for m in members if pinned[m]] if pinned is not None else []
+        best, why = (fixed[0], "canonical in the reference run") if fixed else _choose(members, facts, excerpts, variants)
         reason[best] = why
         canonical[members] = best
         _label_members(best, adjacency, relation, score, via, facts.doc_id)

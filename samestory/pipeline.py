@@ -1,30 +1,31 @@
 """The plan: read -> clean -> boilerplate -> lexical -> rewrite -> group -> original -> output.
 
 Which stage runs on which data, and nothing else: the stages are in stages.py, the tiers in
-their folders, and the executor decides where per-batch work runs.
+their folders, the executor decides where per-batch work runs, runlog.py keeps the account.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import dataclasses
 import os
 import sys
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pyarrow as pa
 
 from . import __version__, stages
 from .config import Settings
 from .executors import make_executor
-from .output import boilerplate_table, documents_table, pairs_table, prepare_out_dir, summarize, write_outputs
+from .output import prepare_out_dir, write_outputs
 from .progress import Progress
-from .read import iter_documents, iter_record_documents, split_inputs
+from .read import InputError, iter_documents, iter_record_documents, split_inputs
+from .reference import ReferenceIndex, load_references
+from .runlog import release_freed_memory, run_record, stage_timer
+from .workdir import WorkDir
 
 __all__ = ["RunResult", "run"]
 
@@ -45,73 +46,74 @@ def run(
     out: str | os.PathLike | None = None,
     settings: Settings | None = None,
     overwrite: bool = False,
+    resume: bool = False,
+    references: Iterable[str | os.PathLike] = (),
 ) -> RunResult:
     """Run samestory; write the outputs to `out` when given; return the tables.
 
     `inputs`: a file or folder, a list of them, or records: an iterable of dicts, a pyarrow
-    Table, a pandas DataFrame, a `datasets.Dataset` or `DatasetDict` (fields found as for
-    JSONL records, see `settings.read`)."""
+    Table, a pandas DataFrame, a `datasets.Dataset` or `DatasetDict` (fields found as for JSONL
+    records, see `settings.read`). With `out`, the first pass keeps its shards in `out/_work`
+    (workdir.py); `resume` continues an interrupted run from them. `references` (earlier runs'
+    `out` folders) are matched against without being re-read (reference.py); the outputs then
+    list the new documents only."""
     settings = settings or Settings()
     now = datetime.now(timezone.utc)  # dates after the run's start are errors, not dates
     paths, records = split_inputs(inputs)  # a bad input path is reported before anything is written
+    if resume and paths is None:
+        raise InputError("--resume continues a run over files or folders, not over records given in memory")
     out_dir = Path(out) if out is not None else None
+    refs = load_references(list(references), settings)
+    store = None
     if out_dir is not None:
-        prepare_out_dir(out_dir, overwrite)
+        prepare_out_dir(out_dir, overwrite or resume)  # an interrupted run may have written some outputs
+        store = WorkDir.open(out_dir, paths if paths is not None else [], settings, __version__, resume=resume,
+                             overwrite=overwrite, references=[ref.run_id for ref in refs])
     progress = Progress(enabled=settings.run.progress and sys.stderr.isatty())
     timings: dict[str, float] = {}
-    timed = stage_timer(timings)
+    counts: dict[str, dict[str, int]] = {}
+    timed = stage_timer(timings, counts)
     with make_executor(settings.run) as executor:  # one executor for every stage of the run
-        with timed("read_clean"):
-            skip = (out_dir,) if out_dir is not None else ()
+        with timed("read_clean") as counted:
             keys, limit = settings.read.field_keys, settings.read.max_document_bytes
-            raws = (iter_documents(paths, limit, keys, skip=skip) if paths is not None
+            raws = (iter_documents(paths, limit, keys, skip=(out_dir,) if out_dir else ()) if paths is not None
                     else iter_record_documents(records, limit, keys))
-            corpus, line_hashes = stages.read_and_fingerprint(raws, settings, executor, progress, now)
+            corpus, line_hashes = stages.read_and_fingerprint(raws, settings, executor, progress, now, store=store)
             release_freed_memory()
-        with timed("boilerplate_fingerprint"):
+            counted(documents=len(corpus), ok=int(corpus.ok.sum()), files=len(set(corpus.columns.source)))
+        with timed("boilerplate_fingerprint") as counted:
             learned = stages.remove_boilerplate(corpus, line_hashes, settings, executor, progress)
             del line_hashes
-        with timed("candidates_verify"):
-            pairs = stages.lexical_pairs(corpus, settings, executor, progress)
+            counted(documents_changed=sum(1 for k in corpus.boilerplate_lines if k), ok=int(corpus.ok.sum()))
+            if store is not None:
+                store.write_final(stages.changed_rows(learned), corpus)
+        index = None
+        if refs:
+            with timed("reference_load") as counted:
+                index, corpus = ReferenceIndex.combine(refs, corpus, settings)
+                counted(reference_documents=index.first_new)
+        first_new = index.first_new if index else 0
+        with timed("candidates_verify") as counted:
+            pairs = stages.lexical_pairs(corpus, settings, executor, progress, first_new)
+            counted(pairs=len(pairs))
     rewrite_stats = None
     if settings.rewrite.enabled:
-        with timed("rewrites"):
-            rewrites, stats = stages.rewrite_pairs(corpus, pairs, settings, progress)
+        with timed("rewrites") as counted:
+            known = index.with_reference_pairs(pairs) if index else pairs
+            rewrites, stats = stages.rewrite_pairs(corpus, known, settings, progress, first_new)
+            stages.add_overlap_scores(rewrites, corpus, settings)
             pairs.extend(rewrites)
+            counted(pairs=len(rewrites))
         timings.update(rewrites_embedding=stats.embed_seconds, rewrites_model_load=stats.model_load_seconds)
         rewrite_stats = dataclasses.asdict(stats)
-    with timed("group_and_original"):
-        groups, originals = stages.choose_groups(corpus, pairs)
+    with timed("group_and_original") as counted:
+        groups, originals = index.choose_groups(corpus, pairs) if index else stages.choose_groups(corpus, pairs)
+        counted(groups=int((np.bincount(groups)[np.unique(groups)] > 1).sum()) if len(groups) else 0)
     with timed("write"):
-        documents = documents_table(corpus.columns, corpus.texts.column(), corpus.fingerprints.n_words, originals,
-                                    groups, corpus.ok, corpus.boilerplate_lines)
-        pair_table = pairs_table(pairs, corpus.columns.doc_id)
-        boilerplate = boilerplate_table(learned)
-        summary = summarize(documents, pair_table, boilerplate)
+        documents, pair_table, boilerplate, summary = stages.output_tables(corpus, pairs, groups, originals, learned, index)
         if out_dir is not None:
-            write_outputs(out_dir, documents, pair_table, summary, settings, __version__, boilerplate=boilerplate)
+            record = run_record(paths if paths is not None else [records], settings, counts, timings)
+            write_outputs(out_dir, documents, pair_table, summary, settings, __version__, boilerplate=boilerplate,
+                          record=record)
     return RunResult(documents=documents, pairs=pair_table, summary=summary, timings=timings, out=out_dir,
                      boilerplate=boilerplate, rewrite_stats=rewrite_stats)
-
-
-def stage_timer(timings: dict[str, float]):
-    """A context manager factory that adds each block's wall time to `timings[name]`."""
-
-    @contextlib.contextmanager
-    def timed(name: str):
-        t0 = time.perf_counter()
-        try:
-            yield
-        finally:
-            timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
-
-    return timed
-
-
-def release_freed_memory() -> None:
-    """Give freed heap back to the OS (glibc keeps it otherwise: the worker messages of a large
-    crawl would stay counted in RSS long after their contents moved into Arrow). No-op elsewhere."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass

@@ -25,12 +25,16 @@ from .config import Settings
 from .executors import Executor
 from .group import connected_groups
 from .original import DocumentFacts, Originals, choose_originals
+from .output import boilerplate_table, documents_table, pairs_table, summarize
 from .progress import Progress
 from .records import Pairs, RawDocument
 from .rewrite import Signatures, concat_signatures, replace_signature_rows, signature_batch
 from .textstore import TextStore
 
-__all__ = ["Corpus", "read_and_fingerprint", "remove_boilerplate", "lexical_pairs", "rewrite_pairs", "choose_groups"]
+__all__ = [
+    "Corpus", "read_and_fingerprint", "remove_boilerplate", "lexical_pairs", "rewrite_pairs", "add_overlap_scores",
+    "choose_groups",
+]
 
 _TEXT = "text"
 
@@ -92,15 +96,23 @@ def _batches(records: Iterator[RawDocument], size: int) -> Iterator[list[RawDocu
         yield batch
 
 
-def read_and_fingerprint(records: Iterator[RawDocument], settings: Settings, executor: Executor, progress: Progress,
-                         now: datetime | None = None) -> tuple[Corpus, list[LineHashes]]:
-    """Clean every document as it is read (streamed, per batch), with fingerprints and line hashes."""
+def read_and_fingerprint(
+    records: Iterator[RawDocument], settings: Settings, executor: Executor, progress: Progress,
+    now: datetime | None = None, store=None,
+) -> tuple[Corpus, list[LineHashes]]:
+    """Clean every document as it is read (streamed, per batch), with fingerprints and line
+    hashes; `now` bounds dates. With a work folder (`store`, workdir.WorkDir) each batch is also
+    written as a shard, and a batch whose shard exists is read back from it instead of being
+    cleaned again."""
     corpus = Corpus()
     work = functools.partial(first_pass, settings=settings, now=now)
+    batches = _batches(records, settings.read.batch_size)
+    if store is not None:
+        work, batches = store.sharded(work, batches, settings.lexical.num_perm)
     line_parts: list[LineHashes] = []
     fp_parts, sig_parts = [], []
     with progress.task("Reading and cleaning", unit="docs") as tick:
-        for part in executor.map(work, _batches(records, settings.read.batch_size)):
+        for part in executor.map(work, batches):
             for column in fields(CleanBatch):
                 if column.name != _TEXT:
                     getattr(corpus.columns, column.name).extend(getattr(part.columns, column.name))
@@ -134,7 +146,7 @@ def remove_boilerplate(corpus: Corpus, line_parts: list[LineHashes], settings: S
     chunks = [affected[i:i + size] for i in range(0, len(affected), size)]
     items = (([corpus.texts[r] for r in rows], [learned.drops[r] for r in rows]) for rows in chunks)
     fp_parts, sig_parts = [], []
-    with progress.task("Removing boilerplate", unit="docs") as tick:
+    with progress.task("Removing boilerplate", unit="docs", total=len(affected)) as tick:
         for rows, (texts, removed, fp, sig) in zip(chunks, executor.map(functools.partial(second_pass, settings=settings), items)):
             for r, text, k in zip(rows, texts, removed):
                 corpus.texts[r] = text
@@ -155,30 +167,52 @@ def remove_boilerplate(corpus: Corpus, line_parts: list[LineHashes], settings: S
     return learned
 
 
-def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progress: Progress) -> Pairs:
-    """Exact groups and near/partial candidates (group-by-key), verified in chunks by the executor."""
+def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progress: Progress, first_new: int = 0) -> Pairs:
+    """Exact groups and near/partial candidates (group-by-key), verified in chunks by the executor.
+    Rows before `first_new` are reference documents: pairs among them are not looked for."""
     fp = corpus.fingerprints
     with progress.task("Finding candidates"):
         corpus.representative = lexical.exact_representatives(fp.exact_hash, corpus.ok)
-        candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical)
-    with progress.task(f"Verifying {len(candidates.pairs):,} candidate pairs"):
-        pairs = lexical.verify_exact(corpus.texts, corpus.representative)
+        candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical, first_new)
+    n_candidates = len(candidates.pairs)
+    with progress.task("Verifying candidate pairs", unit="pairs", total=n_candidates) as tick:
+        exact_rep = corpus.representative.copy()
+        exact_rep[:first_new] = -1
+        if first_new:  # reference texts are read from their shards: read the needed ones at once
+            corpus.texts.prefetch(np.concatenate([candidates.pairs.ravel(), exact_rep[exact_rep >= 0]]))
+        pairs = lexical.verify_exact(corpus.texts, exact_rep)
         check = functools.partial(lexical.verify_chunk, settings=settings.lexical)
-        chunk = max(200, -(-len(candidates.pairs) // (4 * executor.workers)))
-        for part in executor.map(check, lexical.candidate_chunks(corpus.texts, candidates, chunk)):
+        chunk = max(200, -(-n_candidates // (4 * executor.workers)))
+        for k, part in enumerate(executor.map(check, lexical.candidate_chunks(corpus.texts, candidates, chunk))):
             pairs.extend(part)
+            tick(min(chunk, n_candidates - k * chunk))  # chunks are in order, each `chunk` pairs but the last
     return pairs
 
 
-def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, progress: Progress):
+def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, progress: Progress, first_new: int = 0):
     """Rewrite pairs (sentence embeddings) among documents the lexical tier left apart."""
     from .rewrite import find_rewrites  # its model libraries load only when the tier runs
 
     with progress.task("Looking for rewrites"):
         return find_rewrites(
             corpus.texts, corpus.signatures, corpus.fingerprints.n_words, corpus.representative, lexical_found,
-            settings.rewrite,
+            settings.rewrite, first_new=first_new,
         )
+
+
+def add_overlap_scores(pairs: Pairs, corpus: Corpus, settings: Settings) -> None:
+    """Jaccard and containment of the shingle sets for pairs found without them (rewrites), so
+    every pair in pairs.parquet and the report carries both word-overlap figures."""
+    missing = [k for k, j in enumerate(pairs.jaccard) if j is None]
+    for start in range(0, len(missing), 1024):  # bounded batches: shingle sets of ~2k texts at a time
+        chunk = missing[start:start + 1024]
+        rows = sorted({r for k in chunk for r in (pairs.a[k], pairs.b[k])})
+        sets = dict(zip(rows, lexical.shingle_sets([corpus.texts[r] or "" for r in rows], settings.lexical.shingle_words)))
+        for k in chunk:
+            sa, sb = sets[pairs.a[k]], sets[pairs.b[k]]
+            shared = len(np.intersect1d(sa, sb, assume_unique=True))
+            _, jaccard, containment, _ = lexical.classify_overlap(shared, len(sa), len(sb), settings.lexical)
+            pairs.jaccard[k], pairs.containment[k] = round(jaccard, 6), round(containment, 6)
 
 
 def choose_groups(corpus: Corpus, pairs: Pairs) -> tuple[np.ndarray, Originals]:
@@ -190,3 +224,23 @@ def choose_groups(corpus: Corpus, pairs: Pairs) -> tuple[np.ndarray, Originals]:
         url=cols.url, site=cols.site, chrome_lines=cols.chrome_lines,
     )
     return groups, choose_originals(groups, pairs, facts)
+
+
+def changed_rows(learned: Boilerplate) -> np.ndarray:
+    """Rows whose text boilerplate removal changed."""
+    return np.array([i for i, drop in enumerate(learned.drops) if drop is not None and len(drop)], dtype=np.int64)
+
+
+def output_tables(corpus: Corpus, pairs: Pairs, groups: np.ndarray, originals: Originals, learned: Boilerplate,
+                  index=None) -> tuple[pa.Table, pa.Table, pa.Table, dict]:
+    """documents, pairs and boilerplate tables and the summary; with reference runs (`index`),
+    the new documents only."""
+    if index is not None:
+        documents = index.new_documents_table(corpus, groups, originals)
+        pair_table = index.new_pairs_table(pairs, corpus)
+    else:
+        documents = documents_table(corpus.columns, corpus.texts.column(), corpus.fingerprints.n_words, originals,
+                                    groups, corpus.ok, corpus.boilerplate_lines)
+        pair_table = pairs_table(pairs, corpus.columns.doc_id)
+    boilerplate = boilerplate_table(learned)
+    return documents, pair_table, boilerplate, summarize(documents, pair_table, boilerplate)

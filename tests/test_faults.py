@@ -54,7 +54,7 @@ def test_hostile_corpus_in_one_run(tmp_path):
     assert json.loads((tmp_path / "out" / "run.json").read_text())["summary"]["documents"] == expected
     # reasons and names from the inputs reach the terminal as text: no markup, no escapes
     assert "\x1b" not in done.stdout + done.stderr
-    assert "[bold red]x" in done.stdout  # the column name of markup_column.parquet, shown literally
+    assert "[bold red]x" in done.stdout + done.stderr  # the column name of markup_column.parquet, shown literally
 
 
 # --- kill -9 --------------------------------------------------------------------------------------

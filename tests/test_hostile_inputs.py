@@ -466,3 +466,23 @@ def test_parquet_compression_bomb_row_group_is_not_unpacked(tmp_path):
     assert "likely a compression bomb" in docs["bomb.parquet#1"].reason and "row 1" in docs["bomb.parquet#1"].reason
     assert docs["bomb.parquet#2"].kind == "text"  # its own row group, read
     assert "rows 1-2" in docs["mixed.parquet#1"].reason and len([k for k in docs if k.startswith("mixed")]) == 1
+
+
+def arc_bytes(pages: list[tuple[str, str]]) -> bytes:
+    """An ARC v1 file (the WARC predecessor): a filedesc record, then one record per page."""
+    desc = b"1 0 test\nURL IP-address Archive-date Content-type Archive-length\n"
+    out = b"filedesc://test.arc 0.0.0.0 20240101000000 text/plain %d\n%s\n" % (len(desc), desc)
+    for uri, html in pages:
+        body = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + html.encode()
+        out += b"%s 1.2.3.4 20240101000000 text/html %d\n%s\n" % (uri.encode(), len(body), body)
+    return out
+
+
+def test_arc_records_and_a_truncated_one(tmp_path):
+    data = arc_bytes(three_pages()[:2])
+    (tmp_path / "old.arc.gz").write_bytes(gzip.compress(data))
+    (tmp_path / "cut.arc").write_bytes(data[:-40])
+    docs = read(tmp_path)
+    assert docs["old.arc.gz#https://a.example/1"].kind == "html" and docs["old.arc.gz#https://a.example/2"].kind == "html"
+    assert docs["cut.arc#https://a.example/1"].kind == "html"
+    assert "truncated" in docs["cut.arc#https://a.example/2"].reason

@@ -45,14 +45,31 @@ def exact_representatives(exact_hash: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return rep
 
 
-def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings) -> np.ndarray:
+def keys_shared_with(keys: np.ndarray, rows: np.ndarray, first_new: int) -> np.ndarray:
+    """Entries whose key some row >= first_new may also have: with reference documents in front
+    (rows < first_new), only those groups can give a pair with a new document. Groups are kept
+    whole, so each is the group one run over everything would see. A bitmap over the keys' low
+    bits (they are hashes) answers in one pass instead of np.isin's sort; its few false hits
+    only keep groups whose pairs are all dropped later (no new document in them)."""
+    new_keys = keys[rows >= first_new]
+    bits = max(16, int(len(new_keys) * 64 - 1).bit_length())  # <= ~1.6 % false hits
+    mask = np.uint64((1 << bits) - 1)
+    seen = np.zeros(1 << bits, dtype=bool)
+    seen[(new_keys & mask).astype(np.int64)] = True
+    return seen[(keys & mask).astype(np.int64)]
+
+
+def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> np.ndarray:
     """Rows whose signatures agree on all `lsh_rows` values of at least one band."""
     found = []
     r = settings.lsh_rows
     for band in range(settings.lsh_bands):
         block = np.ascontiguousarray(minhash[rows, band * r : (band + 1) * r])
-        keys = band_key(block)
-        found.append(pairs_within_groups(keys, rows, settings.max_bucket_pairs_size))
+        keys, band_rows = band_key(block), rows
+        if first_new:
+            shared = keys_shared_with(keys, rows, first_new)
+            keys, band_rows = keys[shared], rows[shared]
+        found.append(pairs_within_groups(keys, band_rows, settings.max_bucket_pairs_size))
     return np.concatenate(found) if found else np.zeros((0, 2), np.int64)
 
 
@@ -66,24 +83,32 @@ def band_key(block: np.ndarray) -> np.ndarray:
     return key
 
 
-def anchor_pairs(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings) -> tuple[np.ndarray, np.ndarray]:
+def anchor_pairs(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Pairs sharing at least `min_shared_anchors` anchors, with the count shared."""
     keep = allowed[fp.anchor_row]
-    pairs = pairs_within_groups(
-        fp.anchor_hash[keep], fp.anchor_row[keep], settings.max_bucket_pairs_size, max_group=settings.max_anchor_df
-    )
+    hashes, rows = fp.anchor_hash[keep], fp.anchor_row[keep]
+    if first_new:
+        shared = keys_shared_with(hashes, rows, first_new)
+        hashes, rows = hashes[shared], rows[shared]
+    pairs = pairs_within_groups(hashes, rows, settings.max_bucket_pairs_size, max_group=settings.max_anchor_df)
     uniq, counts = unique_pairs(pairs, len(allowed))
     chosen = counts >= settings.min_shared_anchors
     return uniq[chosen], counts[chosen]
 
 
-def find_candidates(fp: Fingerprints, representative: np.ndarray, settings: LexicalSettings) -> Candidates:
+def find_candidates(fp: Fingerprints, representative: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> Candidates:
+    """Candidate pairs; with `first_new`, only pairs with a row >= first_new (a new document;
+    the rows before it are reference documents, already compared among themselves)."""
     n = len(fp)
     allowed = representative == np.arange(n)  # ok documents that head their exact group
     rows = np.flatnonzero(allowed)
-    from_lsh = lsh_pairs(fp.minhash, rows, settings)
+    from_lsh = lsh_pairs(fp.minhash, rows, settings, first_new)
     lsh_uniq, _ = unique_pairs(from_lsh, n)
-    anc_uniq, anc_counts = anchor_pairs(fp, allowed, settings)
+    anc_uniq, anc_counts = anchor_pairs(fp, allowed, settings, first_new)
+    if first_new:
+        lsh_uniq = lsh_uniq[lsh_uniq[:, 1] >= first_new]
+        touching = anc_uniq[:, 1] >= first_new
+        anc_uniq, anc_counts = anc_uniq[touching], anc_counts[touching]
     all_pairs, _ = unique_pairs(np.concatenate([lsh_uniq, anc_uniq]), n)
     code_all = all_pairs[:, 0] * n + all_pairs[:, 1]
     origin = np.zeros(len(all_pairs), dtype=np.uint8)

@@ -133,9 +133,10 @@ def _boilerplate_by_site(boilerplate: pa.Table | None) -> dict[str, int]:
 
 def write_outputs(
     out: Path, documents: pa.Table, pairs: pa.Table, summary: dict, settings: Settings, version: str,
-    boilerplate: pa.Table | None = None,
+    boilerplate: pa.Table | None = None, record: dict | None = None,
 ) -> None:
-    # No timestamps anywhere: the same input and settings give byte-identical files.
+    # No timestamps anywhere: the same input and settings give byte-identical files, but for
+    # run.json's "timings" (the seconds each stage took; `record` comes from pipeline.run_record).
     if boilerplate is None:
         boilerplate = BOILERPLATE_SCHEMA.empty_table()
 
@@ -157,11 +158,12 @@ def write_outputs(
         if settings.report.enabled:
             from .report import write_report
 
+            run = {"settings": settings.to_dict(), **{k: v for k, v in (record or {}).items() if k in ("tiers", "inputs")}}
             write_report(out, documents, pairs, summary, boilerplate, settings=settings.report,
-                         path=temp_path(out / "report.html"))
+                         path=temp_path(out / "report.html"), run=run)
             names.append("report.html")
         manifest = {
-            "samestory_version": version, "settings": settings.to_dict(), "summary": summary,
+            "samestory_version": version, "settings": settings.to_dict(), "summary": summary, **(record or {}),
             "corpus": {"format": settings.output.corpus_format, "files": [f"{corpus}/{f}" for f in corpus_files] or [corpus]},
         }
         temp_path(out / RUN_MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

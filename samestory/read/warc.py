@@ -214,7 +214,13 @@ def _read_arc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocumen
                 number += 1
                 uri = record.rec_headers.get_header("WARC-Target-URI")
                 doc_id = f"{rel}#{uri}" if uri else f"{rel}#record-{number}"
-                yield warc_record_document(record, doc_id, source, limit)
+                document = warc_record_document(record, doc_id, source, limit)
+                if document is None:
+                    continue
+                if document.kind == "html" and getattr(record.raw_stream, "limit", 0) > 0:
+                    # the payload was read to its end, yet the record's length is not used up
+                    document = RawDocument.rejected(doc_id, source, "broken ARC record: truncated (file ends)")
+                yield document
     except BudgetExceeded as exc:
         yield RawDocument.rejected(f"{rel}#record-{number + 1}", source, exc.reason)
     except Exception as exc:  # warcio raises many types for broken ARC records

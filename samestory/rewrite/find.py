@@ -103,14 +103,19 @@ def find_rewrites(
     verified: Pairs,
     settings: RewriteSettings,
     embedder: Embedder | None = None,
+    first_new: int = 0,
 ) -> tuple[Pairs, RewriteStats]:
     """Rewrite pairs among documents that head their exact group and that the lexical pairs
-    (`verified`) have not already put in one group."""
+    (`verified`) have not already put in one group; rows before `first_new` are reference
+    documents, compared with newer rows only."""
     out = Pairs()
     stats = RewriteStats()
     n = len(texts)
     allowed = (representative == np.arange(n)) & (np.asarray(n_words) >= settings.min_words)
     pairs, shared, overlap = rewrite_candidates(signatures.feature_hash, signatures.row, allowed, settings)
+    if first_new and len(pairs):
+        new = pairs[:, 1] >= first_new
+        pairs, shared, overlap = pairs[new], shared[new], overlap[new]
     if len(pairs):
         # skip pairs that the lexical tiers already put in one group
         groups = connected_groups(n, verified.a, verified.b)

@@ -32,12 +32,14 @@ from rapidfuzz.distance import Indel
 from ...clean.dates import PRECISIONS, PublishedDate
 from ...config import ConfigError, ReportSettings
 from ..write import RUN_MANIFEST, UnfinishedRunError, check_finished, replacing, summarize
+from ...explain import describe_pair
 
 __all__ = [
     "REPORT_FILE",
     "ReportError",
     "align_for_display",
     "build_report_data",
+    "rows_with_gaps",
     "render_report",
     "split_for_display",
     "write_report",
@@ -154,6 +156,30 @@ def _align_block(wa, wb, i1, i2, j1, j2) -> list[list]:
     return out
 
 
+def rows_with_gaps(aligned: list[tuple[int, int, float]], n_a: int, n_b: int) -> list[tuple[int | None, int | None, float | None]]:
+    """Every sentence of both sides once: the aligned (i, j, similarity) pairs in A's order, each
+    side's sentences without a counterpart (None on the other side) where they fall between."""
+    aligned = sorted(aligned)
+    used_a = {i for i, _, _ in aligned}
+    used_b = {j for _, j, _ in aligned}
+    shown_b: set[int] = set()
+    rows: list[tuple[int | None, int | None, float | None]] = []
+    next_a = next_b = 0
+    for i, j, s in aligned:
+        rows.extend((x, None, None) for x in range(next_a, i) if x not in used_a)
+        next_a = max(next_a, i)
+        for y in range(next_b, j):
+            if y not in used_b and y not in shown_b:
+                rows.append((None, y, None))
+                shown_b.add(y)
+        rows.append((i, j, s))
+        next_a = max(next_a, i + 1)
+        next_b = max(next_b, j + 1)
+    rows.extend((x, None, None) for x in range(next_a, n_a) if x not in used_a)
+    rows.extend((None, y, None) for y in range(n_b) if y not in used_b and y not in shown_b and y >= next_b)
+    return rows
+
+
 # --------------------------------------------------------------------------- data
 def _num(value: Any) -> float | int | None:
     """JSON-safe number (NaN/inf would break JSON.parse in the page)."""
@@ -224,9 +250,14 @@ def build_report_data(
     summary: Mapping[str, Any],
     boilerplate: pa.Table | None = None,
     limits: ReportSettings | None = None,
+    run: Mapping[str, Any] | None = None,
 ) -> dict:
-    """Everything the page shows, as plain JSON-able data (deterministic for the same tables)."""
+    """Everything the page shows, as plain JSON-able data (deterministic for the same tables).
+
+    `run` is what run.json says about the run (its "settings", "tiers" and "inputs"); the page
+    shows it, and the settings' thresholds go into the evidence in words."""
     limits = limits or ReportSettings()
+    run_info = _run_info(run)
     missing = [c for c in _REQUIRED_DOC_COLUMNS if c not in documents.column_names]
     if missing:
         raise ReportError(f"documents table lacks column(s): {', '.join(missing)}")
@@ -245,8 +276,16 @@ def build_report_data(
     p_cols = {name: _column(pairs, name) for name in ("relation", "score", "jaccard", "containment", "evidence")}
 
     collected = _Documents(cols, limits.max_text_chars)
-    out_groups, budget_reached = _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits, collected)
+    out_groups, budget_reached = _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits, collected,
+                                                 run_info["settings"])
     docs = collected.docs
+    for k, group in enumerate(out_groups):  # each shown document knows its group, for the document list
+        docs[group["canon"]]["g"] = k
+        for member in group["members"]:
+            docs[member["doc"]]["g"] = k
+    text_chars = sum(len(x) for d in docs for x in d["sents"] if isinstance(x, str))
+    grouped = {row for _, rows in groups for row in rows}
+    listed, more_listed = _list_documents(cols, collected, limits, text_chars, grouped)
 
     rejected_rows = [r for r in range(n) if cols["status"][r] != "ok"]
     rejected = [
@@ -267,10 +306,52 @@ def build_report_data(
         "rejected": rejected,
         "more_rejected": max(0, len(rejected_rows) - len(rejected)),
         "boilerplate": _boilerplate(boilerplate),
+        "documents": listed,
+        "more_documents": more_listed,
+        "run": run_info,
         "limits": {"max_groups": limits.max_groups, "max_members": limits.max_members,
                    "max_text_chars": limits.max_text_chars, "max_rejected": limits.max_rejected,
-                   "max_total_chars": limits.max_total_chars},
+                   "max_total_chars": limits.max_total_chars, "max_documents": limits.max_documents},
     }
+
+
+def _run_info(run: Mapping[str, Any] | None) -> dict:
+    """The run's settings, tiers and inputs as the page shows them (empty when not known)."""
+    run = dict(run or {})
+    settings = _clean_json(run.get("settings")) if isinstance(run.get("settings"), dict) else {}
+    tiers = run.get("tiers")
+    if not isinstance(tiers, list) and settings:  # a run.json from before "tiers": the settings say
+        tiers = ["lexical"] + [t for t in ("boilerplate", "rewrite") if (settings.get(t) or {}).get("enabled", True)]
+    return {
+        "settings": settings,
+        "tiers": sorted(str(t) for t in tiers) if isinstance(tiers, list) else None,
+        "inputs": _clean_json(run.get("inputs")) if isinstance(run.get("inputs"), dict) else None,
+    }
+
+
+def _list_documents(cols, collected: "_Documents", limits: ReportSettings, text_chars: int,
+                    grouped: set[int]) -> tuple[list[int], int]:
+    """Every ok document for the document list, in doc_id order: those of the shown groups are
+    there already; the others (unique ones, and members of groups past the limits) are added, text
+    and all, while the limits allow."""
+    ok_rows = sorted((r for r in range(len(cols["doc_id"])) if cols["status"][r] == "ok"), key=lambda r: cols["doc_id"][r])
+    listed: list[int] = []
+    more = added = 0
+    for row in ok_rows:
+        if row in collected.index:
+            listed.append(collected.index[row])
+            continue
+        text = cols["text"][row] or ""
+        if added >= limits.max_documents or text_chars + min(len(text), limits.max_text_chars) > limits.max_total_chars:
+            more += 1
+            continue
+        doc = collected.of(row)
+        if row in grouped:  # in a group the report does not show: say what it is there
+            doc["role"] = "canonical" if cols["is_canonical"][row] else (_str(cols["relation"][row]) or "member")
+        added += 1
+        text_chars += sum(len(x) for x in doc["sents"])
+        listed.append(collected.index[row])
+    return listed, more
 
 
 class _Documents:
@@ -309,7 +390,8 @@ class _Documents:
         del self.docs[first:], self.rows[first:]
 
 
-def _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits: ReportSettings, collected: _Documents):
+def _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits: ReportSettings, collected: _Documents,
+                    settings: dict | None = None):
     """The groups shown, each canonical with its members, within the page's limits."""
     out_groups: list[dict] = []
     text_chars = 0
@@ -326,13 +408,15 @@ def _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits: ReportSetti
         canon_id = cols["doc_id"][canon_row]
         sentences_of = lambda row: collected.of(row)["sents"]  # noqa: E731
         out_members = [
-            _member(r, canon_row, canon_id, cols, pair_rows, p_cols, collected.add, sentences_of, collected.of)
+            _member(r, canon_row, canon_id, cols, pair_rows, p_cols, collected.add, sentences_of, collected.of, settings)
             for r in members[: max(0, limits.max_members)]
         ]
+        scores = [x for x in (_num(cols["score"][r]) for r in members) if x is not None]
         out_groups.append({
             "canon": collected.add(canon_row),
             "reason": _str(cols["canonical_reason"][canon_row]),
             "size": len(rows),
+            "score": min(scores) if scores else None,  # a group is as sure as its weakest member
             "rels": dict(sorted(relation_counts.items())),
             "members": out_members,
             "more_members": max(0, len(members) - len(out_members)),
@@ -388,7 +472,7 @@ def _share_sentences(member: dict, canon: dict, canon_index: int) -> None:
         member["ref"] = canon_index
 
 
-def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of, docs_of) -> dict:
+def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of, docs_of, settings=None) -> dict:
     member_id = cols["doc_id"][r]
     k = pair_rows.get((canon_id, member_id))
     flipped = False
@@ -408,6 +492,8 @@ def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_
         }
         if flipped:  # the page always puts the canonical on the left
             pair["evidence"] = _flip_evidence(pair["evidence"])
+        pair["words"] = describe_pair(pair["relation"], pair["jaccard"], pair["containment"], pair["evidence"],
+                                      settings, ("canonical", "member"))
         for item in evidence.get("aligned") or []:
             if not isinstance(item, dict):
                 continue
@@ -427,6 +513,8 @@ def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_
     rows = None
     if aligned is None:
         rows = align_for_display(sentences_of(canon_row), sentences_of(r))
+    else:  # the rewrite view: the aligned pairs, with each side's sentences that have no counterpart
+        aligned = _with_unmatched(aligned, cols["text"][canon_row] or "", cols["text"][r] or "")
     _share_sentences(docs_of(r), docs_of(canon_row), add_doc(canon_row))
     return {
         "doc": add_doc(r),
@@ -438,6 +526,27 @@ def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_
         "aligned": aligned,     # [canonical sentence, member sentence, similarity] (from evidence)
         "names": names,         # [canonical spelling, member spelling, similarity]
     }
+
+
+def _with_unmatched(aligned: list[list], canon_text: str, member_text: str) -> list[list]:
+    """Rows [canonical sentence or None, member sentence or None, similarity or None]: the
+    evidence's aligned pairs placed among both texts' sentences (split as the rewrite tier splits
+    them). Pairs whose sentences are not found in the texts stay, at the end."""
+    from ...rewrite.sentences import split_for_alignment
+
+    sent_a, sent_b = split_for_alignment(canon_text), split_for_alignment(member_text)
+    first_a = {s: i for i, s in reversed(list(enumerate(sent_a)))}
+    first_b = {s: j for j, s in reversed(list(enumerate(sent_b)))}
+    placed, loose = [], []
+    for a, b, sim in aligned:
+        i, j = first_a.get(a), first_b.get(b)
+        (placed if i is not None and j is not None else loose).append((i, j, sim) if i is not None and j is not None else [a, b, sim])
+    if not placed:  # nothing to place the others against: the pairs, then the member's other sentences
+        paired_b = {b for _, b, _ in aligned}
+        return aligned + [[None, s, None] for s in sent_b if s not in paired_b]
+    rows = [[None if i is None else sent_a[i], None if j is None else sent_b[j], sim]
+            for i, j, sim in rows_with_gaps(placed, len(sent_a), len(sent_b))]
+    return rows + loose
 
 
 _FLIP_KEYS = (("coverage_a", "coverage_b"),)
@@ -452,8 +561,9 @@ def _flip_evidence(evidence: dict) -> dict:
                 del out[left]
             if out[right] is None:
                 del out[right]
-    if isinstance(out.get("shingles"), list) and len(out["shingles"]) == 2:
-        out["shingles"] = list(reversed(out["shingles"]))
+    for key in ("shingles", "sentences"):  # [doc_a's, doc_b's] counts
+        if isinstance(out.get(key), list) and len(out[key]) == 2:
+            out[key] = list(reversed(out[key]))
     return out
 
 
@@ -508,10 +618,12 @@ def write_report(
     boilerplate: pa.Table | None = None,
     settings: ReportSettings | None = None,
     path: Path | None = None,
+    run: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write out_dir/report.html (or `path`) within the limits of `settings` (the report section);
-    written under a temporary name and renamed, so a killed run never leaves half a page."""
-    data = build_report_data(documents, pairs, summary, boilerplate, settings)
+    `run` is run.json's record of the run (settings, tiers, inputs) for the page to show. Written
+    under a temporary name and renamed, so a killed run never leaves half a page."""
+    data = build_report_data(documents, pairs, summary, boilerplate, settings, run)
     path = path or Path(out_dir) / REPORT_FILE
     with replacing(path) as temp:
         temp.write_text(render_report(data), encoding="utf-8")
@@ -544,7 +656,7 @@ def rebuild_report(out_dir: str | Path, settings: ReportSettings | None = None) 
     manifest_settings: dict = {}
     manifest = out_dir / RUN_MANIFEST
     try:
-        loaded = json.loads(manifest.read_text(encoding="utf-8"))
+        loaded = dict(json.loads(manifest.read_text(encoding="utf-8")))
         summary = dict(loaded.get("summary") or {})
         manifest_settings = dict(loaded.get("settings") or {})
     except (OSError, ValueError, AttributeError, UnicodeDecodeError, TypeError) as exc:
@@ -554,6 +666,7 @@ def rebuild_report(out_dir: str | Path, settings: ReportSettings | None = None) 
     return write_report(
         out_dir, tables["documents"], tables["pairs"], summary, tables["boilerplate"],
         settings if settings is not None else _report_settings(manifest_settings, manifest),
+        run={"settings": manifest_settings, "tiers": loaded.get("tiers"), "inputs": loaded.get("inputs")},
     )
 
 

@@ -1,0 +1,336 @@
+"""Reference runs (`--reference PREV_OUT`): deduplicate new documents against earlier runs.
+
+An earlier run's folder holds its documents' clean texts and fingerprints (`_work/` shards,
+with `final.parquet` for the rows boilerplate removal changed) and its groups
+(documents.parquet, pairs.parquet). They are loaded as they are, never re-read or re-cleaned,
+and put in front of the new documents: rows [0, first_new) are reference documents.
+
+Only pairs with at least one new document are looked for (pairs among reference documents
+were found by their own runs and are loaded from their pairs.parquet, to join groups). A
+reference document is never removed: in a group that holds reference documents, the group's
+canonical in its reference run stays the canonical. The outputs list the new documents only;
+`cluster_reference` (documents) and `reference_a` / `reference_b` (pairs) name the run that
+holds a document when it is not this run (its run id, `_work/manifest.json`).
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import lexical
+from .clean import CleanBatch
+from .config import Settings
+from .group import connected_groups
+from .original import DocumentFacts, Originals, choose_originals
+from .records import ExactEvidence, Pairs
+from .rewrite import concat_signatures, replace_signature_rows
+from .stages import Corpus
+from .workdir import FINAL, MANIFEST, WORK_DIR, fingerprints_from, read_shard, settings_record, signatures_from
+
+__all__ = ["ReferenceError", "Reference", "ReferenceIndex", "load_references"]
+
+# settings sections whose values decide what a fingerprint means: they must match
+_FINGERPRINT_SECTIONS = ("clean", "lexical", "rewrite")
+_META = [f.name for f in fields(CleanBatch) if f.name != "text"]
+
+
+class ReferenceError(Exception):
+    """A --reference folder that cannot be used (one-line message)."""
+
+
+@dataclass
+class Reference:
+    """One earlier run's documents, as its folder left them."""
+
+    path: Path
+    run_id: str
+    corpus: Corpus
+    cluster_run: list[str]            # run id of the run holding each document's cluster_id
+    cluster_id: list[str | None]
+    pairs: pa.Table                   # its pairs.parquet
+
+
+def load_references(paths: list, settings: Settings) -> list["Reference"]:
+    refs = [load_reference(Path(p), settings) for p in paths]
+    seen: dict[str, Path] = {}
+    for ref in refs:
+        if ref.run_id in seen:
+            raise ReferenceError(f"--reference {ref.path} and {seen[ref.run_id]} are the same run")
+        seen[ref.run_id] = ref.path
+    return refs
+
+
+def _check_folder(path: Path, settings: Settings) -> dict:
+    work = path / WORK_DIR
+    missing = [name for name in ("documents.parquet", "pairs.parquet", f"{WORK_DIR}/{MANIFEST}", f"{WORK_DIR}/{FINAL}")
+               if not (path / name).is_file()]
+    if missing:
+        raise ReferenceError(f"--reference {path} is not the folder of a finished samestory run (no {missing[0]})")
+    try:
+        manifest = json.loads((work / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReferenceError(f"--reference {path}: cannot read {WORK_DIR}/{MANIFEST}: {exc}") from None
+    ours = settings_record(settings)
+    # signatures (rewrite tier) matter only when this run looks for rewrites
+    sections = _FINGERPRINT_SECTIONS if settings.rewrite.enabled else tuple(s for s in _FINGERPRINT_SECTIONS if s != "rewrite")
+    for section in sections:
+        theirs = (manifest.get("settings") or {}).get(section)
+        if theirs != ours.get(section):
+            key = next((k for k in sorted(set(theirs or {}) | set(ours[section]))
+                        if (theirs or {}).get(k) != ours[section].get(k)), "?")
+            raise ReferenceError(
+                f"--reference {path} was run with other [{section}] settings ({key}: {(theirs or {}).get(key)!r} here "
+                f"{ours[section].get(key)!r}); its fingerprints cannot be compared"
+            )
+    return manifest
+
+
+def load_reference(path: Path, settings: Settings) -> Reference:
+    """An earlier run's documents as they were when it grouped them (after boilerplate removal)."""
+    manifest = _check_folder(path, settings)
+    num_perm = settings.lexical.num_perm
+    shards = sorted((path / WORK_DIR).glob("first-*.parquet"))
+    corpus = Corpus()
+    fp_parts, sig_parts = [], []
+    for shard in shards:
+        part = read_shard(shard, num_perm, lines=False, texts=False)
+        for name in _META:
+            getattr(corpus.columns, name).extend(getattr(part.columns, name))
+        fp_parts.append(part.fingerprints)
+        sig_parts.append(part.signatures)
+    corpus.texts = ShardTexts(shards, [len(p) for p in fp_parts])
+    corpus.fingerprints = lexical.concat_fingerprints(fp_parts, num_perm)
+    corpus.signatures = concat_signatures(sig_parts, [len(p) for p in fp_parts])
+    corpus.boilerplate_lines = [0] * len(corpus)
+    _apply_final(corpus, pq.read_table(path / WORK_DIR / FINAL), num_perm)
+    corpus.ok = np.array([s == "ok" for s in corpus.columns.status], dtype=bool)
+    wanted = ("doc_id", "cluster_id", "cluster_reference")
+    documents = pq.read_table(path / "documents.parquet",
+                              columns=[c for c in pq.read_schema(path / "documents.parquet").names if c in wanted])
+    doc_ids = documents.column("doc_id").to_pylist()
+    if doc_ids != corpus.columns.doc_id:
+        raise ReferenceError(f"--reference {path}: documents.parquet does not match its work folder")
+    run_id = manifest["run_id"]
+    cluster_run = (documents.column("cluster_reference").to_pylist() if "cluster_reference" in documents.column_names
+                   else [None] * len(doc_ids))
+    return Reference(
+        path=path, run_id=run_id, corpus=corpus, cluster_run=[r or run_id for r in cluster_run],
+        cluster_id=documents.column("cluster_id").to_pylist(), pairs=pq.read_table(path / "pairs.parquet"),
+    )
+
+
+def _apply_final(corpus: Corpus, final: pa.Table, num_perm: int) -> None:
+    """The rows boilerplate removal changed, as the run left them."""
+    if not final.num_rows:
+        return
+    rows = final.column("row").to_numpy()
+    for r, text, status, reason, k in zip(rows.tolist(), final.column("text").to_pylist(), final.column("status").to_pylist(),
+                                         final.column("reason").to_pylist(), final.column("boilerplate_lines").to_pylist()):
+        corpus.texts[r] = text
+        corpus.columns.status[r] = status
+        corpus.columns.reason[r] = reason
+        corpus.boilerplate_lines[r] = k
+    corpus.fingerprints = lexical.replace_rows(corpus.fingerprints, rows, fingerprints_from(final, num_perm))
+    corpus.signatures = replace_signature_rows(corpus.signatures, rows, signatures_from(final))
+
+
+class ShardTexts:
+    """A reference run's clean texts, read from its shards when first asked for: only the
+    documents that become candidates are ever needed, and most shards hold none of them."""
+
+    def __init__(self, shards: list[Path], sizes: list[int]):
+        self._shards = shards
+        self._starts = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        self._loaded: dict[int, pa.Array] = {}
+        self._changed: dict[int, str | None] = {}  # final rows (boilerplate removed)
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+    def __setitem__(self, row: int, text: str | None) -> None:
+        self._changed[int(row)] = text
+
+    def _read(self, k: int) -> pa.Array:
+        return pq.read_table(self._shards[k], columns=["text"]).column(0).combine_chunks()
+
+    def __getitem__(self, row: int) -> str | None:
+        row = int(row)
+        if row in self._changed:
+            return self._changed[row]
+        k = int(np.searchsorted(self._starts, row, side="right")) - 1
+        if k not in self._loaded:
+            self._loaded[k] = self._read(k)
+        return self._loaded[k][row - int(self._starts[k])].as_py()
+
+    def prefetch(self, rows: np.ndarray) -> None:
+        """Read the shards holding these rows, several at a time (Parquet decoding releases the GIL)."""
+        wanted = np.unique(np.searchsorted(self._starts, rows, side="right") - 1).tolist()
+        missing = [k for k in wanted if k not in self._loaded]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for k, texts in zip(missing, pool.map(self._read, missing)):
+                self._loaded[k] = texts
+
+
+class StackedTexts:
+    """Several text stores read as one, row after row (reference runs, then the new documents)."""
+
+    def __init__(self, parts: list):
+        self._parts = parts
+        self._starts = np.concatenate(([0], np.cumsum([len(p) for p in parts]))).astype(np.int64)
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+    def __getitem__(self, row: int) -> str | None:
+        k = int(np.searchsorted(self._starts, int(row), side="right")) - 1
+        return self._parts[k][int(row) - int(self._starts[k])]
+
+    def prefetch(self, rows: np.ndarray) -> None:
+        """Load ahead the stored texts these rows will need (verification asks one by one)."""
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        for k, part in enumerate(self._parts):
+            inside = rows[(rows >= self._starts[k]) & (rows < self._starts[k + 1])]
+            if len(inside) and hasattr(part, "prefetch"):
+                part.prefetch(inside - self._starts[k])
+
+
+@dataclass
+class ReferenceIndex:
+    """Reference documents in front of the new ones, and what joins them."""
+
+    refs: list[Reference]
+    first_new: int          # rows [0, first_new) are reference documents
+    run_of_row: np.ndarray  # (first_new,) index into refs
+    new_columns: CleanBatch
+    new_texts: pa.ChunkedArray
+    pairs: Pairs | None = None         # the reference runs' own pairs, in combined rows
+    pinned: np.ndarray | None = None   # reference rows that stay canonical
+
+    @classmethod
+    def combine(cls, refs: list[Reference], new: Corpus, settings: Settings) -> tuple["ReferenceIndex", Corpus]:
+        """One corpus: every reference document, then the new ones (whose boilerplate is removed)."""
+        parts = [ref.corpus for ref in refs] + [new]
+        corpus = Corpus()
+        for name in _META:
+            column = getattr(corpus.columns, name)
+            for part in parts:
+                column.extend(getattr(part.columns, name))
+        new_texts = new.texts.column()
+        corpus.texts = StackedTexts([p.texts for p in parts])
+        sizes = [len(p) for p in parts]
+        corpus.fingerprints = lexical.concat_fingerprints([p.fingerprints for p in parts], settings.lexical.num_perm)
+        corpus.signatures = concat_signatures([p.signatures for p in parts], sizes)
+        corpus.ok = np.concatenate([p.ok for p in parts])
+        corpus.boilerplate_lines = [k for p in parts for k in p.boilerplate_lines]
+        first_new = sum(sizes[:-1])
+        run_of_row = np.repeat(np.arange(len(refs), dtype=np.int64), sizes[:-1])
+        index = cls(refs, first_new, run_of_row, new.columns, new_texts)
+        index.pairs, index.pinned = index.reference_pairs(corpus)
+        return index, corpus
+
+    def with_reference_pairs(self, found: Pairs) -> Pairs:
+        """`found` and the reference runs' pairs: what the rewrite tier must not look for again."""
+        every = Pairs()
+        every.extend(found)
+        every.extend(self.pairs)
+        return every
+
+    def _rows_by_run(self, corpus: Corpus) -> dict[str, dict[str, int]]:
+        """run id -> doc_id -> row in the combined corpus."""
+        ids, out, start = corpus.columns.doc_id, {}, 0
+        for ref in self.refs:
+            end = start + len(ref.corpus)
+            out[ref.run_id] = dict(zip(ids[start:end], range(start, end)))
+            start = end
+        return out
+
+    def reference_pairs(self, corpus: Corpus) -> tuple[Pairs, np.ndarray]:
+        """The reference runs' own pairs (rows of the combined corpus), and which reference rows
+        stay canonical: each reference group's canonical (or a member whose canonical is in no
+        loaded reference)."""
+        rows_of = self._rows_by_run(corpus)
+        out = Pairs()
+        for ref in self.refs:
+            t = ref.pairs
+            runs = {name: (t.column(name).to_pylist() if name in t.column_names else [None] * t.num_rows)
+                    for name in ("reference_a", "reference_b")}
+            for a, b, ra, rb, rel, score in zip(t.column("doc_a").to_pylist(), t.column("doc_b").to_pylist(),
+                                                runs["reference_a"], runs["reference_b"],
+                                                t.column("relation").to_pylist(), t.column("score").to_pylist()):
+                row_a = rows_of.get(ra or ref.run_id, {}).get(a)
+                row_b = rows_of.get(rb or ref.run_id, {}).get(b)
+                if row_a is not None and row_b is not None:
+                    out.add(row_a, row_b, rel, score, None, None, ExactEvidence())  # evidence stays in its run
+        pinned = np.ones(len(corpus), dtype=bool)
+        pinned[self.first_new:] = False
+        start = 0
+        for ref in self.refs:
+            own = ref.corpus.columns.doc_id
+            for k, (run, cluster) in enumerate(zip(ref.cluster_run, ref.cluster_id)):
+                if cluster is not None and (cluster != own[k] or run != ref.run_id):
+                    # a member of a group whose canonical is elsewhere: pinned only if that is not loaded
+                    pinned[start + k] = rows_of.get(run, {}).get(cluster) is None
+            start += len(ref.corpus)
+        return out, pinned
+
+    def choose_groups(self, corpus: Corpus, found: Pairs) -> tuple[np.ndarray, Originals]:
+        """Groups over reference and new documents; originals chosen only in groups that hold a
+        new document (the others are the reference runs' own business)."""
+        every = Pairs()
+        every.extend(found)
+        every.extend(self.pairs)
+        groups = connected_groups(len(corpus), every.a, every.b)
+        touched = np.zeros(len(corpus), dtype=bool)
+        touched[np.unique(groups[self.first_new:])] = True
+        keep = [k for k, a in enumerate(every.a) if touched[groups[a]]]
+        subset = Pairs()
+        for name in Pairs.__dataclass_fields__:
+            column = getattr(every, name)
+            getattr(subset, name).extend(column[k] for k in keep)
+        cols = corpus.columns
+        facts = DocumentFacts(
+            doc_id=cols.doc_id, date=cols.date, n_words=corpus.fingerprints.n_words, kind=cols.kind, title=cols.title,
+            url=cols.url, site=cols.site, chrome_lines=cols.chrome_lines,
+        )
+        return groups, choose_originals(groups, subset, facts, pinned=self.pinned)
+
+    def new_documents_table(self, corpus: Corpus, groups: np.ndarray, originals: Originals) -> pa.Table:
+        """documents.parquet of the new documents; cluster_id may name a reference document."""
+        from .output import documents_table
+
+        f, n_new = self.first_new, len(corpus) - self.first_new
+        canonical = originals.canonical[f:]
+        local = Originals(
+            canonical=np.where(canonical >= f, canonical - f, 0), relation=originals.relation[f:],
+            score=originals.score[f:], via=originals.via[f:], reason=originals.reason[f:],
+        )
+        # labels of groups with reference members become one extra label (never a new canonical's)
+        labels = np.where(groups[f:] >= f, groups[f:] - f, n_new)
+        table = documents_table(self.new_columns, self.new_texts, corpus.fingerprints.n_words[f:], local, labels,
+                                corpus.ok[f:], corpus.boilerplate_lines[f:])
+        ids, ok = corpus.columns.doc_id, corpus.ok[f:]
+        cluster_id = [ids[int(c)] if ok[i] else None for i, c in enumerate(canonical.tolist())]
+        where = [self.run_id_of(int(c)) if ok[i] else None for i, c in enumerate(canonical.tolist())]
+        table = table.set_column(table.schema.get_field_index("cluster_id"), "cluster_id", pa.array(cluster_id, pa.string()))
+        return table.append_column("cluster_reference", pa.array(where, pa.string()))
+
+    def run_id_of(self, row: int) -> str | None:
+        return self.refs[int(self.run_of_row[row])].run_id if row < self.first_new else None
+
+    def new_pairs_table(self, found: Pairs, corpus: Corpus) -> pa.Table:
+        """pairs.parquet of this run: every pair has a new document; `reference_a`/`_b` say which
+        reference run holds the other end when it is not this run."""
+        from .output import pairs_table
+
+        table = pairs_table(found, corpus.columns.doc_id)
+        order = sorted(range(len(found)), key=lambda k: (found.a[k], found.b[k]))  # pairs_table's row order
+        for name, side in (("reference_a", found.a), ("reference_b", found.b)):
+            table = table.append_column(name, pa.array([self.run_id_of(side[k]) for k in order], pa.string()))
+        return table

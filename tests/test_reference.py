@@ -1,0 +1,141 @@
+"""--reference: new documents matched against earlier runs' fingerprints, not their pages."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import samestory
+from benchmarks.synthetic import generate, write_jsonl
+from samestory import Settings
+from samestory.reference import ReferenceError
+
+from .conftest import EXAMPLES
+
+LEXICAL = Settings().replace(run={"workers": 1, "progress": False}, rewrite={"enabled": False}, report={"enabled": False})
+
+
+def _components(pair_tables) -> set[frozenset[str]]:
+    parent: dict[str, str] = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for t in pair_tables:
+        for a, b in zip(t.column("doc_a").to_pylist(), t.column("doc_b").to_pylist()):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, set[str]] = {}
+    for x in list(parent):
+        groups.setdefault(find(x), set()).add(x)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _pairs(tables) -> set[tuple]:
+    return {(r["doc_a"], r["doc_b"], r["relation"], r["score"]) for t in tables for r in t.select(
+        ["doc_a", "doc_b", "relation", "score"]).to_pylist()}
+
+
+@pytest.fixture(scope="module")
+def three_days(tmp_path_factory):
+    root = tmp_path_factory.mktemp("days")
+    records, _ = generate(450, seed=5, words_per_doc=200)
+    for d in range(3):
+        write_jsonl(records[d * 150:(d + 1) * 150], root / "in" / f"day{d + 1}.jsonl")
+    outs, results = [], []
+    for d in range(3):
+        out = root / f"out{d + 1}"
+        results.append(samestory.run(root / "in" / f"day{d + 1}.jsonl", out=out, settings=LEXICAL, references=outs))
+        outs.append(out)
+        if d == 0:
+            shutil.move(root / "in" / "day1.jsonl", root / "day1.jsonl")  # later days never read day 1's pages
+    shutil.move(root / "day1.jsonl", root / "in" / "day1.jsonl")
+    whole = samestory.run(root / "in", settings=LEXICAL)
+    return results, whole, outs
+
+
+@pytest.mark.e2e  # the fixture runs the pipeline
+def test_daily_runs_find_the_pairs_and_groups_of_one_run(three_days):
+    results, whole, _ = three_days
+    assert _pairs(r.pairs for r in results) == _pairs([whole.pairs])
+    assert _components(r.pairs for r in results) == _components([whole.pairs])
+    crossing = [p for p in results[2].pairs.to_pylist() if p["reference_a"] is not None]
+    assert crossing and all(p["doc_a"].startswith(("day1", "day2")) for p in crossing)
+
+
+@pytest.mark.e2e
+def test_outputs_list_new_documents_with_clusters_pointing_into_references(three_days):
+    results, _, outs = three_days
+    import json
+
+    run_ids = [json.loads((o / "_work" / "manifest.json").read_text())["run_id"] for o in outs]
+    day3 = results[2].documents.to_pylist()
+    assert len(day3) == 150 and all(d["doc_id"].startswith("day3") for d in day3)
+    into_reference = [d for d in day3 if d["cluster_reference"] is not None]
+    assert into_reference
+    for d in into_reference:
+        # the canonical is a document of the earlier run named, and stays canonical there
+        day = run_ids.index(d["cluster_reference"]) + 1
+        assert d["cluster_id"].startswith(f"day{day}") and not d["is_canonical"] and d["relation"]
+        holder = {r["doc_id"]: r for r in results[day - 1].documents.to_pylist()}
+        if d["cluster_id"] in holder:
+            assert holder[d["cluster_id"]]["is_canonical"]
+    assert all(d["cluster_id"].startswith("day3") for d in day3 if d["cluster_reference"] is None and d["status"] == "ok")
+
+
+def test_a_reference_must_be_a_finished_run_with_the_same_fingerprint_settings(three_days, tmp_path):
+    _, _, outs = three_days
+    new = EXAMPLES / "seeds"
+    with pytest.raises(ReferenceError, match="lexical.*cannot be compared"):
+        samestory.run(new, settings=LEXICAL.replace(lexical={"num_perm": 64, "lsh_bands": 16, "lsh_rows": 4}),
+                      references=[outs[0]])
+    with pytest.raises(ReferenceError, match="not the folder of a finished samestory run"):
+        samestory.run(new, settings=LEXICAL, references=[tmp_path])
+    with pytest.raises(ReferenceError, match="same run"):
+        samestory.run(new, settings=LEXICAL, references=[outs[0], outs[0]])
+    cli = subprocess.run([sys.executable, "-m", "samestory.cli", "run", str(new), "--out", str(tmp_path / "o"),
+                          "--reference", str(tmp_path), "--no-rewrites"], capture_output=True, text=True)
+    assert cli.returncode == 2 and "not the folder" in cli.stderr and "Traceback" not in cli.stderr
+
+
+def test_rewrites_of_reference_documents_are_found(tmp_path):
+    # the crawl is the earlier run; the seeds (a story and its rewrite) arrive later, one of
+    # them a copy of a crawl page
+    settings = Settings().replace(run={"workers": 1, "progress": False})
+    ref = tmp_path / "crawl"
+    samestory.run(EXAMPLES / "crawl", out=ref, settings=settings)
+    later = samestory.run(EXAMPLES / "seeds", settings=settings, references=[ref])
+    whole = samestory.run(EXAMPLES, settings=settings)
+    expected = {(a, b, rel) for a, b, rel in zip(whole.pairs.column("doc_a").to_pylist(), whole.pairs.column("doc_b").to_pylist(),
+                                                 whole.pairs.column("relation").to_pylist())
+                if a.startswith("seeds/") or b.startswith("seeds/")}
+    strip = lambda x, run: ("crawl/" if run else "seeds/") + x  # noqa: E731
+    found = {tuple(sorted((strip(a, ra), strip(b, rb)))) + (rel,) for a, b, ra, rb, rel in zip(
+        *(later.pairs.column(c).to_pylist() for c in ("doc_a", "doc_b", "reference_a", "reference_b", "relation")))}
+    assert {(a, b, r) for a, b, r in expected} == {(min(a, b), max(a, b), r) for a, b, r in found}
+    assert "rewrite" in {r for _, _, r in found}
+
+
+def test_candidates_with_new_rows_equal_one_run_filtered(settings):
+    import numpy as np
+
+    from samestory.lexical import exact_representatives, find_candidates, fingerprint_batch
+
+    records, _ = generate(300, seed=9, words_per_doc=150)
+    fp = fingerprint_batch([r["text"] for r in records], settings.lexical)
+    rep = exact_representatives(fp.exact_hash, np.ones(len(records), dtype=bool))
+    whole = find_candidates(fp, rep, settings.lexical)
+    for first_new in (1, 150, 299):
+        part = find_candidates(fp, rep, settings.lexical, first_new)
+        keep = whole.pairs[:, 1] >= first_new
+        assert np.array_equal(part.pairs, whole.pairs[keep])
+        assert np.array_equal(part.origin, whole.origin[keep])
+        assert np.array_equal(part.shared_anchors, whole.shared_anchors[keep])
+    assert (whole.pairs[:, 1] >= 150).sum() and (whole.pairs[:, 1] < 150).sum()  # both kinds exist
