@@ -220,7 +220,9 @@ def test_an_unfinished_run_folder_needs_overwrite(tmp_path):
         samestory_api.run(tmp_path / "in.txt", out=out)
     settings = Settings().replace(run={"workers": 1, "progress": False}, rewrite={"enabled": False})
     samestory_api.run(tmp_path / "in.txt", out=out, settings=settings, overwrite=True)
-    assert sorted(p.name for p in out.iterdir()) == sorted(n for n in OUTPUT_FILES if n != "deduplicated.jsonl")
+    from samestory.workdir import WORK_DIR
+
+    assert sorted(p.name for p in out.iterdir()) == sorted([*(n for n in OUTPUT_FILES if n != "deduplicated.jsonl"), WORK_DIR])
 
 
 def _slow_square(x: int) -> int:
