@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# samestory's one install command: the package, its model and test tools, and (where apt is
+# samestory's one install command: the package, its model and test tools, Ray (for the
+# `--executor ray` tests on a two-node cluster started on this machine), and (where apt is
 # available and we are root) Debian's Chromium for the report's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")"
-python3 -m pip install -q -e ".[test]"
+python3 -m pip install -q -e ".[test,ray]"
 if ! command -v chromium >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null

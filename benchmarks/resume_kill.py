@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import generate, write_jsonl  # noqa: E402
 
-OUTPUTS = ("documents.parquet", "pairs.parquet", "boilerplate.parquet", "deduplicated.jsonl", "run.json", "report.html")
+OUTPUTS = ("documents.parquet", "pairs.parquet", "boilerplate.parquet", "deduplicated/part-00000.parquet", "run.json", "report.html")
 
 
 def command(corpus: Path, out: Path, workers: int, *extra: str) -> list[str]:

@@ -92,8 +92,11 @@ def run(
     corpus_format: Optional[str] = typer.Option(None, "--corpus-format", help="Deduplicated corpus as 'parquet' shards (deduplicated/) or one 'jsonl' file [default: parquet]."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out: batches it completed are not read or cleaned again."),
     reference: List[Path] = typer.Option([], "--reference", help="The --out folder of an earlier run (repeatable): find copies of the new documents among its documents, without re-reading them; the outputs list the new documents only."),
+    executor: Optional[str] = typer.Option(None, "--executor", show_default="local", help="Where stages run: local (process pool) or ray."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", show_default="start Ray on this machine", help="With --executor ray: the cluster to join (host:port)."),
 ) -> None:
     """Read, clean, deduplicate, and write the tables, the deduplicated corpus and report.html."""
+    from .executors.ray_executor import RayExecutorError
     from .output import OutputExistsError
     from .pipeline import run as run_pipeline
     from .read import InputError
@@ -102,7 +105,8 @@ def run(
     from .workdir import WorkDirError
 
     settings = load_settings(
-        config, run={"workers": workers, "progress": False if quiet else None},
+        config, run={"workers": workers, "progress": False if quiet else None, "executor": executor,
+                     "ray_address": ray_address},
         rewrite={"enabled": False if no_rewrites else None, "model": model},
         report={"enabled": False if no_report else None},
         read={"text_key": text_key, "id_key": id_key, "url_key": url_key, "date_key": date_key, "title_key": title_key},
@@ -112,7 +116,7 @@ def run(
     try:
         result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite, resume=resume,
                               references=reference)
-    except (InputError, OutputExistsError, ModelError, WorkDirError, ReferenceError) as exc:
+    except (InputError, OutputExistsError, ModelError, WorkDirError, ReferenceError, RayExecutorError) as exc:
         _fail(str(exc))
         return
     if json_out:

@@ -246,8 +246,19 @@ class OutputSettings(_Section):
 @dataclass(frozen=True)
 class RunSettings(_Section):
     name: ClassVar[str] = "run"
-    workers: int = setting(0, 0, doc="worker processes; 0 = all cores")
+    workers: int = setting(0, 0, doc="worker processes; 0 = all cores (with ray: all the cluster's CPUs)")
     progress: bool = setting(True, doc="progress bars on a terminal")
+    executor: str = setting("local", doc="where stages run: local (process pool) or ray")
+    ray_address: str = setting("", doc="Ray cluster to join (host:port); empty: start Ray on this machine")
+
+    EXECUTORS: ClassVar[tuple[str, ...]] = ("local", "ray")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.executor not in self.EXECUTORS:
+            raise ConfigError(f"run.executor must be one of {', '.join(self.EXECUTORS)}, got {self.executor!r}")
+        if self.ray_address and self.executor != "ray":
+            raise ConfigError("run.ray_address is set but run.executor is not ray (use --executor ray)")
 
     @property
     def effective_workers(self) -> int:

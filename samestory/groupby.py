@@ -2,15 +2,75 @@
 
 Used by MinHash LSH bands and anchors (lexical/) and by rewrite signature features (rewrite/).
 
-Written with numpy sorts rather than a dict of lists so it stays linear-ish and vectorised;
-a cluster engine would run the same step as a shuffle on `key`.
+Written with numpy sorts rather than a dict of lists so it stays linear-ish and vectorised.
+To run it on many workers (`group_pairs`), the (key, row) arrays are split into partitions by
+a hash of the key, so every key lands in one partition, each partition is grouped on its own
+and the partitions' pairs are concatenated in partition order: moving whole array buckets, not
+one record per key (per-key grouping was 1.2-8x slower on every engine measured for issue 10).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
 import numpy as np
 
-__all__ = ["pairs_within_groups", "unique_pairs", "concat_ranges"]
+__all__ = [
+    "GroupJob", "pairs_within_groups", "group_pairs", "partition_jobs", "pairs_of_partition", "unique_pairs",
+    "concat_ranges",
+]
+
+
+@dataclass
+class GroupJob:
+    """One group-by-key: `keys[i]` is held by row `rows[i]`; pairs as in `pairs_within_groups`."""
+
+    keys: np.ndarray
+    rows: np.ndarray
+    max_all_pairs: int
+    max_group: int | None = None
+
+
+MapFunction = Callable[[Callable, Iterable], Iterator]
+
+# a multiplier with well-mixed bits (2^64 / golden ratio): the keys are hashes already, but the
+# partition must not depend on a few low bits that a key scheme might leave correlated
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def partition_jobs(jobs: list[GroupJob], parts: int) -> list[list[GroupJob]]:
+    """Split each job into `parts` by key hash: partition p holds, for every job, the entries
+    whose key falls in p (rows keep their relative order)."""
+    partitions: list[list[GroupJob]] = [[] for _ in range(parts)]
+    for job in jobs:
+        with np.errstate(over="ignore"):
+            bucket = ((job.keys.astype(np.uint64, copy=False) * _MIX) >> np.uint64(32)) % np.uint64(parts)
+        order = np.argsort(bucket, kind="stable")
+        bounds = np.searchsorted(bucket[order], np.arange(1, parts, dtype=np.uint64))
+        for p, (keys, rows) in enumerate(zip(np.split(job.keys[order], bounds), np.split(job.rows[order], bounds))):
+            partitions[p].append(GroupJob(keys, rows, job.max_all_pairs, job.max_group))
+    return partitions
+
+
+def pairs_of_partition(partition: list[GroupJob]) -> list[np.ndarray]:
+    """The pairs of each job of one partition (runs in a worker)."""
+    return [pairs_within_groups(job.keys, job.rows, job.max_all_pairs, job.max_group) for job in partition]
+
+
+def group_pairs(jobs: list[GroupJob], map_function: MapFunction | None = None, parts: int = 1) -> list[np.ndarray]:
+    """Each job's pairs. With `map_function` (an executor's ordered `map`) and `parts` > 1, the
+    jobs are partitioned by key hash and the partitions grouped wherever `map_function` runs
+    them; a job's pairs are then the partitions' pairs concatenated in partition order. Every
+    pair appears exactly as often as in one `pairs_within_groups` call, only the order
+    differs; callers count or de-duplicate them (`unique_pairs`), which sorts."""
+    if map_function is None or parts <= 1:
+        return pairs_of_partition(jobs)
+    found: list[list[np.ndarray]] = [[] for _ in jobs]
+    for partition_pairs in map_function(pairs_of_partition, partition_jobs(jobs, parts)):
+        for k, pairs in enumerate(partition_pairs):
+            found[k].append(pairs)
+    return [np.concatenate(parts_of_job) for parts_of_job in found]
 
 
 def pairs_within_groups(keys: np.ndarray, rows: np.ndarray, max_all_pairs: int, max_group: int | None = None) -> np.ndarray:

@@ -173,7 +173,7 @@ def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progre
     fp = corpus.fingerprints
     with progress.task("Finding candidates"):
         corpus.representative = lexical.exact_representatives(fp.exact_hash, corpus.ok)
-        candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical, first_new)
+        candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical, executor.group_pairs, first_new)
     n_candidates = len(candidates.pairs)
     with progress.task("Verifying candidate pairs", unit="pairs", total=n_candidates) as tick:
         exact_rep = corpus.representative.copy()

@@ -9,19 +9,37 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+import numpy as np
+
+from ..groupby import GroupJob, group_pairs
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 __all__ = ["LocalExecutor"]
+
+# per process: the state each factory built here (map_with_state), keyed by the pickled factory
+_STATES: dict[bytes, Any] = {}
+
+
+def call_with_state(factory: Callable[[], S], func: Callable[[S, T], R], item: T) -> R:
+    """func(state, item), with the state this process built from `factory` (built on first use)."""
+    key = pickle.dumps(factory)
+    if key not in _STATES:
+        _STATES[key] = factory()
+    return func(_STATES[key], item)
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 #: How often a worker checks that the process that started it is still there.
@@ -85,6 +103,8 @@ class LocalExecutor:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        if self.workers == 1:
+            _STATES.clear()  # the states were built in this process: they end with the run
         if self._pool is None:
             return
         if exc_type is not None:
@@ -96,6 +116,17 @@ class LocalExecutor:
         else:
             self._pool.shutdown(cancel_futures=True)
         self._pool = None
+
+    def group_pairs(self, jobs: list[GroupJob]) -> list[np.ndarray]:
+        """In this process: the arrays are here already, and shipping them to the pool costs
+        about what grouping them does."""
+        return group_pairs(jobs)
+
+    def map_with_state(self, factory: Callable[[], S], func: Callable[[S, T], R], items: Iterable[T]) -> Iterator[R]:
+        """func(state, item) for each item, in order; each worker process builds `state =
+        factory()` once (e.g. loads a model) and keeps it while the executor lives. `factory`
+        must be picklable (a module-level function or a functools.partial of one)."""
+        return self.map(functools.partial(call_with_state, factory, func), items)
 
     def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """func(item) for each item, in the order given."""

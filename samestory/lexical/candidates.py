@@ -11,16 +11,17 @@ No candidate is a match by itself: verify.py checks each pair on the real shingl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from ..config import LexicalSettings
-from ..groupby import pairs_within_groups, unique_pairs
+from ..groupby import GroupJob, group_pairs, unique_pairs
 from .fingerprints import Fingerprints
 
 __all__ = [
     "Candidates", "FROM_LSH", "FROM_ANCHORS", "exact_representatives", "find_candidates", "lsh_pairs", "anchor_pairs",
-    "band_key",
+    "band_key", "lsh_jobs", "anchor_job", "shared_anchor_pairs",
 ]
 
 FROM_LSH = 1
@@ -59,17 +60,30 @@ def keys_shared_with(keys: np.ndarray, rows: np.ndarray, first_new: int) -> np.n
     return seen[(keys & mask).astype(np.int64)]
 
 
-def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> np.ndarray:
-    """Rows whose signatures agree on all `lsh_rows` values of at least one band."""
-    found = []
+GroupFunction = Callable[[list[GroupJob]], list[np.ndarray]]
+
+
+def _only_shared(keys: np.ndarray, rows: np.ndarray, first_new: int) -> tuple[np.ndarray, np.ndarray]:
+    if not first_new:
+        return keys, rows
+    shared = keys_shared_with(keys, rows, first_new)
+    return keys[shared], rows[shared]
+
+
+def lsh_jobs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> list[GroupJob]:
+    """One group-by-key per LSH band: rows whose band keys are equal."""
     r = settings.lsh_rows
+    jobs = []
     for band in range(settings.lsh_bands):
-        block = np.ascontiguousarray(minhash[rows, band * r : (band + 1) * r])
-        keys, band_rows = band_key(block), rows
-        if first_new:
-            shared = keys_shared_with(keys, rows, first_new)
-            keys, band_rows = keys[shared], rows[shared]
-        found.append(pairs_within_groups(keys, band_rows, settings.max_bucket_pairs_size))
+        keys = band_key(np.ascontiguousarray(minhash[rows, band * r : (band + 1) * r]))
+        jobs.append(GroupJob(*_only_shared(keys, rows, first_new), settings.max_bucket_pairs_size))
+    return jobs
+
+
+def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs,
+              first_new: int = 0) -> np.ndarray:
+    """Rows whose signatures agree on all `lsh_rows` values of at least one band."""
+    found = group(lsh_jobs(minhash, rows, settings, first_new))
     return np.concatenate(found) if found else np.zeros((0, 2), np.int64)
 
 
@@ -83,28 +97,42 @@ def band_key(block: np.ndarray) -> np.ndarray:
     return key
 
 
-def anchor_pairs(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs sharing at least `min_shared_anchors` anchors, with the count shared."""
+def anchor_job(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> GroupJob:
+    """The group-by-key on anchors: rows sharing an anchor (anchors on too many rows are dropped)."""
     keep = allowed[fp.anchor_row]
-    hashes, rows = fp.anchor_hash[keep], fp.anchor_row[keep]
-    if first_new:
-        shared = keys_shared_with(hashes, rows, first_new)
-        hashes, rows = hashes[shared], rows[shared]
-    pairs = pairs_within_groups(hashes, rows, settings.max_bucket_pairs_size, max_group=settings.max_anchor_df)
-    uniq, counts = unique_pairs(pairs, len(allowed))
+    keys, rows = _only_shared(fp.anchor_hash[keep], fp.anchor_row[keep], first_new)
+    return GroupJob(keys, rows, settings.max_bucket_pairs_size, settings.max_anchor_df)
+
+
+def shared_anchor_pairs(pairs: np.ndarray, n: int, settings: LexicalSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs found on at least `min_shared_anchors` anchors, with the count shared."""
+    uniq, counts = unique_pairs(pairs, n)
     chosen = counts >= settings.min_shared_anchors
     return uniq[chosen], counts[chosen]
 
 
-def find_candidates(fp: Fingerprints, representative: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> Candidates:
-    """Candidate pairs; with `first_new`, only pairs with a row >= first_new (a new document;
-    the rows before it are reference documents, already compared among themselves)."""
+def anchor_pairs(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs,
+                 first_new: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs sharing at least `min_shared_anchors` anchors, with the count shared."""
+    (pairs,) = group([anchor_job(fp, allowed, settings, first_new)])
+    return shared_anchor_pairs(pairs, len(allowed), settings)
+
+
+def find_candidates(
+    fp: Fingerprints, representative: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs,
+    first_new: int = 0,
+) -> Candidates:
+    """LSH and anchor candidates. `group` runs the group-by-key jobs (all bands and the anchors
+    in one call, so an executor can run them as one partitioned step); by default here. With
+    `first_new`, only pairs with a row >= first_new (a new document; the rows before it are
+    reference documents, already compared among themselves)."""
     n = len(fp)
     allowed = representative == np.arange(n)  # ok documents that head their exact group
     rows = np.flatnonzero(allowed)
-    from_lsh = lsh_pairs(fp.minhash, rows, settings, first_new)
-    lsh_uniq, _ = unique_pairs(from_lsh, n)
-    anc_uniq, anc_counts = anchor_pairs(fp, allowed, settings, first_new)
+    jobs = lsh_jobs(fp.minhash, rows, settings, first_new) + [anchor_job(fp, allowed, settings, first_new)]
+    *band_pairs, anchor_found = group(jobs)
+    lsh_uniq, _ = unique_pairs(np.concatenate(band_pairs) if band_pairs else np.zeros((0, 2), np.int64), n)
+    anc_uniq, anc_counts = shared_anchor_pairs(anchor_found, n, settings)
     if first_new:
         lsh_uniq = lsh_uniq[lsh_uniq[:, 1] >= first_new]
         touching = anc_uniq[:, 1] >= first_new
