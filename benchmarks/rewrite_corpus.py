@@ -64,11 +64,11 @@ def read_mrpc(path: Path = MRPC) -> list[tuple[int, str, str]]:
     return [(int(r[0]), r[3].strip(), r[4].strip()) for r in rows[1:] if len(r) == 5]
 
 
-def english_pages(cache: Path = CACHE / "extraction_dev_english.jsonl") -> list[tuple[str, list[str]]]:
-    """(page name, sentences of 4+ words) of English extraction-dev pages long enough to rewrite;
-    cleaned once with samestory's cleaner and cached (trafilatura is the slow part)."""
+def english_texts(cache: Path = CACHE / "extraction_dev_english.jsonl") -> list[tuple[str, str]]:
+    """(page name, clean text) of English extraction-dev pages of 150+ words, cleaned once
+    with samestory's cleaner and cached (trafilatura is the slow part)."""
     if cache.exists():
-        return [(r["id"], r["sentences"]) for r in map(json.loads, cache.read_text(encoding="utf-8").splitlines())]
+        return [(r["id"], r["text"]) for r in map(json.loads, cache.read_text(encoding="utf-8").splitlines())]
     from samestory.clean import clean_batch
     from samestory.config import Settings
     from samestory.records import RawDocument
@@ -77,16 +77,21 @@ def english_pages(cache: Path = CACHE / "extraction_dev_english.jsonl") -> list[
     raws = [RawDocument(doc_id=f.name, source=f.name, kind="html",
                         content=gzip.decompress(f.read_bytes()).decode("utf-8", "replace")) for f in files]
     cleaned = clean_batch(raws, Settings(progress=False))
+    out = [(name.removesuffix(".html.gz"), text) for name, text in zip(cleaned.doc_id, cleaned.text)
+           if text and is_english(text) and len(text.split()) >= 150]
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in out),
+                     encoding="utf-8")
+    return out
+
+
+def english_pages() -> list[tuple[str, list[str]]]:
+    """(page name, sentences of 4+ words) of the English pages with at least 6 of them."""
     out = []
-    for name, text in zip(cleaned.doc_id, cleaned.text):
-        if not text or not is_english(text) or len(text.split()) < 150:
-            continue
+    for name, text in english_texts():
         sentences = [s for s in split_for_alignment(text) if len(s.split()) >= 4]
         if len(sentences) >= 6:
-            out.append((name.removesuffix(".html.gz"), sentences))
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text("".join(json.dumps({"id": i, "sentences": s}, ensure_ascii=False) + "\n" for i, s in out),
-                     encoding="utf-8")
+            out.append((name, sentences))
     return out
 
 

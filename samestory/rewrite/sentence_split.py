@@ -23,13 +23,16 @@ __all__ = ["split_for_alignment"]
 # terminal punctuation, closing quotes/brackets, whitespace; the next character is checked below
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*\s+")
 _OPENING = "\"'\u201c\u2018\u00ab([\u201e"
+_BULLETS = "-\u2013\u2014\u2022*"  # "... myself? - AVOIDING CONTACT: ..." (inline list items)
 _DOTTED_ACRONYM = re.compile(r"(?:[^\W\d_]\.){2,}$")
 
 # never end a sentence (the next word is a name or continues the clause)
 _TITLES = frozenset(
     """mr mrs ms dr prof sen rep gov gen lt col capt sgt cpl adm cmdr maj pres rev fr st mt ft
     sr jr hon messrs mmes vs etc eg ie cf approx dept univ assn bros inc ltd co corp plc
-    est al fig figs vol vols ed eds op pp ch sec art""".split()
+    est al fig figs vol vols ed eds op pp ch sec art
+    ala ariz ark calif colo conn del fla ill ind kan ky la md mass mich minn miss mo mont neb
+    nev okla ore pa penn tenn tex va vt wis wyo""".split()
 )
 # end no sentence when a number follows (Jan. 5, No. 3, p. 12)
 _BEFORE_NUMBER = frozenset(
@@ -73,7 +76,7 @@ def _split_paragraph(paragraph: str) -> list[str]:
         first = paragraph[nxt]
         if first in _OPENING and nxt + 1 < len(paragraph):
             first = paragraph[nxt + 1]
-        if not (first.isupper() or first.isdigit()):
+        if not (first.isupper() or first.isdigit() or first in _BULLETS):
             continue
         text = match.group(0).rstrip()
         punct = text.rstrip("\"'\u201d\u2019\u00bb)]")
@@ -93,8 +96,8 @@ def _split_paragraph(paragraph: str) -> list[str]:
 def split_for_alignment(text: str | None) -> list[str]:
     """Sentences of a clean text, in order, stripped; empty pieces dropped.
 
-    Clean texts keep one paragraph per line, so lines are cut first; a line that is short or
-    has no terminal punctuation (a heading, "Read more") is one sentence."""
+    Clean texts keep one paragraph per line, so lines are cut first; a line without terminal
+    punctuation (a heading, "Read more") is one sentence."""
     if not text:
         return []
     out: list[str] = []
@@ -102,7 +105,7 @@ def split_for_alignment(text: str | None) -> list[str]:
         paragraph = paragraph.strip()
         if not paragraph:
             continue
-        if len(paragraph) < 40 or not any(c in paragraph for c in ".!?\u2026"):
+        if not any(c in paragraph for c in ".!?\u2026"):
             out.append(paragraph)
             continue
         out.extend(_split_paragraph(paragraph))
