@@ -55,12 +55,15 @@ def test_empty_alignment_gives_zero_features():
 
 def test_decision_rises_with_alignment_quality():
     weak = RewriteFeatures(coverage=0.6, soft_coverage=0.7, aligned_mean=0.75, aligned_q25=0.72,
-                           strong_share=0.6, order=1.0, length_ratio=1.0)
+                           strong_share=0.6, order=1.0, length_ratio=1.0, sentence_length_ratio=0.8,
+                           number_agreement=1.0)
     strong = RewriteFeatures(coverage=0.9, soft_coverage=0.9, aligned_mean=0.9, aligned_q25=0.86,
-                             strong_share=0.9, order=1.0, length_ratio=1.0)
+                             strong_share=0.9, order=1.0, length_ratio=1.0, sentence_length_ratio=0.8,
+                             number_agreement=1.0)
     assert score(strong) > score(weak)
     s, ok = decide(strong)
     assert ok and 0.0 <= s <= 1.0
+    assert decide(weak)[1] is False  # many aligned sentences, none aligned well: not a rewrite
     assert decide(RewriteFeatures())[1] is False
     assert len(RewriteFeatures().vector()) == len(FEATURES)
 
