@@ -265,6 +265,26 @@ def main() -> None:
          "negatives_removed": round(float((soft[y == 0] < c).mean()), 4),
          "mrpc_nonequivalent_removed": round(float((soft[kinds == "mrpc-nonequivalent"] < c).mean()), 4)}
         for c in (0.6, 0.65, 0.7, 0.75)]
+    # the static model's own logistic model, fitted to predict the judge's decisions: above
+    # STATIC_ACCEPT a pair is a rewrite without the full model, below STATIC_REJECT it is not
+    ws = fit_monotone(sx, accepted.astype(np.float64))
+    ps = predict(ws, sx)
+    report["static_coefficients"] = {"intercept": round(float(ws[0]), 3),
+                                     **{n: round(float(c), 3) for n, c in zip(FEATURES, ws[1:])}}
+    report["static_seed_score"] = round(float(predict(ws, seed_s[None])[0]), 4)
+    report["static_accept"] = [
+        {"accept_at": hi, "pairs_accepted": int((ps >= hi).sum()),
+         "judge_rejected_among_them": int(((ps >= hi) & ~accepted).sum()),
+         "label0_among_them": int(((ps >= hi) & (y == 0)).sum()),
+         "share_of_judge_accepts": round(float(((ps >= hi) & accepted).sum() / max(accepted.sum(), 1)), 4)}
+        for hi in (0.9, 0.95, 0.98, 0.99)]
+    report["static_reject"] = [
+        {"reject_below": lo, "pairs_rejected": int((ps < lo).sum()),
+         "judge_accepts_lost": int(((ps < lo) & accepted).sum()),
+         "label0_removed": round(float(((ps < lo) & (y == 0)).sum() / max((y == 0).sum(), 1)), 4)}
+        for lo in (0.005, 0.01, 0.02, 0.05)]
+    middle = (ps >= 0.01) & (ps < 0.98)
+    report["full_model_share_at_0.01_0.98"] = round(float(middle.mean()), 4)
     report["static_seed_soft_coverage"] = round(float(seed_s[FEATURES.index("soft_coverage")]), 4)
     print(json.dumps(report, indent=1))
 
