@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from samestory.clean import clean_batch  # noqa: E402
 from samestory.config import Settings  # noqa: E402
-from samestory.embed import split_sentences  # noqa: E402
+from samestory.rewrite.sentences import split_for_alignment  # noqa: E402
 from samestory.pipeline import run  # noqa: E402
 from samestory.records import RawDocument  # noqa: E402
 
@@ -136,7 +136,7 @@ def as_html(title: str, sentences: list[str], rng: random.Random) -> str:
 def build(args) -> tuple[list[dict], dict]:
     rng = random.Random(args.seed)
     pages = load_pages(args.pages)
-    settings = Settings(progress=False)
+    settings = Settings().replace(run={"progress": False})
     cleaned = clean_batch([RawDocument(doc_id=i, source=i, kind="html", content=h) for i, h in pages], settings)
     records = [{"id": i, "html": h} for i, h in pages]
     family = {i: i for i, _ in pages}   # planted family of each doc
@@ -145,7 +145,7 @@ def build(args) -> tuple[list[dict], dict]:
     for k, (doc_id, _) in enumerate(pages):
         text = cleaned.text[k]
         if text and is_english(text):
-            sentences = [s for s in split_sentences(text) if len(s.split()) >= 4]
+            sentences = [s for s in split_for_alignment(text) if len(s.split()) >= 4]
             if len(sentences) >= 6 and len(text.split()) >= 150:
                 usable.append((doc_id, sentences))
     rng.shuffle(usable)
@@ -155,7 +155,7 @@ def build(args) -> tuple[list[dict], dict]:
         rid = f"rewrite-{n:05d}"
         records.append({"id": rid, "html": as_html(f"Story {n}", make_rewrite(sentences, rng), rng)})
         family[rid], role[rid] = doc_id, "rewrite"
-    pool = [s for text in cleaned.text if text for s in split_sentences(text) if len(s.split()) >= 4]
+    pool = [s for text in cleaned.text if text for s in split_for_alignment(text) if len(s.split()) >= 4]
     negative_of: dict[str, str] = {}
     for n in range(args.negatives):
         doc_id, sentences = usable[n % len(usable)]
@@ -229,11 +229,11 @@ def main() -> None:
         with open(corpus, "w", encoding="utf-8") as fh:
             for rec in records:
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        settings = Settings(progress=False, workers=args.workers)
+        settings = Settings().replace(run={"workers": args.workers, "progress": False})
         runs = [("with_rewrites", True)] + ([] if args.skip_baseline else [("without_rewrites", False)])
         for name, on in runs:
             t0 = time.perf_counter()
-            result = run(corpus, settings=settings.replace(rewrites=on))
+            result = run(corpus, settings=settings.replace(rewrite={"enabled": on}))
             wall = time.perf_counter() - t0
             entry = {"wall_seconds": round(wall, 1), "docs_per_second": round(len(records) / wall, 1),
                      "timings": {k: round(v, 2) for k, v in result.timings.items()}}

@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from samestory.clean.boilerplate import learn_boilerplate, line_hashes_batch, strip_lines_batch  # noqa: E402
+from samestory.boilerplate import learn_boilerplate, line_hashes_batch, strip_lines_batch  # noqa: E402
 from samestory.config import Settings  # noqa: E402
 
 
@@ -53,7 +53,7 @@ def main() -> None:
     ap.add_argument("--paragraphs", type=int, default=12)
     args = ap.parse_args()
     texts, keys = corpus(args.sites, args.pages, args.paragraphs)
-    settings = Settings(workers=1, progress=False)
+    settings = Settings().replace(run={"workers": 1, "progress": False})
     t0 = time.perf_counter()
     lines = line_hashes_batch(texts)
     t_hash = time.perf_counter() - t0

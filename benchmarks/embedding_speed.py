@@ -26,12 +26,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from samestory import Settings, run  # noqa: E402
-from samestory.embed import Embedder, resolve_model, split_sentences  # noqa: E402
+from samestory.rewrite.embed import Embedder, resolve_model
+from samestory.rewrite.sentences import split_for_alignment  # noqa: E402
 
 
 def sentences(n: int) -> list[str]:
-    texts = run(ROOT / "examples", settings=Settings(workers=1, progress=False, rewrites=False)).documents
-    base = [s for t in texts.column("text").to_pylist() if t for s in split_sentences(t)]
+    texts = run(ROOT / "examples", settings=Settings().replace(run={"workers": 1, "progress": False}, rewrite={"enabled": False})).documents
+    base = [s for t in texts.column("text").to_pylist() if t for s in split_for_alignment(t)]
     return [f"{s} {i}" for i, s in enumerate((base * (n // len(base) + 1))[:n])]
 
 

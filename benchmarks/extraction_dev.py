@@ -90,7 +90,7 @@ def main() -> None:
         alone[name], alone_titles[name] = got.text, raw.title or got.title
     t_alone = time.perf_counter() - t0
 
-    settings = Settings(workers=args.workers, progress=False).replace(boilerplate_min_share=args.min_share)
+    settings = Settings().replace(run={"workers": args.workers, "progress": False}).replace(boilerplate={"min_share": args.min_share})
     if args.as_one_site:
         import samestory.pipeline
 

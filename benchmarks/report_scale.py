@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from samestory.write import DOCUMENT_SCHEMA, PAIR_SCHEMA, summarize
-from samestory.write.report import build_report_data, render_report
+from samestory.output import DOCUMENT_SCHEMA, PAIR_SCHEMA, summarize
+from samestory.output.report import build_report_data, render_report
 
 VOCAB = ("council harbour ferry bridge library weather festival school museum market station river valley "
          "minister mayor police company workers residents visitors volunteers engineers farmers doctors "

@@ -108,14 +108,14 @@ def child_run(corpus: Path, result: Path, workers: int) -> None:
         t0 = time.perf_counter()
         # rewrite tier off: the synthetic texts are word salad with no planted rewrites, which
         # sentence embeddings find alike (README: limits); benchmarks/bench_rewrite.py measures it
-        res = run([corpus], out=Path(tmp) / "out", settings=Settings(workers=workers, progress=False, rewrites=False))
+        res = run([corpus], out=Path(tmp) / "out", settings=Settings().replace(run={"workers": workers, "progress": False}, rewrite={"enabled": False}))
         wall = time.perf_counter() - t0
     result.write_text(json.dumps({"run_s": wall, "timings": res.timings, "summary": res.summary}))
 
 
 def child_extract(corpus: Path, result: Path, workers: int, batch: int = 256) -> None:
     """trafilatura alone: the extraction call samestory makes, same pages, same worker count."""
-    from samestory.parallel import map_ordered
+    from samestory.executors import LocalExecutor
 
     def batches():
         chunk = []
@@ -129,7 +129,8 @@ def child_extract(corpus: Path, result: Path, workers: int, batch: int = 256) ->
             yield chunk
 
     t0 = time.perf_counter()
-    pages = sum(n for n in map_ordered(_extract_batch, batches(), workers))
+    with LocalExecutor(workers) as pool:
+        pages = sum(n for n in pool.map(_extract_batch, batches()))
     result.write_text(json.dumps({"run_s": time.perf_counter() - t0, "pages": pages}))
 
 
@@ -145,10 +146,10 @@ def child_profile(corpus: Path, result: Path, sample: int = 1000) -> None:
 
     from samestory import Settings
     from samestory.clean import clean_batch
-    from samestory.fingerprint import fingerprint_batch
+    from samestory.lexical import fingerprint_batch
     from samestory.read import iter_documents
 
-    settings = Settings(workers=1, progress=False)
+    settings = Settings().replace(run={"workers": 1, "progress": False})
     t0 = time.perf_counter()
     raws = list(islice(iter_documents([corpus]), sample))
     t_read = time.perf_counter() - t0

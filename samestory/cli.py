@@ -40,11 +40,12 @@ def main(
     """samestory: copies, near-copies, excerpts and rewrites of news articles in a crawl."""
 
 
-def load_settings(config: Optional[Path], **overrides) -> Settings:
+def load_settings(config: Optional[Path], **overrides: dict) -> Settings:
+    """Settings from the config file (or defaults), then the command line's options per section."""
     try:
         settings = Settings.from_toml(config) if config else Settings()
         return settings.replace(**overrides)
-    except (ConfigError, TypeError) as exc:
+    except ConfigError as exc:
         _fail(str(exc))
         raise  # unreachable
 
@@ -62,14 +63,15 @@ def run(
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
 ) -> None:
     """Read, clean, deduplicate, and write the tables, the deduplicated corpus and report.html."""
-    from .embed import ModelError
+    from .output import OutputExistsError
     from .pipeline import run as run_pipeline
     from .read import InputError
-    from .write import OutputExistsError
+    from .rewrite import ModelError
 
     settings = load_settings(
-        config, workers=workers, progress=False if quiet else None,
-        rewrites=False if no_rewrites else None, rewrite_model=model, report=False if no_report else None,
+        config, run={"workers": workers, "progress": False if quiet else None},
+        rewrite={"enabled": False if no_rewrites else None, "model": model},
+        report={"enabled": False if no_report else None},
     )
     try:
         result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite)
@@ -85,7 +87,7 @@ def report(
     out_dir: Path = typer.Argument(..., help="The --out folder of a samestory run (documents.parquet, pairs.parquet, run.json)."),
 ) -> None:
     """(Re)build OUT_DIR/report.html from an existing run's tables."""
-    from .write.report import ReportError, rebuild_report
+    from .output.report import ReportError, rebuild_report
 
     try:
         path = rebuild_report(out_dir)
@@ -130,10 +132,10 @@ def compare(
     import json
 
     from .compare import CompareError, compare_files, print_comparison
-    from .embed import ModelError
     from .read import InputError
+    from .rewrite import ModelError
 
-    settings = load_settings(config, rewrite_model=model)
+    settings = load_settings(config, rewrite={"model": model})
     try:
         result = compare_files(a, b, settings)
     except (CompareError, InputError, ModelError) as exc:

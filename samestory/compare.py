@@ -2,8 +2,8 @@
 
 Both files go through the same reading and cleaning as `run` (read.iter_documents,
 clean.clean_batch), then the same checks as the pipeline: exact (normalised texts equal),
-near/partial (word-shingle sets, verify.classify_overlap), else rewrite (sentence alignment,
-verify/align.py). The alignment is computed for every relation, so the view is always shown.
+near/partial (word-shingle sets, lexical.classify_overlap), else rewrite (sentence alignment,
+rewrite/align.py). The alignment is computed for every relation, so the view is always shown.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from rich.text import Text
 
 from .clean import clean_batch, normalize_for_match
 from .config import Settings
-from .embed import Embedder, split_sentences
-from .fingerprint import shingle_set
+from .lexical import classify_overlap, shingle_set
 from .read import iter_documents
-from .verify import classify_overlap
-from .verify.align import align_sentences
-from .verify.rewrite import rewrite_evidence
+from .rewrite import Embedder, rewrite_evidence
+from .rewrite.align import align_sentences
+from .rewrite.sentences import split_for_alignment
 
 __all__ = ["CompareError", "compare_files", "compare_texts", "print_comparison"]
 
@@ -43,12 +42,12 @@ class _Doc:
 def _load(path: str | os.PathLike, settings: Settings) -> _Doc:
     if os.path.isdir(path):
         raise CompareError(f"{path} is a folder; compare takes two files")
-    raws = list(iter_documents([path], settings.max_document_bytes))
+    raws = list(iter_documents([path], settings.read.max_document_bytes))
     if not raws:
         raise CompareError(f"{path} holds no document")
     if len(raws) > 1:
         raise CompareError(f"{path} holds {len(raws)} documents; compare takes files with one document each")
-    cleaned = clean_batch(raws, settings)
+    cleaned = clean_batch(raws, settings.clean)
     if cleaned.status[0] != "ok":
         raise CompareError(f"{path}: {cleaned.reason[0]}")
     return _Doc(str(path), cleaned.doc_id[0], cleaned.title[0], cleaned.text[0])
@@ -57,13 +56,14 @@ def _load(path: str | os.PathLike, settings: Settings) -> _Doc:
 def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedder | None = None) -> dict:
     """Relation, scores, aligned sentences and name variants of two clean texts."""
     exact = normalize_for_match(text_a) == normalize_for_match(text_b)
-    sa, sb = shingle_set(text_a, settings.shingle_words), shingle_set(text_b, settings.shingle_words)
+    lex, rw = settings.lexical, settings.rewrite
+    sa, sb = shingle_set(text_a, lex.shingle_words), shingle_set(text_b, lex.shingle_words)
     shared = len(set(sa.tolist()) & set(sb.tolist()))
-    lexical, jaccard, containment, ratio = classify_overlap(shared, len(sa), len(sb), settings)
-    embedder = embedder or Embedder(settings.rewrite_model, settings.embed_batch_size)
-    sent_a, sent_b = split_sentences(text_a), split_sentences(text_b)
+    lexical, jaccard, containment, ratio = classify_overlap(shared, len(sa), len(sb), lex)
+    embedder = embedder or Embedder(rw.model, rw.embed_batch_size)
+    sent_a, sent_b = split_for_alignment(text_a), split_for_alignment(text_b)
     emb = embedder.embed(sent_a + sent_b)
-    al = align_sentences(sent_a, emb[: len(sent_a)], sent_b, emb[len(sent_a) :], settings)
+    al = align_sentences(sent_a, emb[: len(sent_a)], sent_b, emb[len(sent_a) :], rw)
     if exact:
         relation = "exact"
     elif lexical is not None:
@@ -72,7 +72,7 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
         relation = "rewrite"
     else:
         relation = "none"
-    evidence = rewrite_evidence(al, settings, ["compare"])
+    evidence = rewrite_evidence(al, rw, ("compare",)).to_dict()
     return {
         "relation": relation,
         "scores": {
@@ -84,18 +84,18 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
             "rewrite_score": al.score,
         },
         "rule": {
-            "rewrite_min_similarity": settings.rewrite_min_similarity,
-            "rewrite_min_coverage": settings.rewrite_min_coverage,
-            "rewrite_min_aligned": settings.rewrite_min_aligned,
-            "rewrite_min_order": settings.rewrite_min_order,
-            "near_min_jaccard": settings.near_min_jaccard,
-            "partial_min_containment": settings.partial_min_containment,
+            "rewrite.min_similarity": rw.min_similarity,
+            "rewrite.min_coverage": rw.min_coverage,
+            "rewrite.min_aligned": rw.min_aligned,
+            "rewrite.min_order": rw.min_order,
+            "lexical.near_min_jaccard": lex.near_min_jaccard,
+            "lexical.partial_min_containment": lex.partial_min_containment,
         },
         "sentences_a": sent_a,
         "sentences_b": sent_b,
         "aligned": evidence["aligned"],
         "name_variants": evidence["name_variants"],
-        "model": settings.rewrite_model,
+        "model": rw.model,
     }
 
 

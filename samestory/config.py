@@ -1,199 +1,265 @@
-"""One settings object for every threshold and default; readable from TOML.
+"""Settings: one object, one section per tier, each field declared with its constraint.
 
-Every stage takes the same `Settings`; the CLI only overrides fields of it.
+    settings = Settings()                                   # the defaults
+    settings = Settings.from_toml("samestory.toml")         # [lexical] near_min_jaccard = 0.6 ...
+    settings = settings.replace(run={"workers": 2}, rewrite={"enabled": False})
+
+Each tier reads only its own section (`settings.lexical`, `settings.rewrite`, ...). A field is
+declared with `setting(default, low, high, doc)`; the constraint is checked when the section is
+built, so a bad value fails early with one line naming the field (as scikit-learn declares
+parameter constraints beside each estimator).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import math
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+
+__all__ = [
+    "ConfigError", "Settings", "ReadSettings", "CleanSettings", "BoilerplateSettings", "LexicalSettings",
+    "RewriteSettings", "ReportSettings", "RunSettings", "lsh_threshold",
+]
 
 
 class ConfigError(ValueError):
     """A settings file or value that cannot be used (shown to the user as one line)."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    # --- reading ---------------------------------------------------------
-    #: Documents larger than this (decoded HTML or text) are rejected, not parsed:
-    #: a 20 MB "page" is nearly always a dump or a trap, and extraction time grows with it.
-    max_document_bytes: int = 10_000_000
-    #: Records handed to a worker at once (per-document stages work on batches).
-    batch_size: int = 256
+def setting(default: Any, low: float | None = None, high: float | None = None, doc: str = "") -> Any:
+    """A section field with its allowed range (inclusive) and a one-line description."""
+    return field(default=default, metadata={"low": low, "high": high, "doc": doc})
 
-    # --- cleaning --------------------------------------------------------
-    #: Clean texts with fewer words are rejected as "no main text".
-    min_words: int = 1
-    #: Strip leading/trailing site-UI lines ("leave a comment", "Log in", cookie notices...).
-    strip_chrome_lines: bool = True
-    #: A chrome line has at most this many words (longer lines are treated as prose).
-    chrome_max_words: int = 14
 
-    # --- site boilerplate (samestory/clean/boilerplate.py) ---------------------
-    #: Learn lines that recur on many pages of one site and remove them before fingerprinting.
-    site_boilerplate: bool = True
-    #: Sites with fewer clean pages are left alone (too little evidence to tell a template
-    #: from a quote that a few articles share).
-    boilerplate_min_site_pages: int = 4
-    #: A line is boilerplate when it occurs on at least max(min_pages, ceil(min_share * N))
-    #: different articles of a site with N pages: the floor protects small sites, the share
-    #: protects stock sentences that a handful of articles on a big site repeat.
-    boilerplate_min_pages: int = 3
-    boilerplate_min_share: float = 0.2
-    #: Longer lines are prose, never boilerplate.
-    boilerplate_max_words: int = 60
-    #: Two pages holding a line are copies of one article (and count once) when the other
-    #: lines they share make up at least this share of the shorter page's words.
-    boilerplate_same_article_containment: float = 0.5
-    #: Pages examined per line for the "different articles" check (a fixed sample, so the
-    #: cost does not grow with the site; the count is scaled up to all pages).
-    boilerplate_sample_pages: int = 64
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
-    # --- fingerprinting ----------------------------------------------------
-    #: Words per shingle for near/partial detection.
-    shingle_words: int = 5
-    #: MinHash permutations and LSH banding (bands * rows must equal num_perm).
-    num_perm: int = 128
-    lsh_bands: int = 32
-    lsh_rows: int = 4
-    #: Seed of the MinHash permutations (part of determinism).
-    seed: int = 1
-    #: Anchor sampling for partial-copy candidates: a shingle is an anchor when
-    #: hash % anchor_modulus == 0 (content-defined, so an excerpt keeps the source's anchors).
-    anchor_modulus: int = 8
 
-    # --- candidates --------------------------------------------------------
-    #: Anchors/LSH buckets shared by more documents than this are treated as common
-    #: phrases (boilerplate, quotes): within them only star pairs are emitted, which
-    #: keeps candidate generation linear when many documents share text.
-    max_bucket_pairs_size: int = 50
-    #: Anchors that occur in more documents than this are ignored altogether.
-    max_anchor_df: int = 200
-    #: Two documents become a partial candidate when they share this many anchors.
-    min_shared_anchors: int = 2
+class _Section:
+    """Shared checks for every section: types and declared ranges."""
 
-    # --- verification ----------------------------------------------------
-    #: near: verified word-shingle Jaccard at least this.
-    near_min_jaccard: float = 0.5
-    #: partial: at least this share of the shorter text's shingles occur in the longer...
-    partial_min_containment: float = 0.7
-    #: ...and the shorter has at most this share of the longer's shingles (else it is "near").
-    partial_max_length_ratio: float = 0.8
-    #: The shorter text needs this many shingles to be called a partial copy
-    #: (a one-line "Read more" must not be an excerpt of every article).
-    partial_min_shingles: int = 20
+    name: ClassVar[str] = ""
 
-    # --- report (report.html) ----------------------------------------------
-    #: Write report.html with the other outputs (`--no-report` turns it off).
-    report: bool = True
-    #: Groups shown in report.html, largest first (the rest are counted, not shown):
-    #: the page embeds the texts it shows, so this bounds its size.
-    report_max_groups: int = 10_000
-    #: Members shown per group (the largest syndicated stories have thousands).
-    report_max_members: int = 200
-    #: Characters of each document's text embedded in the report (longer texts are cut, with a note).
-    report_max_text_chars: int = 20_000
-    #: Rejected documents listed in the report (all are counted by reason in the summary).
-    report_max_rejected: int = 10_000
-    #: Text embedded in the report in all (characters; sentences a copy shares with its canonical
-    #: are stored once): when the next group would pass it, the report stops adding groups.
-    report_max_total_chars: int = 100_000_000
-
-    # --- rewrite tier (issue 3: paraphrased, spun, translated-back copies) -----
-    #: Look for rewrites with sentence embeddings (`--no-rewrites` turns it off).
-    rewrites: bool = True
-    #: sentence-transformers model name or folder; the default is the packaged all-MiniLM-L6-v2.
-    rewrite_model: str = "all-MiniLM-L6-v2"
-    #: Sentences embedded per model call.
-    embed_batch_size: int = 64
-    #: Candidates: each document's signature is its proper names as character n-grams of this
-    #: length (so Hvistendahl still meets Hvittendal), its numbers, and its long words.
-    rewrite_name_ngram: int = 4
-    #: Words of at least this many letters are "long words" (cut to this many letters, so
-    #: inflected forms still meet).
-    rewrite_long_word: int = 8
-    #: Signature features shared by more documents than this are topic words, not evidence.
-    rewrite_max_feature_df: int = 100
-    #: Two documents become a rewrite candidate when they share this many signature features...
-    rewrite_min_shared_features: int = 8
-    #: ...and these make at least this share of the smaller signature.
-    rewrite_min_signature_overlap: float = 0.25
-    #: Each document keeps at most this many rewrite candidates (the best by overlap).
-    rewrite_max_candidates_per_doc: int = 20
-    #: Documents with fewer words are not checked for rewrites.
-    rewrite_min_words: int = 30
-    #: Lexical screen before embedding: a candidate pair goes on only when this share of the
-    #: shorter document's sentences share content words with some sentence of the other...
-    rewrite_prefilter_min_coverage: float = 0.4
-    #: ...at this overlap coefficient (0 coverage turns the screen off).
-    rewrite_prefilter_min_overlap: float = 0.3
-    #: Verification: sentences with fewer words take no part in the alignment.
-    rewrite_min_sentence_words: int = 4
-    #: Two sentences align when their embeddings' cosine is at least this.
-    rewrite_min_similarity: float = 0.7
-    #: Sentences in a gap between two aligned pairs (same number on both sides) align in order
-    #: at this lower similarity (their place in the order is evidence too)...
-    rewrite_gap_min_similarity: float = 0.5
-    #: ...for gaps of at most this many sentences on each side.
-    rewrite_gap_max_sentences: int = 2
-    #: rewrite when this share of the shorter document's sentences align...
-    rewrite_min_coverage: float = 0.6
-    #: ...with at least this many one-to-one aligned sentence pairs...
-    rewrite_min_aligned: int = 3
-    #: ...and at least this share of those pairs in the same order in both documents.
-    rewrite_min_order: float = 0.4
-    #: Name variants: two names in aligned sentences are variants at this similarity.
-    rewrite_name_min_similarity: float = 0.8
-
-    # --- running -----------------------------------------------------------
-    #: Worker processes for per-document stages; 0 means all cores.
-    workers: int = 0
-    progress: bool = True
-
-    # ------------------------------------------------------------------
     def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            label = f"{self.name}.{f.name}"
+            if isinstance(f.default, bool):
+                if not isinstance(value, bool):
+                    raise ConfigError(f"{label} must be true or false, got {value!r}")
+                continue
+            if isinstance(f.default, str):
+                if not isinstance(value, str):
+                    raise ConfigError(f"{label} must be a string, got {value!r}")
+                continue
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ConfigError(f"{label} must be a number, got {value!r}")
+            if isinstance(f.default, int) and not float(value).is_integer():
+                raise ConfigError(f"{label} must be a whole number, got {value!r}")
+            object.__setattr__(self, f.name, type(f.default)(value))
+            low, high = f.metadata.get("low"), f.metadata.get("high")
+            if (low is not None and value < low) or (high is not None and value > high):
+                bounds = f"between {low} and {high}" if low is not None and high is not None else (
+                    f"at least {low}" if low is not None else f"at most {high}")
+                raise ConfigError(f"{label} must be {bounds}, got {value}")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], origin: str = "settings") -> "_Section":
+        if not isinstance(data, dict):
+            raise ConfigError(f"{origin}: [{cls.name}] must be a table of settings")
+        known = [f.name for f in fields(cls)]
+        for key in data:
+            if key not in known:
+                raise ConfigError(f"{origin}: unknown setting {cls.name}.{key}{_did_you_mean(key, known)}")
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class ReadSettings(_Section):
+    name: ClassVar[str] = "read"
+    #: A 20 MB "page" is nearly always a dump or a trap, and extraction time grows with it.
+    max_document_bytes: int = setting(10_000_000, 1, doc="bigger documents are rejected, not parsed")
+    batch_size: int = setting(256, 1, doc="records handed to a worker at once")
+
+
+@dataclass(frozen=True)
+class CleanSettings(_Section):
+    name: ClassVar[str] = "clean"
+    min_words: int = setting(1, 0, doc="clean texts with fewer words are rejected")
+    strip_chrome_lines: bool = setting(True, doc="strip site-UI lines at the text's edges (Log in, Leave a comment)")
+    chrome_max_words: int = setting(14, 1, doc="a chrome line has at most this many words")
+
+
+@dataclass(frozen=True)
+class BoilerplateSettings(_Section):
+    """Lines that recur on many different articles of one site (boilerplate/)."""
+
+    name: ClassVar[str] = "boilerplate"
+    enabled: bool = setting(True, doc="learn and remove site-wide boilerplate lines before matching")
+    #: With fewer pages there is no telling a shared template from a quote a few articles share.
+    min_site_pages: int = setting(4, 1, doc="sites with fewer clean pages are left alone")
+    #: A line is boilerplate on at least max(min_pages, ceil(min_share * N)) different articles of
+    #: a site of N pages: the floor protects small sites, the share stock sentences on big ones.
+    min_pages: int = setting(3, 1, doc="floor of the different articles a boilerplate line needs")
+    min_share: float = setting(0.2, 0.0, 1.0, doc="share of a site's pages a boilerplate line needs")
+    max_words: int = setting(60, 1, doc="longer lines are prose, never boilerplate")
+    same_article_containment: float = setting(
+        0.5, 0.0, 1.0, doc="two pages sharing this share of the shorter one's words are one article")
+    sample_pages: int = setting(64, 1, doc="pages examined per line for the different-articles check")
+
+
+@dataclass(frozen=True)
+class LexicalSettings(_Section):
+    """exact / near / partial: shingles, MinHash LSH, anchors, verification (lexical/)."""
+
+    name: ClassVar[str] = "lexical"
+    shingle_words: int = setting(5, 1, doc="words per shingle")
+    num_perm: int = setting(128, 1, doc="MinHash permutations")
+    #: lsh_bands * lsh_rows must equal num_perm; together they set the LSH threshold below.
+    lsh_bands: int = setting(32, 1, doc="LSH bands")
+    lsh_rows: int = setting(4, 1, doc="MinHash values per band")
+    seed: int = setting(1, 0, doc="seed of the MinHash permutations")
+    #: Content-defined sampling, so an excerpt keeps the anchors of its source.
+    anchor_modulus: int = setting(8, 1, doc="1 in anchor_modulus shingles is an anchor (hash % m == 0)")
+    #: Bigger buckets give star pairs only: linear, not quadratic, when many documents share text.
+    max_bucket_pairs_size: int = setting(50, 2, doc="buckets up to this size give all their pairs")
+    max_anchor_df: int = setting(200, 2, doc="anchors in more documents are stock phrases, ignored")
+    min_shared_anchors: int = setting(2, 1, doc="anchors two documents share to become a partial candidate")
+    near_min_jaccard: float = setting(0.5, 0.0, 1.0, doc="near: verified shingle Jaccard at least this")
+    partial_min_containment: float = setting(
+        0.7, 0.0, 1.0, doc="partial: share of the shorter text's shingles found in the longer")
+    partial_max_length_ratio: float = setting(
+        0.8, 0.0, 1.0, doc="partial: the shorter has at most this share of the longer's shingles")
+    #: A one-line "Read more" must not be an excerpt of every article.
+    partial_min_shingles: int = setting(20, 1, doc="partial: the shorter text needs this many shingles")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         if self.lsh_bands * self.lsh_rows != self.num_perm:
             raise ConfigError(
-                f"lsh_bands * lsh_rows must equal num_perm ({self.lsh_bands} * {self.lsh_rows} != {self.num_perm})"
+                f"lexical.lsh_bands * lexical.lsh_rows must equal lexical.num_perm "
+                f"({self.lsh_bands} * {self.lsh_rows} != {self.num_perm})"
             )
-        for name in (
-            "near_min_jaccard", "partial_min_containment", "partial_max_length_ratio",
-            "rewrite_min_signature_overlap", "rewrite_min_coverage", "rewrite_min_order",
-            "rewrite_name_min_similarity", "rewrite_min_similarity", "rewrite_gap_min_similarity",
-            "rewrite_prefilter_min_coverage", "rewrite_prefilter_min_overlap",
-        ):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError(f"{name} must be between 0 and 1, got {value}")
-        for name in ("shingle_words", "num_perm", "batch_size", "anchor_modulus", "max_document_bytes",
-                     "report_max_groups", "report_max_members", "report_max_text_chars",
-                     "embed_batch_size", "rewrite_name_ngram", "rewrite_long_word", "rewrite_max_candidates_per_doc"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
-        # site boilerplate
-        for name in ("boilerplate_min_share", "boilerplate_same_article_containment"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ConfigError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
-        for name in ("boilerplate_min_site_pages", "boilerplate_min_pages", "boilerplate_max_words", "boilerplate_sample_pages"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+
+    @property
+    def lsh_threshold(self) -> float:
+        return lsh_threshold(self.lsh_bands, self.lsh_rows)
+
+
+def lsh_threshold(bands: int, rows: int) -> float:
+    """The Jaccard at which a pair becomes a candidate with probability 1/2 is about
+    (1/b)^(1/r); 32 bands x 4 rows gives 0.42, below near_min_jaccard so LSH misses few."""
+    return round(math.pow(1.0 / bands, 1.0 / rows), 4)
+
+
+@dataclass(frozen=True)
+class RewriteSettings(_Section):
+    """Rewrites: paraphrased, spun, translated-back copies (rewrite/)."""
+
+    name: ClassVar[str] = "rewrite"
+    enabled: bool = setting(True, doc="look for rewrites with sentence embeddings (--no-rewrites: off)")
+    model: str = setting("all-MiniLM-L6-v2", doc="sentence-transformers name or folder; default packaged")
+    embed_batch_size: int = setting(64, 1, doc="sentences per model call")
+    #: Names as character n-grams, so Hvistendahl still meets Hvittendal.
+    name_ngram: int = setting(4, 1, doc="signature: character n-gram length of proper names")
+    long_word: int = setting(8, 1, doc="signature: words of this many letters, cut to it (a cheap stem)")
+    max_feature_df: int = setting(100, 2, doc="signature features in more documents are topic words")
+    max_bucket_pairs_size: int = setting(50, 2, doc="feature buckets up to this size give all their pairs")
+    min_shared_features: int = setting(8, 1, doc="features two documents share to become a candidate...")
+    min_signature_overlap: float = setting(0.25, 0.0, 1.0, doc="...making at least this share of the smaller")
+    max_candidates_per_doc: int = setting(20, 1, doc="best candidates kept per document")
+    min_words: int = setting(30, 1, doc="shorter documents are not checked for rewrites")
+    prefilter_min_coverage: float = setting(
+        0.4, 0.0, 1.0, doc="screen: share of sentences sharing content words (0 turns it off)...")
+    prefilter_min_overlap: float = setting(0.3, 0.0, 1.0, doc="...at this overlap coefficient")
+    min_sentence_words: int = setting(4, 1, doc="shorter sentences take no part in the alignment")
+    min_similarity: float = setting(0.7, 0.0, 1.0, doc="two sentences align at this cosine")
+    gap_min_similarity: float = setting(0.5, 0.0, 1.0, doc="sentences between aligned pairs align at this")
+    gap_max_sentences: int = setting(2, 0, doc="...in gaps of at most this many sentences")
+    min_coverage: float = setting(0.6, 0.0, 1.0, doc="rewrite: share of the shorter's sentences aligned...")
+    min_aligned: int = setting(3, 1, doc="...with at least this many one-to-one pairs...")
+    min_order: float = setting(0.4, 0.0, 1.0, doc="...and this share of them in the same order")
+    name_min_similarity: float = setting(0.8, 0.0, 1.0, doc="names in aligned sentences are variants at this")
+
+
+@dataclass(frozen=True)
+class ReportSettings(_Section):
+    """report.html: the page embeds the texts it shows, so these bound its size."""
+
+    name: ClassVar[str] = "report"
+    enabled: bool = setting(True, doc="write report.html (--no-report: off)")
+    max_groups: int = setting(10_000, 1, doc="groups shown, largest first")
+    max_members: int = setting(200, 1, doc="members shown per group")
+    max_text_chars: int = setting(20_000, 1, doc="characters of each text embedded")
+    max_rejected: int = setting(10_000, 0, doc="rejected documents listed")
+    max_total_chars: int = setting(100_000_000, 1, doc="text embedded in all; further groups are left out")
+
+
+@dataclass(frozen=True)
+class RunSettings(_Section):
+    name: ClassVar[str] = "run"
+    workers: int = setting(0, 0, doc="worker processes; 0 = all cores")
+    progress: bool = setting(True, doc="progress bars on a terminal")
 
     @property
     def effective_workers(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
 
-    def replace(self, **changes: Any) -> "Settings":
-        """A copy with some fields changed; `None` values are ignored (unset CLI options)."""
-        changes = {k: v for k, v in changes.items() if v is not None}
+
+_SECTIONS: dict[str, type[_Section]] = {
+    cls.name: cls for cls in (
+        ReadSettings, CleanSettings, BoilerplateSettings, LexicalSettings, RewriteSettings, ReportSettings, RunSettings,
+    )
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    read: ReadSettings = field(default_factory=ReadSettings)
+    clean: CleanSettings = field(default_factory=CleanSettings)
+    boilerplate: BoilerplateSettings = field(default_factory=BoilerplateSettings)
+    lexical: LexicalSettings = field(default_factory=LexicalSettings)
+    rewrite: RewriteSettings = field(default_factory=RewriteSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
+    run: RunSettings = field(default_factory=RunSettings)
+
+    def replace(self, **sections: dict[str, Any] | _Section | None) -> "Settings":
+        """A copy with some fields changed: `replace(run={"workers": 2})`. `None` values (unset CLI
+        options) are ignored."""
+        changes: dict[str, _Section] = {}
+        for name, value in sections.items():
+            if name not in _SECTIONS:
+                raise ConfigError(f"unknown settings section {name!r}{_did_you_mean(name, list(_SECTIONS))}")
+            if isinstance(value, _Section):
+                changes[name] = value
+                continue
+            values = {k: v for k, v in (value or {}).items() if v is not None}
+            if values:
+                merged = {**dataclasses.asdict(getattr(self, name)), **values}
+                changes[name] = _SECTIONS[name].from_dict(merged)
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        data = {name: dataclasses.asdict(getattr(self, name)) for name in _SECTIONS}
+        data["lexical"]["lsh_threshold"] = self.lexical.lsh_threshold  # derived, for the record
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], origin: str = "settings") -> "Settings":
+        sections = {}
+        for name, values in data.items():
+            if name not in _SECTIONS:
+                raise ConfigError(f"{origin}: unknown settings section [{name}]{_did_you_mean(name, list(_SECTIONS))}")
+            if name == "lexical" and isinstance(values, dict):
+                values = {k: v for k, v in values.items() if k != "lsh_threshold"}  # derived; run.json has it
+            sections[name] = _SECTIONS[name].from_dict(values, origin)
+        return cls(**sections)
 
     @classmethod
     def from_toml(cls, path: str | Path) -> "Settings":
@@ -204,24 +270,6 @@ class Settings:
             raise ConfigError(f"config file not found: {path}") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
-        # Accept either top-level keys or a [samestory] table.
-        data = data.get("samestory", data)
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
         return cls.from_dict(data, origin=str(path))
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], origin: str = "settings") -> "Settings":
-        known = {f.name: f for f in fields(cls)}
-        unknown = sorted(set(data) - set(known))
-        if unknown:
-            raise ConfigError(f"{origin}: unknown setting(s): {', '.join(unknown)}")
-        typed: dict[str, Any] = {}
-        for key, value in data.items():
-            default = known[key].default
-            if isinstance(default, bool) and not isinstance(value, bool):
-                raise ConfigError(f"{origin}: {key} must be true or false")
-            if isinstance(default, (int, float)) and not isinstance(default, bool):
-                if not isinstance(value, (int, float)) or isinstance(value, bool):
-                    raise ConfigError(f"{origin}: {key} must be a number")
-                value = type(default)(value)
-            typed[key] = value
-        return cls(**typed)

@@ -239,7 +239,7 @@ class _Texts:
             return {}
         import numpy as np
 
-        from .fingerprint.shingles import shingle_set
+        from .lexical import shingle_set
 
         sets = []
         for doc in (a, b):
@@ -508,7 +508,7 @@ def evaluate(out_dir: str | Path, labels: str | Path | Labels, *, top: int = 10,
         raise RunFolderError(f"cannot read the run in {out_dir}: {exc}") from None
     shingle_words = 5
     try:
-        shingle_words = int(json.loads((out_dir / "run.json").read_text())["settings"]["shingle_words"])
+        shingle_words = int(json.loads((out_dir / "run.json").read_text())["settings"]["lexical"]["shingle_words"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
     col = documents.column

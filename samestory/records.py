@@ -1,8 +1,22 @@
-"""The record types that travel between stages."""
+"""The record types that travel between stages: documents as read, verified pairs, evidence.
+
+Evidence stays structured (dataclasses) from the verifier to the writer; `evidence_json` is the
+one place it becomes text, when pairs.parquet is written.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "RawDocument", "ExactEvidence", "LexicalEvidence", "AlignedSentences", "NameVariant", "RewriteEvidence",
+    "Evidence", "Pairs", "RELATION_ORDER", "evidence_json",
+]
+
+# Strength order of relations: a chain of links is as weak as its weakest link.
+RELATION_ORDER = {"exact": 0, "near": 1, "partial": 2, "rewrite": 3}
 
 
 @dataclass(slots=True)
@@ -25,3 +39,118 @@ class RawDocument:
     @classmethod
     def rejected(cls, doc_id: str, source: str, reason: str) -> "RawDocument":
         return cls(doc_id=doc_id, source=source, kind="rejected", reason=reason)
+
+
+@dataclass(frozen=True)
+class ExactEvidence:
+    """The normalised texts were compared and are equal (the hash alone never decides)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"normalized_text_equal": True}
+
+
+@dataclass(frozen=True)
+class LexicalEvidence:
+    """Why a near or partial pair holds: shingle counts on both sides."""
+
+    found_by: tuple[str, ...]      # "minhash-lsh", "anchors"
+    shared_shingles: int
+    shingles: tuple[int, int]      # set sizes of doc_a, doc_b
+    shared_anchors: int
+    length_ratio: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "found_by": list(self.found_by), "shared_shingles": self.shared_shingles,
+            "shingles": list(self.shingles), "shared_anchors": self.shared_anchors, "length_ratio": self.length_ratio,
+        }
+
+
+@dataclass(frozen=True)
+class AlignedSentences:
+    i: int            # sentence index in doc_a
+    j: int            # sentence index in doc_b
+    a: str
+    b: str
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"i": self.i, "j": self.j, "a": self.a, "b": self.b, "similarity": self.similarity}
+
+
+@dataclass(frozen=True)
+class NameVariant:
+    a: str            # spelling in doc_a
+    b: str            # spelling in doc_b
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "similarity": self.similarity}
+
+
+@dataclass(frozen=True)
+class RewriteEvidence:
+    """Why a rewrite pair holds: the sentence alignment and its figures."""
+
+    found_by: tuple[str, ...]
+    doc_cosine: float
+    coverage_a: float
+    coverage_b: float
+    order: float
+    one_to_one: int
+    strong_pairs: int
+    sentences: tuple[int, int]
+    aligned: tuple[AlignedSentences, ...]
+    name_variants: tuple[NameVariant, ...]
+    extra: tuple[tuple[str, Any], ...] = ()   # candidate figures (shared_features, signature_overlap)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "found_by": list(self.found_by), "doc_cosine": self.doc_cosine, "coverage_a": self.coverage_a,
+            "coverage_b": self.coverage_b, "order": self.order, "one_to_one": self.one_to_one,
+            "strong_pairs": self.strong_pairs, "sentences": list(self.sentences),
+            "aligned": [x.to_dict() for x in self.aligned], "name_variants": [v.to_dict() for v in self.name_variants],
+        }
+        out.update(self.extra)
+        return out
+
+
+Evidence = ExactEvidence | LexicalEvidence | RewriteEvidence
+
+
+def evidence_json(evidence: Evidence) -> str:
+    """The evidence column's text: sorted keys, so the same pair always gives the same bytes."""
+    return json.dumps(evidence.to_dict(), sort_keys=True, ensure_ascii=False)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 6)
+
+
+@dataclass
+class Pairs:
+    """Verified pairs of rows (a < b for lexical pairs), column by column."""
+
+    a: list[int] = field(default_factory=list)
+    b: list[int] = field(default_factory=list)
+    relation: list[str] = field(default_factory=list)
+    score: list[float] = field(default_factory=list)
+    jaccard: list[float | None] = field(default_factory=list)
+    containment: list[float | None] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def add(self, a: int, b: int, relation: str, score: float, jaccard, containment, evidence: Evidence) -> None:
+        self.a.append(a)
+        self.b.append(b)
+        self.relation.append(relation)
+        self.score.append(round(float(score), 6))
+        self.jaccard.append(_rounded(jaccard))
+        self.containment.append(_rounded(containment))
+        self.evidence.append(evidence)
+
+    def extend(self, other: "Pairs") -> None:
+        for name in self.__dataclass_fields__:
+            getattr(self, name).extend(getattr(other, name))
+
+    def __len__(self) -> int:
+        return len(self.a)

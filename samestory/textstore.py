@@ -23,7 +23,7 @@ class TextStore:
         if isinstance(texts, pa.Array):
             # copy into Arrow's own memory: an array unpickled from a worker's message is a view
             # that would keep the whole message (fingerprints included) alive
-            chunk = pa.concat_arrays([texts])
+            chunk = pa.concat_arrays([texts.cast(pa.large_string())])
         else:
             chunk = pa.array(list(texts), type=pa.large_string())
         self._chunks.append(chunk)
@@ -42,6 +42,8 @@ class TextStore:
         return self._chunks[k][row - self._starts[k]].as_py()
 
     def __setitem__(self, row: int, text: str | None) -> None:
+        if not 0 <= int(row) < len(self):
+            raise IndexError(row)
         self._changed[int(row)] = text
 
     def column(self) -> pa.ChunkedArray:

@@ -16,7 +16,7 @@ SEED_HTML = "001_c17297793d428058.txt"
 @pytest.fixture
 def settings() -> Settings:
     """One worker and no progress: fast and quiet for small test corpora."""
-    return Settings(workers=1, progress=False)
+    return Settings().replace(run={"workers": 1, "progress": False})
 
 
 def by_id(table) -> dict[str, dict]:

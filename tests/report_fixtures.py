@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from samestory.write import DOCUMENT_SCHEMA, PAIR_SCHEMA, summarize
+from samestory.output import DOCUMENT_SCHEMA, PAIR_SCHEMA, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_MEMBER = "seeds/000_7d1592cc4d73a734.txt"
@@ -44,7 +44,7 @@ def examples_run() -> tuple[pa.Table, pa.Table]:
     from samestory import Settings
     from samestory.pipeline import run
 
-    result = run(ROOT / "examples", settings=Settings(workers=1, progress=False))
+    result = run(ROOT / "examples", settings=Settings().replace(run={"workers": 1, "progress": False}))
     return result.documents, result.pairs
 
 

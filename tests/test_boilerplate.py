@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from samestory.clean.boilerplate import (
+from samestory.boilerplate import (
     concat_line_hashes, learn_boilerplate, line_hashes_batch, normalize_line, site_key, strip_lines, threshold,
 )
 from samestory.config import Settings
@@ -17,7 +17,7 @@ from samestory.pipeline import run
 
 # The fixtures are word salad from a small vocabulary; sentence embeddings find such salads alike
 # (a known limit of the rewrite tier, see README), so these lexical/boilerplate tests run without it.
-SETTINGS = Settings(workers=1, progress=False, rewrites=False)
+SETTINGS = Settings().replace(run={"workers": 1, "progress": False}, rewrite={"enabled": False})
 
 _VOCAB = (
     "harbour council river bridge market library school budget vote mayor police festival ferry train station "
@@ -108,7 +108,7 @@ def test_copies_of_one_article_on_one_site_are_not_boilerplate(tmp_path):
         records.append(glossy(21 + k, edited))
     write_jsonl(tmp_path / "glossy.jsonl", records)
     settings = SETTINGS
-    assert threshold(24, settings) == 5  # the copies (6 pages) are above the raw-count threshold
+    assert threshold(24, settings.boilerplate) == 5  # the copies (6 pages) are above the raw-count threshold
     result = run(tmp_path, settings=settings)
     docs = docs_by_id(result)
     for k in range(6):
@@ -144,7 +144,7 @@ def test_copy_across_two_sites_found_despite_each_sites_chrome(tmp_path):
     assert sites == {"londonglossypost.example", "riverside-weekly.example"}
 
     # without boilerplate removal the two copies differ by their sites' chrome
-    plain = docs_by_id(run(tmp_path, settings=SETTINGS.replace(site_boilerplate=False)))
+    plain = docs_by_id(run(tmp_path, settings=SETTINGS.replace(boilerplate={"enabled": False})))
     assert plain["glossy.jsonl#g20"]["text"] != plain["river.jsonl#r5"]["text"]
     assert plain["glossy.jsonl#g20"]["boilerplate_lines_removed"] == 0
 
@@ -172,7 +172,7 @@ def test_page_of_only_boilerplate_is_rejected_with_a_reason(tmp_path):
 
 def test_disabled(tmp_path):
     write_jsonl(tmp_path / "glossy.jsonl", [glossy(i, article(i)) for i in range(10)])
-    result = run(tmp_path, out=tmp_path / "out", settings=SETTINGS.replace(site_boilerplate=False))
+    result = run(tmp_path, out=tmp_path / "out", settings=SETTINGS.replace(boilerplate={"enabled": False}))
     assert result.boilerplate.num_rows == 0
     assert pq.read_table(tmp_path / "out" / "boilerplate.parquet").num_rows == 0
     assert result.summary["boilerplate_removed_by_site"] == {}
@@ -199,9 +199,9 @@ def test_learning_is_independent_of_batching():
     texts = [page(GLOSSY_HEADER, article(i), GLOSSY_SUBSCRIBE, GLOSSY_FOOTER) for i in range(12)]
     sites = ["s"] * 12
     ok = np.ones(12, dtype=bool)
-    whole = learn_boilerplate(sites, line_hashes_batch(texts), ok, texts, SETTINGS)
+    whole = learn_boilerplate(sites, line_hashes_batch(texts), ok, texts, SETTINGS.boilerplate)
     split = learn_boilerplate(
-        sites, concat_line_hashes([line_hashes_batch(texts[:5]), line_hashes_batch(texts[5:])]), ok, texts, SETTINGS
+        sites, concat_line_hashes([line_hashes_batch(texts[:5]), line_hashes_batch(texts[5:])]), ok, texts, SETTINGS.boilerplate
     )
     assert whole.line == split.line and whole.removed_from_docs == split.removed_from_docs
     assert [d.tolist() for d in whole.drops] == [d.tolist() for d in split.drops]
@@ -211,7 +211,7 @@ def test_learning_is_independent_of_batching():
 
 @pytest.mark.parametrize("pages, expected", [(4, 3), (20, 4), (24, 5), (1000, 200)])
 def test_threshold_grows_with_site(pages, expected):
-    assert threshold(pages, SETTINGS) == expected
+    assert threshold(pages, SETTINGS.boilerplate) == expected
 
 
 def test_cli_summary_lists_boilerplate_by_site(tmp_path):
@@ -246,7 +246,7 @@ def test_html_pages_chrome_that_trafilatura_keeps_is_removed(tmp_path):
     site.mkdir()
     for i in range(20):
         (site / f"story-{i:02d}.html").write_text(html_page(i, article(700 + i)), encoding="utf-8")
-    plain = run(tmp_path, settings=SETTINGS.replace(site_boilerplate=False)).documents.to_pylist()
+    plain = run(tmp_path, settings=SETTINGS.replace(boilerplate={"enabled": False})).documents.to_pylist()
     assert all(GLOSSY_SUBSCRIBE[1] in row["text"] for row in plain)  # trafilatura alone keeps it
     result = run(tmp_path, settings=SETTINGS)
     for row in result.documents.to_pylist():

@@ -11,7 +11,7 @@ from .conftest import SEED_HTML, SEED_REWRITE, SEEDS
 
 def clean_seed(name, settings):
     raw = [d for d in iter_documents([SEEDS / name])]
-    batch = clean_batch(raw, settings)
+    batch = clean_batch(raw, settings.clean)
     assert batch.status == ["ok"]
     return batch.text[0]
 

@@ -195,7 +195,7 @@ def example_run(tmp_path_factory):
     from samestory import Settings, run
 
     out = tmp_path_factory.mktemp("run")
-    run([EXAMPLES], out=out, settings=Settings(workers=1, progress=False))
+    run([EXAMPLES], out=out, settings=Settings().replace(run={"workers": 1, "progress": False}))
     return out
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
 from samestory.clean import clean_batch
 from samestory.config import Settings
-from samestory.fingerprint import fingerprint_batch
-from samestory.original import choose_originals, name_spelling_faults
+from samestory.lexical import fingerprint_batch
+from samestory.original import DocumentFacts, choose_originals, name_spelling_faults
+from samestory.records import NameVariant, Pairs, RewriteEvidence
 from samestory.read import iter_documents
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
@@ -24,15 +24,31 @@ def choose(members: list[dict], pairs: list[tuple]):
     a = [p[0] for p in pairs]
     b = [p[1] for p in pairs]
     relation = [p[2] for p in pairs]
-    evidence = [json.dumps(p[3]) if len(p) > 3 else "{}" for p in pairs]
+    evidence = [p[3] if len(p) > 3 else None for p in pairs]
     col = lambda key, default=None: [m.get(key, default) for m in members]  # noqa: E731
-    got = choose_originals(
-        groups, a, b, relation, [0.9] * len(pairs), col("date"), np.array(col("words", 100)), col("doc_id"),
-        pair_evidence=evidence, kinds=col("kind", "text"), titles=col("title"), urls=col("url"), sites=col("site"),
-        chrome_lines=col("chrome", 0),
+    facts = DocumentFacts(
+        doc_id=col("doc_id"), date=col("date"), n_words=np.array(col("words", 100)), kind=col("kind", "text"),
+        title=col("title"), url=col("url"), site=col("site"), chrome_lines=col("chrome", 0),
     )
+    got = choose_originals(groups, make_pairs(a, b, relation, [0.9] * len(pairs), evidence), facts)
     best = int(got.canonical[0])
     return members[best]["doc_id"], got.reason[best], got
+
+
+def variants_evidence(variants: list[dict]) -> RewriteEvidence:
+    """Rewrite evidence carrying only name variants (what the original rule reads)."""
+    return RewriteEvidence(
+        found_by=("test",), doc_cosine=0.9, coverage_a=1.0, coverage_b=1.0, order=1.0, one_to_one=3, strong_pairs=3,
+        sentences=(3, 3), aligned=(), name_variants=tuple(NameVariant(v["a"], v["b"], v.get("similarity", 0.9)) for v in variants),
+    )
+
+
+def make_pairs(a, b, relation, score, evidence) -> Pairs:
+    pairs = Pairs()
+    for x in zip(a, b, relation, score, evidence):
+        ev = variants_evidence(x[4]["name_variants"]) if x[4] and "name_variants" in x[4] else None
+        pairs.add(x[0], x[1], x[2], x[3], None, None, ev)
+    return pairs
 
 
 PAGE = {"kind": "html", "title": "T", "url": "https://x.example/a", "site": "X"}
@@ -147,17 +163,18 @@ def test_choice_does_not_depend_on_input_order():
     assert first[0] == "y"  # z dated earliest but x later; y undated full page beats z on form
 
 
-def test_old_positional_call_still_works():
-    got = choose_originals(np.zeros(2, np.int64), [0], [1], ["near"], [0.8], [None, "2024-01-01"], np.array([5, 5]), ["a", "b"])
+def test_optional_columns_may_be_left_out():
+    facts = DocumentFacts(doc_id=["a", "b"], date=[None, "2024-01-01"], n_words=np.array([5, 5]))
+    got = choose_originals(np.zeros(2, np.int64), make_pairs([0], [1], ["near"], [0.8], [None]), facts)
     assert got.canonical.tolist() == [1, 1] and got.relation == ["near", None]
 
 
 def _seed_columns():
-    settings = Settings(workers=1, progress=False)
+    settings = Settings().replace(run={"workers": 1, "progress": False})
     raws = sorted(iter_documents([SEEDS]), key=lambda r: r.doc_id)
     raws = [r for r in raws if r.doc_id.endswith(".txt")]
-    cleaned = clean_batch(raws, settings)
-    fp = fingerprint_batch(cleaned.text, settings)
+    cleaned = clean_batch(raws, settings.clean)
+    fp = fingerprint_batch(cleaned.text, settings.lexical)
     return cleaned, fp
 
 
@@ -172,11 +189,11 @@ def test_seeds_html_page_is_the_original_of_the_mangled_text():
         {},  # without name evidence the page still wins, on form and chrome
     ]
     for ev in evidences:
-        got = choose_originals(
-            np.zeros(2, np.int64), [0], [1], ["rewrite"], [0.7], cleaned.date, fp.n_words, cleaned.doc_id,
-            pair_evidence=[json.dumps(ev)], kinds=cleaned.kind, titles=cleaned.title, urls=cleaned.url,
-            sites=cleaned.site, chrome_lines=cleaned.chrome_lines,
+        facts = DocumentFacts(
+            doc_id=cleaned.doc_id, date=cleaned.date, n_words=fp.n_words, kind=cleaned.kind, title=cleaned.title,
+            url=cleaned.url, site=cleaned.site, chrome_lines=cleaned.chrome_lines,
         )
+        got = choose_originals(np.zeros(2, np.int64), make_pairs([0], [1], ["rewrite"], [0.7], [ev]), facts)
         assert got.canonical.tolist() == [1, 1]
         assert got.relation == ["rewrite", None]
         reason = got.reason[1]

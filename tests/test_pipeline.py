@@ -12,11 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import samestory
-from samestory import Settings
-from samestory.candidates import Candidates, anchor_pairs, exact_representatives, find_candidates
-from samestory.candidates.buckets import pairs_within_groups
-from samestory.fingerprint import fingerprint_batch
-from samestory.verify import verify_lexical
+from samestory import ConfigError, Settings
+from samestory.lexical.candidates import Candidates, anchor_pairs, exact_representatives, find_candidates
+from samestory.groupby import pairs_within_groups
+from samestory.lexical import fingerprint_batch
+from samestory.lexical import verify_lexical
 
 from .conftest import EXAMPLES, by_id
 
@@ -26,7 +26,7 @@ C = "crawl/"
 @pytest.fixture(scope="module")
 def example_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "out"
-    result = samestory.run(EXAMPLES, out=out, settings=Settings(workers=1, progress=False))
+    result = samestory.run(EXAMPLES, out=out, settings=Settings().replace(run={"workers": 1, "progress": False}))
     return result, out
 
 
@@ -112,15 +112,15 @@ def test_same_input_same_bytes(tmp_path):
     digests = []
     for name in ("a", "b"):
         out = tmp_path / name
-        samestory.run(EXAMPLES, out=out, settings=Settings(workers=2, progress=False, batch_size=3))
+        samestory.run(EXAMPLES, out=out, settings=Settings().replace(run={"workers": 2, "progress": False}, read={"batch_size": 3}))
         digests.append({f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(out.iterdir())})
     assert digests[0] == digests[1]
     assert len(digests[0]) >= 4
 
 
 def test_worker_count_does_not_change_results(tmp_path):
-    one = samestory.run(EXAMPLES, settings=Settings(workers=1, progress=False)).documents
-    two = samestory.run(EXAMPLES, settings=Settings(workers=2, progress=False, batch_size=2)).documents
+    one = samestory.run(EXAMPLES, settings=Settings().replace(run={"workers": 1, "progress": False})).documents
+    two = samestory.run(EXAMPLES, settings=Settings().replace(run={"workers": 2, "progress": False}, read={"batch_size": 2})).documents
     assert one.equals(two)
 
 
@@ -128,7 +128,7 @@ def test_lsh_collision_alone_never_merges(settings):
     texts = ["alpha beta gamma delta epsilon zeta eta theta iota kappa " * 3,
              "one two three four five six seven eight nine ten eleven " * 3]
     forced = Candidates(pairs=np.array([[0, 1]]), origin=np.array([1], np.uint8), shared_anchors=np.array([0]))
-    assert len(verify_lexical(texts, forced, settings)) == 0
+    assert len(verify_lexical(texts, forced, settings.lexical)) == 0
 
 
 def test_partial_copies_are_found_by_anchors_where_lsh_misses(settings):
@@ -138,12 +138,13 @@ def test_partial_copies_are_found_by_anchors_where_lsh_misses(settings):
     vocab = [f"w{i}" for i in range(5000)]
     source = " ".join(rng.choice(vocab) for _ in range(1500))
     excerpt = " ".join(source.split()[600:800])  # 13% of the source: Jaccard ~0.13
-    fp = fingerprint_batch([source, excerpt], settings)
+    lex = settings.lexical
+    fp = fingerprint_batch([source, excerpt], lex)
     rep = exact_representatives(fp.exact_hash, np.array([True, True]))
-    pairs, shared = anchor_pairs(fp, rep == np.arange(2), settings)
-    assert pairs.tolist() == [[0, 1]] and shared[0] >= settings.min_shared_anchors
-    cands = find_candidates(fp, rep, settings)
-    verified = verify_lexical([source, excerpt], cands, settings)
+    pairs, shared = anchor_pairs(fp, rep == np.arange(2), lex)
+    assert pairs.tolist() == [[0, 1]] and shared[0] >= lex.min_shared_anchors
+    cands = find_candidates(fp, rep, lex)
+    verified = verify_lexical([source, excerpt], cands, lex)
     assert verified.relation == ["partial"] and verified.score[0] == 1.0
 
 
@@ -170,9 +171,19 @@ def test_cli_refuses_to_mix_runs_and_reports_bad_paths(tmp_path):
 
 def test_config_file(tmp_path):
     cfg = tmp_path / "s.toml"
-    cfg.write_text("near_min_jaccard = 0.9\nworkers = 1\n")
-    assert Settings.from_toml(cfg).near_min_jaccard == 0.9
-    cfg.write_text("no_such_setting = 1\n")
+    cfg.write_text("[lexical]\nnear_min_jaccard = 0.9\n[run]\nworkers = 1\n")
+    loaded = Settings.from_toml(cfg)
+    assert loaded.lexical.near_min_jaccard == 0.9 and loaded.run.workers == 1
+    cfg.write_text("[lexical]\nnear_min_jacard = 0.9\n")
+    with pytest.raises(ConfigError, match="did you mean 'near_min_jaccard'"):
+        Settings.from_toml(cfg)
+    cfg.write_text("[lexical]\nnear_min_jaccard = 1.5\n")
+    with pytest.raises(ConfigError, match="lexical.near_min_jaccard must be between 0.0 and 1.0"):
+        Settings.from_toml(cfg)
+    cfg.write_text("[lexical]\nlsh_bands = 16\n")
+    with pytest.raises(ConfigError, match="lsh_bands \\* lexical.lsh_rows must equal"):
+        Settings.from_toml(cfg)
+    cfg.write_text("[lexical]\nno_such_setting = 1\n")
     bad = subprocess.run([sys.executable, "-m", "samestory.cli", "run", str(EXAMPLES / "seeds"), "--out",
                           str(tmp_path / "o"), "--config", str(cfg)], capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown setting" in bad.stderr and "Traceback" not in bad.stderr

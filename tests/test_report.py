@@ -16,9 +16,10 @@ from .report_fixtures import (
     HOSTILE_TEXT, SEED_CANON, SEED_MEMBER, SEED_REASON, examples_run, fixture_tables, synthetic_tables,
 )
 from samestory.cli import app
-from samestory.write import DOCUMENT_SCHEMA, PAIR_SCHEMA, summarize
-from samestory.write.report import (
-    ReportLimits, align_sentences, build_report_data, render_report, split_sentences, write_report,
+from samestory.config import ReportSettings
+from samestory.output import DOCUMENT_SCHEMA, PAIR_SCHEMA, summarize
+from samestory.output.report import (
+    align_for_display, build_report_data, render_report, split_for_display, write_report,
 )
 
 
@@ -39,16 +40,16 @@ def tables():
     return fixture_tables(*examples_run())
 
 
-def test_split_sentences_keeps_paragraph_starts():
-    sentences, starts = split_sentences("First one. Second one!\n\nThird “quoted.” Fourth? fifth stays.\nLast")
+def test_split_for_display_keeps_paragraph_starts():
+    sentences, starts = split_for_display("First one. Second one!\n\nThird “quoted.” Fourth? fifth stays.\nLast")
     assert sentences == ["First one.", "Second one!", "Third “quoted.”", "Fourth? fifth stays.", "Last"]
     assert starts == [0, 2, 4]
 
 
-def test_align_sentences_pairs_edits_and_marks_gaps():
+def test_align_for_display_pairs_edits_and_marks_gaps():
     a = ["The council met on Monday.", "It approved the ferry plan.", "Critics were not convinced.", "Work starts in May."]
     b = ["The council met on Monday.", "It approved the electric ferry plan.", "Work starts in May.", "Tickets go on sale soon."]
-    rows = align_sentences(a, b)
+    rows = align_for_display(a, b)
     assert rows[0] == [0, 0, 1.0]
     assert rows[1][:2] == [1, 1] and 0.4 <= rows[1][2] < 1.0  # the edited sentence sits beside its source
     assert [2, -1, 0.0] in rows                                 # dropped sentence: no counterpart
@@ -60,7 +61,7 @@ def test_align_sentences_pairs_edits_and_marks_gaps():
 
 
 def test_unrelated_sentences_are_not_paired():
-    rows = align_sentences(["Frost hit the cherry orchards."], ["The chess final went to a tie-break."])
+    rows = align_for_display(["Frost hit the cherry orchards."], ["The chess final went to a tie-break."])
     assert sorted(rows) == [[-1, 0, 0.0], [0, -1, 0.0]]
 
 
@@ -116,7 +117,7 @@ def test_rejected_documents_listed_with_reasons():
 
 def test_limits_bound_what_is_embedded():
     documents, pairs, summary = synthetic_tables(30, members=3)
-    data = build_report_data(documents, pairs, summary, limits=ReportLimits(max_groups=10, max_members=2, max_text_chars=40))
+    data = build_report_data(documents, pairs, summary, limits=ReportSettings(max_groups=10, max_members=2, max_text_chars=40))
     assert len(data["groups"]) == 10 and data["more_groups"] == 20 and data["total_groups"] == 30
     assert all(len(g["members"]) == 2 and g["more_members"] == 1 for g in data["groups"])
     assert all(sum(len(s) + 1 for s in _sentences(data, k)) <= 42 and d["cut"] > 40 for k, d in enumerate(data["docs"]))
@@ -127,7 +128,7 @@ def test_text_budget_stops_adding_groups():
     documents, pairs, summary = synthetic_tables(20)
     full = build_report_data(documents, pairs, summary)
     per_group = sum(len(x) for d in full["docs"][:2] for x in d["sents"] if isinstance(x, str))
-    data = build_report_data(documents, pairs, summary, limits=ReportLimits(max_total_chars=int(per_group * 4.5)))
+    data = build_report_data(documents, pairs, summary, limits=ReportSettings(max_total_chars=int(per_group * 4.5)))
     assert 3 <= len(data["groups"]) <= 5 and data["text_budget_reached"] is True
     assert data["more_groups"] == 20 - len(data["groups"])
     # every group shown still has all its documents; no document is embedded for a dropped group
@@ -196,7 +197,7 @@ def test_run_writes_report_and_cli_rebuilds_it(tmp_path):
     (src / "a.txt").write_text(text, encoding="utf-8")
     (src / "b.txt").write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    run(src, out=out, settings=Settings(workers=1, progress=False))
+    run(src, out=out, settings=Settings().replace(run={"workers": 1, "progress": False}))
     built = (out / "report.html").read_bytes()
     data = _embedded(built.decode())
     assert len(data["groups"]) == 1 and data["groups"][0]["members"][0]["relation"] == "exact"

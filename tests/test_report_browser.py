@@ -16,7 +16,7 @@ import pytest
 from .report_fixtures import (
     HOSTILE_TEXT, HOSTILE_TITLE, SEED_CANON, SEED_MEMBER, SEED_REASON, examples_run, fixture_tables, synthetic_tables,
 )
-from samestory.write.report import write_report
+from samestory.output.report import write_report
 
 CHROMIUM = os.environ.get("SAMESTORY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_FLAGS = [

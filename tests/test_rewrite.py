@@ -8,13 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from samestory.candidates.rewrite import rewrite_candidates, signature, signatures
+from samestory.rewrite import signature, signature_batch
+from samestory.rewrite.candidates import rewrite_candidates
 from samestory.compare import compare_texts
 from samestory.config import Settings
-from samestory.embed import Embedder, split_sentences
+from samestory.rewrite import Embedder
+from samestory.rewrite.sentences import split_for_alignment
 from samestory.pipeline import run
-from samestory.verify.align import longest_increasing_run
-from samestory.verify.names import name_variants, proper_names
+from samestory.rewrite.align import longest_increasing_run
+from samestory.rewrite.names import name_variants, proper_names
 
 from .rewrite_texts import (
     BOILERPLATE_BOTTOM, BOILERPLATE_TOP, COUNCIL_A, COUNCIL_B, INDEPENDENT_MILL, ORIGINAL, PARAPHRASE,
@@ -23,13 +25,13 @@ from .rewrite_texts import (
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "examples" / "seeds"
 SOURCE, REWRITE = "seeds/001_c17297793d428058.txt", "seeds/000_7d1592cc4d73a734.txt"
-QUIET = Settings(progress=False, workers=1)
+QUIET = Settings().replace(run={"workers": 1, "progress": False})
 
 
 def _candidates(texts, settings):
     """Rewrite candidates among all `texts` (signatures computed here, as the workers do)."""
-    keys, owners = signatures(texts, np.arange(len(texts)), settings)
-    return rewrite_candidates(keys, owners, np.ones(len(texts), dtype=bool), settings)
+    sig = signature_batch(texts, settings.rewrite)
+    return rewrite_candidates(sig.feature_hash, sig.row, np.ones(len(texts), dtype=bool), settings.rewrite)
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +72,7 @@ def test_seeds_are_grouped_as_rewrite_with_name_variants(examples_run):
 def test_aligned_indexes_point_at_the_documents_sentences(examples_run):
     docs = {d["doc_id"]: d for d in examples_run.documents.to_pylist()}
     pair = next(p for p in examples_run.pairs.to_pylist() if p["relation"] == "rewrite")
-    sa, sb = split_sentences(docs[pair["doc_a"]]["text"]), split_sentences(docs[pair["doc_b"]]["text"])
+    sa, sb = split_for_alignment(docs[pair["doc_a"]]["text"]), split_for_alignment(docs[pair["doc_b"]]["text"])
     for item in json.loads(pair["evidence"])["aligned"]:
         assert sa[item["i"]] == item["a"] and sb[item["j"]] == item["b"]
 
@@ -98,7 +100,7 @@ def test_same_event_pair_is_a_candidate_so_verification_does_the_work(examples_r
 
 
 def test_no_rewrites_setting_turns_the_tier_off(tmp_path):
-    result = run(SEEDS, out=tmp_path / "out", settings=QUIET.replace(rewrites=False))
+    result = run(SEEDS, out=tmp_path / "out", settings=QUIET.replace(rewrite={"enabled": False}))
     assert result.pairs.num_rows == 0
     assert "rewrites" not in result.timings
 
@@ -108,7 +110,7 @@ def test_model_is_not_loaded_without_candidates(tmp_path):
     (tmp_path / "in" / "a.txt").write_text(ORIGINAL, encoding="utf-8")
     (tmp_path / "in" / "b.txt").write_text(COUNCIL_A, encoding="utf-8")
     # a model that cannot exist: loading it would fail, so the run proves it was never loaded
-    result = run(tmp_path / "in", settings=QUIET.replace(rewrite_model=str(tmp_path / "no-such-model")))
+    result = run(tmp_path / "in", settings=QUIET.replace(rewrite={"model": str(tmp_path / "no-such-model")}))
     assert result.summary["duplicates"] == 0
 
 
@@ -179,8 +181,8 @@ def test_same_event_pair_shares_the_signature(embedder):
 # --- parts ------------------------------------------------------------------------------
 
 def test_signature_char_grams_survive_name_mangling():
-    a = set(signature("Officials met Mr Hvistendahl on Monday.", QUIET))
-    b = set(signature("Officials met Mr Hvittendal on Monday.", QUIET))
+    a = set(signature("Officials met Mr Hvistendahl on Monday.", QUIET.rewrite))
+    b = set(signature("Officials met Mr Hvittendal on Monday.", QUIET.rewrite))
     assert {"n:^hvi", "n:tend", "n:enda"} <= a & b
     assert "n:^off" not in a  # sentence-initial capitals are not names
 
@@ -188,7 +190,7 @@ def test_signature_char_grams_survive_name_mangling():
 def test_candidates_stay_bounded_when_everyone_shares_the_topic():
     names = " ".join(f"Name{k}x" for k in range(30))
     texts = [f"Today {names} met again about item {i} and {i + 1000} matters." for i in range(400)]
-    settings = QUIET.replace(rewrite_max_feature_df=1000)
+    settings = QUIET.replace(rewrite={"max_feature_df": 1000})
     pairs, _, _ = _candidates(texts, settings)
     # 400 documents sharing 30 names: all pairs would be 79,800; star pairs keep it linear
     assert 0 < len(pairs) < 2 * len(texts)

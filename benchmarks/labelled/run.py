@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
 
     t0 = time.perf_counter()
     result = run([args.out / "corpus"], out=args.out / "run", overwrite=True,
-                 settings=Settings(progress=False, workers=args.workers))
+                 settings=Settings().replace(run={"workers": args.workers, "progress": False}))
     samestory_s = time.perf_counter() - t0
     ours = evaluate(args.out / "run", labels, top=args.top)
 

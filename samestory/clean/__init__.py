@@ -1,4 +1,4 @@
-"""Stage 2, clean: RawDocument batches to clean main text and metadata columns.
+"""Clean: RawDocument batches to clean main text and metadata columns.
 
 `clean_batch` is a pure function over a batch: the same records give the same columns,
 in whatever process it runs.
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from dateutil import parser as dateparser
 
-from ..config import Settings
+from ..config import CleanSettings
 from ..records import RawDocument
 from .chrome import strip_chrome_lines
 from .extract import extract_html, site_of
@@ -65,7 +65,7 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
-def clean_one(raw: RawDocument, settings: Settings) -> dict:
+def clean_one(raw: RawDocument, settings: CleanSettings) -> dict:
     out = {
         "url": raw.url, "title": raw.title, "date": normalize_date(raw.date), "site": site_of(raw.url),
         "status": "ok", "reason": None, "text": None, "chrome_lines": 0,
@@ -103,7 +103,7 @@ def clean_one(raw: RawDocument, settings: Settings) -> dict:
     return out
 
 
-def clean_batch(raws: list[RawDocument], settings: Settings) -> CleanBatch:
+def clean_batch(raws: list[RawDocument], settings: CleanSettings) -> CleanBatch:
     batch = CleanBatch()
     for raw in raws:
         row = clean_one(raw, settings)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+from .urls import host_of
 
 # trafilatura logs every page it finds empty; the pipeline reports those as rejections.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -50,12 +51,6 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
 
 
 def site_of(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url if "//" in url else f"//{url}").hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
+    """The `site` column's fallback when a page names no site: the URL's host as written
+    (an archived page's site is archive.org here; boilerplate/ unwraps it for its site key)."""
+    return host_of(url, unwrap_archive=False)

@@ -1,10 +1,15 @@
-"""Word tokens to 64-bit shingle hashes, vectorised over a whole batch with numpy."""
+"""Word tokens to 64-bit shingle hashes, vectorised over a whole batch with numpy.
+
+A shingle is a window of `k` consecutive words; two texts that share many shingles share
+word sequences, which is what near and partial copies do and independent texts do not.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..clean.normalize import match_tokens_text, normalize_for_match
+from ..groupby import concat_ranges
 
 _MASK64 = (1 << 64) - 1
 _POLY = 0x100000001B3  # odd, so it has an inverse modulo 2**64
@@ -31,14 +36,14 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _POWERS[0], _POWERS[1]
 
 
-_MAX_CHUNK_CHARS = 1 << 22  # ~4 MB of text per vectorised pass: bounds the uint64 temporaries
+MAX_CHUNK_CHARS = 1 << 22  # ~4 MB of text per vectorised pass: bounds the uint64 temporaries
 
 
 def token_hashes_batch(token_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """token_hashes_chunk over chunks of at most ~4 MB of text (memory stays flat)."""
     hashes, counts, chunk, size = [], [], [], 0
     for text in token_texts:
-        if chunk and size + len(text) > _MAX_CHUNK_CHARS:
+        if chunk and size + len(text) > MAX_CHUNK_CHARS:
             h, c = token_hashes_chunk(chunk)
             hashes.append(h)
             counts.append(c)
@@ -106,7 +111,7 @@ def shingles_from_tokens(tokens: np.ndarray, lengths: np.ndarray, k: int) -> tup
     # windows starting at [start, start + length - k] lie inside one document
     for_doc = np.where(long_docs, lengths - k + 1, 0)
     if windows:
-        idx = np.repeat(starts[:-1], for_doc) + _ranges(for_doc)
+        idx = np.repeat(starts[:-1], for_doc) + concat_ranges(for_doc)
         valid[idx] = True
     flat = _mix(acc[valid])
     counts = for_doc.copy()
@@ -126,21 +131,6 @@ def shingles_from_tokens(tokens: np.ndarray, lengths: np.ndarray, k: int) -> tup
         counts[short] = 1
     offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.uint64)
     return flat, offsets
-
-
-def _ranges(counts: np.ndarray) -> np.ndarray:
-    """concatenate(arange(c) for c in counts), vectorised."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(counts)
-    out = np.ones(total, dtype=np.int64)
-    out[0] = 0
-    nonzero = counts > 0
-    starts_idx = (ends - counts)[nonzero]
-    prev_counts = counts[nonzero]
-    out[starts_idx[1:]] = 1 - prev_counts[:-1]
-    return np.cumsum(out)
 
 
 def shingle_set(text: str, k: int) -> np.ndarray:

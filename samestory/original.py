@@ -1,4 +1,4 @@
-"""Stage 7, choose the original: one canonical document per group, by evidence, with the reason.
+"""Choose the original: one canonical document per group, by evidence, with the reason.
 
 The rule (QUESTIONS.md). Signals are applied in this order; each one keeps only the members
 that are best on it among those still in the running, and the reason names every signal
@@ -31,15 +31,14 @@ when there is one, else the weakest link on the strongest path through the group
 from __future__ import annotations
 
 import heapq
-import json
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from ..verify import RELATION_ORDER
+from .records import RELATION_ORDER, Evidence, Pairs, RewriteEvidence
 
-__all__ = ["Originals", "choose_originals", "name_spelling_faults"]
+__all__ = ["DocumentFacts", "Originals", "choose_originals", "name_spelling_faults"]
 
 
 @dataclass
@@ -106,152 +105,139 @@ def name_spelling_faults(
     return faults, examples
 
 
-def _variants_of(pairs_a, pairs_b, evidence: Sequence[str] | None) -> dict[int, list[tuple[int, str, int, str]]]:
+def _variants_of(pairs_a, pairs_b, evidence: Sequence[Evidence] | None) -> dict[int, list[tuple[int, str, int, str]]]:
     """name_variants per row (both ends of each pair get the pair's variants)."""
     out: dict[int, list[tuple[int, str, int, str]]] = {}
-    if evidence is None:
-        return out
-    for a, b, ev in zip(pairs_a, pairs_b, evidence):
-        if not ev or "name_variants" not in ev:
+    for a, b, ev in zip(pairs_a, pairs_b, evidence or ()):
+        if not isinstance(ev, RewriteEvidence):
             continue
-        try:
-            items = json.loads(ev).get("name_variants") or []
-        except (ValueError, AttributeError):
-            continue
-        for item in items:
-            if isinstance(item, dict) and isinstance(item.get("a"), str) and isinstance(item.get("b"), str):
-                v = (int(a), item["a"], int(b), item["b"])
-                out.setdefault(int(a), []).append(v)
-                out.setdefault(int(b), []).append(v)
+        for variant in ev.name_variants:
+            v = (int(a), variant.a, int(b), variant.b)
+            out.setdefault(int(a), []).append(v)
+            out.setdefault(int(b), []).append(v)
     return out
 
 
-def _choose(members: list[int], ctx: dict) -> tuple[int, str]:
-    """Apply the signals in order; return the canonical row and the reason."""
-    dates, n_words, doc_ids = ctx["dates"], ctx["n_words"], ctx["doc_ids"]
-    alive = list(members)
-    said: list[str] = []
+@dataclass
+class DocumentFacts:
+    """The columns the rule reads, by row. An optional column left None treats every member alike."""
 
-    def keep(best_of: list[int], phrase: str, noun: str = "member") -> None:
-        nonlocal alive
-        out = len(alive) - len(best_of)
+    doc_id: Sequence[str]
+    date: Sequence[str | None]
+    n_words: np.ndarray
+    kind: Sequence[str] | None = None
+    title: Sequence[str | None] | None = None
+    url: Sequence[str | None] | None = None
+    site: Sequence[str | None] | None = None
+    chrome_lines: Sequence[int] | None = None
+
+    def form(self, m: int) -> list[str]:
+        """What the member came with: HTML, title, URL, site (signal 4)."""
+        have = ["HTML"] if self.kind is not None and self.kind[m] == "html" else []
+        for label, col in (("title", self.title), ("URL", self.url), ("site", self.site)):
+            if col is not None and col[m]:
+                have.append(label)
+        return have
+
+    def chrome(self, m: int) -> int:
+        return int(self.chrome_lines[m] or 0) if self.chrome_lines is not None else 0
+
+
+@dataclass
+class _Race:
+    """Members still in the running, and what put the others out."""
+
+    alive: list[int]
+    said: list[str]
+
+    def keep(self, best_of: list[int], phrase: str, noun: str = "member") -> None:
+        out = len(self.alive) - len(best_of)
         if out > 0:
-            said.append(phrase.format(out=_plural(out, noun)))
-            alive = best_of
+            self.said.append(phrase.format(out=_plural(out, noun)))
+            self.alive = best_of
 
+
+def _choose(members: list[int], facts: DocumentFacts, excerpts: set[int], variants: list) -> tuple[int, str]:
+    """Apply the signals in order; return the canonical row and the reason."""
+    dates, n_words, doc_ids = facts.date, facts.n_words, facts.doc_id
+    race = _Race(alive=list(members), said=[])
     # 1. complete text: drop excerpts (shorter side of a partial pair with a member)
-    excerpts = ctx["excerpts"]
-    full = [m for m in alive if m not in excerpts]
+    full = [m for m in race.alive if m not in excerpts]
     if full:
-        keep(full, "complete text ({out} in the group)", noun="excerpt")
-
+        race.keep(full, "complete text ({out} in the group)", noun="excerpt")
     # 2. earliest date among the dated; undated members stay
-    known = [dates[m] for m in alive if dates[m]]
+    known = [dates[m] for m in race.alive if dates[m]]
     if known:
         first = min(known)
-        keep([m for m in alive if not dates[m] or dates[m] == first], f"earliest date ({first}; {{out}} dated later)")
-
+        race.keep([m for m in race.alive if not dates[m] or dates[m] == first], f"earliest date ({first}; {{out}} dated later)")
     # 3. names spelled as the group spells them
-    faults, examples = name_spelling_faults(members, ctx["variants"])
-    fewest = min(faults[m] for m in alive)
-    worse = [m for m in alive if faults[m] > fewest]
+    faults, examples = name_spelling_faults(members, variants)
+    fewest = min(faults[m] for m in race.alive)
+    worse = [m for m in race.alive if faults[m] > fewest]
     if worse:
         sample = "; ".join(f"{doc_ids[m]} has {', '.join(examples[m][:2])}" for m in worse[:2])
-        keep([m for m in alive if faults[m] == fewest], f"names spelled as the group spells them ({{out}} not: {sample})")
-
+        race.keep([m for m in race.alive if faults[m] == fewest], f"names spelled as the group spells them ({{out}} not: {sample})")
     # 4. form: html page with title, url, site
-    form = {m: ctx["form"](m) for m in alive}
+    form = {m: facts.form(m) for m in race.alive}
     best_form = max(len(f) for f in form.values())
-    top = [m for m in alive if len(form[m]) == best_form]
-    have = ", ".join(form[top[0]]) or "nothing"
-    keep(top, f"came as the fullest page ({have}; {{out}} with less)")
-
+    top = [m for m in race.alive if len(form[m]) == best_form]
+    race.keep(top, f"came as the fullest page ({', '.join(form[top[0]]) or 'nothing'}; {{out}} with less)")
     # 5. no site-UI lines
-    chrome = ctx["chrome"]
-    clean = [m for m in alive if not chrome[m]]
+    clean = [m for m in race.alive if not facts.chrome(m)]
     if clean:
-        keep(clean, "no site-UI lines in its text ({out} had chrome lines removed)")
-
+        race.keep(clean, "no site-UI lines in its text ({out} had chrome lines removed)")
     # 6. more words (the fuller of two complete texts: copies drop more than they add)
-    most = max(int(n_words[m]) for m in alive)
-    keep([m for m in alive if int(n_words[m]) == most], f"most words ({most}; {{out}} shorter)")
-
+    most = max(int(n_words[m]) for m in race.alive)
+    race.keep([m for m in race.alive if int(n_words[m]) == most], f"most words ({most}; {{out}} shorter)")
     # 7. a known date over an unknown one
-    dated = [m for m in alive if dates[m]]
+    dated = [m for m in race.alive if dates[m]]
     if dated:
-        keep(dated, f"dated ({dates[dated[0]]}; {{out}} without a date)")
-
+        race.keep(dated, f"dated ({dates[dated[0]]}; {{out}} without a date)")
     # 8. stable tie-break
-    best = min(alive, key=lambda m: doc_ids[m])
-    keep([best], "smallest doc_id ({out} equal on every other signal)")
-    # signals that did not decide but agree: the canonical is best on them among all members
-    deciding = " ".join(said)
-    support = []
+    best = min(race.alive, key=lambda m: doc_ids[m])
+    race.keep([best], "smallest doc_id ({out} equal on every other signal)")
     checks = (
         ("complete text", "complete text", lambda m: m not in excerpts),
         ("names spelled", "names spelled as the group spells them", lambda m: -faults[m]),
-        ("fullest page", "the fullest page", lambda m: len(ctx["form"](m))),
-        ("site-UI", "no site-UI lines", lambda m: not chrome[m]),
+        ("fullest page", "the fullest page", lambda m: len(facts.form(m))),
+        ("site-UI", "no site-UI lines", lambda m: not facts.chrome(m)),
     )
+    race.said += _agreeing_signals(best, members, race.said, checks)
+    if not any(dates[m] for m in members):
+        race.said.append("no member has a date")
+    return best, "; ".join(race.said)
+
+
+def _agreeing_signals(best: int, members: list[int], said: list[str], checks) -> list[str]:
+    """Signals that did not decide but agree: the canonical is best on them among all members."""
+    deciding = " ".join(said)
+    support = []
     for marker, phrase, value in checks:
         if marker in deciding:
             continue
         mine, others = value(best), [value(m) for m in members if m != best]
         if all(mine >= o for o in others) and any(mine > o for o in others):
             support.append(phrase)
-    if support:
-        said.append("also " + ", ".join(support))
-    if not any(dates[m] for m in members):
-        said.append("no member has a date")
-    return best, "; ".join(said)
+    return ["also " + ", ".join(support)] if support else []
 
 
-def choose_originals(
-    groups: np.ndarray,
-    pairs_a: list[int],
-    pairs_b: list[int],
-    pair_relation: list[str],
-    pair_score: list[float],
-    dates: list[str | None],
-    n_words: np.ndarray,
-    doc_ids: list[str],
-    *,
-    pair_evidence: Sequence[str] | None = None,
-    kinds: Sequence[str] | None = None,
-    titles: Sequence[str | None] | None = None,
-    urls: Sequence[str | None] | None = None,
-    sites: Sequence[str | None] | None = None,
-    chrome_lines: Sequence[int] | None = None,
-) -> Originals:
-    """Canonical per group by the signals above. The keyword columns are optional: a signal
-    whose column is not given treats every member alike."""
+def choose_originals(groups: np.ndarray, pairs: Pairs, facts: DocumentFacts) -> Originals:
+    """Canonical per group by the signals above, and each member's relation to it."""
     n = len(groups)
     canonical = np.arange(n, dtype=np.int64)
     relation: list[str | None] = [None] * n
     score: list[float | None] = [None] * n
     via: list[str | None] = [None] * n
     reason: list[str | None] = [None] * n
-
+    n_words = facts.n_words
     adjacency: dict[int, list[tuple[int, str, float]]] = {}
     excerpts: set[int] = set()
-    for a, b, rel, sc in zip(pairs_a, pairs_b, pair_relation, pair_score):
+    for a, b, rel, sc in zip(pairs.a, pairs.b, pairs.relation, pairs.score):
         adjacency.setdefault(a, []).append((b, rel, sc))
         adjacency.setdefault(b, []).append((a, rel, sc))
         if rel == "partial" and int(n_words[a]) != int(n_words[b]):
             excerpts.add(a if n_words[a] < n_words[b] else b)
-    variants_of = _variants_of(pairs_a, pairs_b, pair_evidence)
-
-    def form(m: int) -> list[str]:
-        have = []
-        if kinds is not None and kinds[m] == "html":
-            have.append("HTML")
-        for label, col in (("title", titles), ("URL", urls), ("site", sites)):
-            if col is not None and col[m]:
-                have.append(label)
-        return have
-
-    chrome = [int(c) if c else 0 for c in chrome_lines] if chrome_lines is not None else [0] * n
-
+    variants_of = _variants_of(pairs.a, pairs.b, pairs.evidence)
     members_of: dict[int, list[int]] = {}
     for row in adjacency:
         members_of.setdefault(int(groups[row]), []).append(row)
@@ -259,14 +245,10 @@ def choose_originals(
         members = sorted(members_of[label])
         member_set = set(members)
         variants = sorted({v for m in members for v in variants_of.get(m, ()) if v[0] in member_set and v[2] in member_set})
-        ctx = {
-            "dates": dates, "n_words": n_words, "doc_ids": doc_ids, "excerpts": excerpts,
-            "variants": variants, "form": form, "chrome": chrome,
-        }
-        best, why = _choose(members, ctx)
+        best, why = _choose(members, facts, excerpts, variants)
         reason[best] = why
         canonical[members] = best
-        _label_members(best, adjacency, relation, score, via, doc_ids)
+        _label_members(best, adjacency, relation, score, via, facts.doc_id)
     return Originals(canonical=canonical, relation=relation, score=score, via=via, reason=reason)
 
 

@@ -1,23 +1,29 @@
-"""Stage 3, fingerprint: clean texts to arrays (exact hash, MinHash signature, anchors).
+"""Lexical fingerprints of clean texts: exact hash, MinHash signature, anchors.
 
 `fingerprint_batch` is a pure function over a batch and returns numpy arrays only, so
 batches from many processes (or cluster workers) concatenate cheaply.
+
+- exact hash: xxh3 of the normalised text (NFKC, one quote style, case-folded, spaces);
+- MinHash: 128 minimums of permuted word-5-gram hashes (rensa, in Rust); the share of equal
+  values between two signatures estimates the Jaccard of their shingle sets;
+- anchors: the shingles whose hash is 0 modulo `anchor_modulus`. The choice depends on the
+  shingle alone, so an excerpt keeps exactly the anchors of its source that fall inside it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import rensa
 import xxhash
 
 from ..clean.normalize import match_tokens_text, normalize_for_match
-from ..config import Settings
-from .shingles import shingle_set, shingles_from_tokens, token_hashes_batch
-from .signature import signature_batch
+from ..config import LexicalSettings
+from ..groupby import concat_keyed, replace_keyed_rows
+from .shingles import shingles_from_tokens, token_hashes_batch
 
-__all__ = ["Fingerprints", "fingerprint_batch", "shingle_set", "concat_fingerprints", "replace_rows"]
+__all__ = ["Fingerprints", "fingerprint_batch", "concat_fingerprints", "replace_rows", "EMPTY_SIGNATURE"]
 
 EMPTY_SIGNATURE = np.iinfo(np.uint32).max
 
@@ -29,14 +35,12 @@ class Fingerprints:
     minhash: np.ndarray         # (n, num_perm) uint32
     anchor_hash: np.ndarray     # (m,) uint64: sampled shingles, unique per document
     anchor_row: np.ndarray      # (m,) int64: row of each anchor in this batch
-    signature_hash: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))  # rewrite signature
-    signature_row: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))    # (features, rows)
 
     def __len__(self) -> int:
         return len(self.exact_hash)
 
 
-def fingerprint_batch(texts: list[str | None], settings: Settings) -> Fingerprints:
+def fingerprint_batch(texts: list[str | None], settings: LexicalSettings) -> Fingerprints:
     n = len(texts)
     exact = np.zeros(n, dtype=np.uint64)
     token_texts: list[str] = []
@@ -69,15 +73,12 @@ def fingerprint_batch(texts: list[str | None], settings: Settings) -> Fingerprin
     anchor_hash, anchor_row = anchor_hash[order], anchor_row[order]
     first = np.ones(len(anchor_hash), dtype=bool)  # an anchor repeated inside a document counts once
     first[1:] = (anchor_hash[1:] != anchor_hash[:-1]) | (anchor_row[1:] != anchor_row[:-1])
-    sig_hash, sig_row = signature_batch(texts, settings) if settings.rewrites else (np.zeros(0, np.uint64), np.zeros(0, np.int64))
     return Fingerprints(
         exact_hash=exact,
         n_words=n_words,
         minhash=minhash,
         anchor_hash=anchor_hash[first],
         anchor_row=anchor_row[first],
-        signature_hash=sig_hash,
-        signature_row=sig_row,
     )
 
 
@@ -88,15 +89,13 @@ def concat_fingerprints(parts: list[Fingerprints], num_perm: int) -> Fingerprint
             np.zeros(0, np.uint64), np.zeros(0, np.int32), np.zeros((0, num_perm), np.uint32),
             np.zeros(0, np.uint64), np.zeros(0, np.int64),
         )
-    shifts = np.cumsum([0] + [len(p) for p in parts[:-1]])
+    anchor_hash, anchor_row = concat_keyed([(p.anchor_hash, p.anchor_row) for p in parts], [len(p) for p in parts])
     return Fingerprints(
         exact_hash=np.concatenate([p.exact_hash for p in parts]),
         n_words=np.concatenate([p.n_words for p in parts]),
         minhash=np.concatenate([p.minhash for p in parts]),
-        anchor_hash=np.concatenate([p.anchor_hash for p in parts]),
-        anchor_row=np.concatenate([p.anchor_row + s for p, s in zip(parts, shifts)]),
-        signature_hash=np.concatenate([p.signature_hash for p in parts]),
-        signature_row=np.concatenate([p.signature_row + s for p, s in zip(parts, shifts)]),
+        anchor_hash=anchor_hash,
+        anchor_row=anchor_row,
     )
 
 
@@ -104,14 +103,5 @@ def replace_rows(fp: Fingerprints, rows: np.ndarray, new: Fingerprints) -> Finge
     """`fp` with the given rows replaced by `new` (row k of `new` is row rows[k] of `fp`)."""
     exact, n_words, minhash = fp.exact_hash.copy(), fp.n_words.copy(), fp.minhash.copy()
     exact[rows], n_words[rows], minhash[rows] = new.exact_hash, new.n_words, new.minhash
-    keep = ~np.isin(fp.anchor_row, rows)
-    keep_sig = ~np.isin(fp.signature_row, rows)
-    return Fingerprints(
-        exact_hash=exact,
-        n_words=n_words,
-        minhash=minhash,
-        anchor_hash=np.concatenate([fp.anchor_hash[keep], new.anchor_hash]),
-        anchor_row=np.concatenate([fp.anchor_row[keep], rows[new.anchor_row]]),
-        signature_hash=np.concatenate([fp.signature_hash[keep_sig], new.signature_hash]),
-        signature_row=np.concatenate([fp.signature_row[keep_sig], rows[new.signature_row]]),
-    )
+    anchor_hash, anchor_row = replace_keyed_rows(fp.anchor_hash, fp.anchor_row, rows, new.anchor_hash, new.anchor_row)
+    return Fingerprints(exact, n_words, minhash, anchor_hash, anchor_row)

@@ -17,9 +17,7 @@ import time
 import numpy as np
 import xxhash
 
-from .sentences import sentence_words, split_sentences
-
-__all__ = ["DEFAULT_MODEL", "ModelError", "Embedder", "load_model", "resolve_model", "split_sentences", "sentence_words"]
+__all__ = ["DEFAULT_MODEL", "ModelError", "Embedder", "load_model", "resolve_model"]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
@@ -63,7 +61,6 @@ class Embedder:
         self.seconds = 0.0          # time spent in the model (loading excluded)
         self.load_seconds = 0.0
         self.sentences_embedded = 0
-        self.sentences_requested = 0
         self.device: str | None = None
 
     def _load(self):
@@ -81,7 +78,6 @@ class Embedder:
 
     def embed(self, sentences: list[str]) -> np.ndarray:
         """(len(sentences), dim) float32 unit vectors, in the order given."""
-        self.sentences_requested += len(sentences)
         keys = [xxhash.xxh3_64_intdigest(s.encode("utf-8")) for s in sentences]
         missing: dict[int, str] = {}
         for key, sentence in zip(keys, sentences):
@@ -102,9 +98,6 @@ class Embedder:
         if not sentences:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[k] for k in keys])
-
-    def clear(self) -> None:
-        self._cache.clear()
 
 
 _models: dict[str, tuple[object, str]] = {}

@@ -1,5 +1,6 @@
-"""The rewrite stage: candidates (candidates/rewrite.py) -> sentence alignment (align.py)
--> name variants (names.py) -> VerifiedPairs with relation "rewrite".
+"""The rewrite stage: candidates (candidates.py) -> lexical sentence screen -> sentence
+embeddings (embed.py) -> alignment (align.py) -> name variants (names.py) -> pairs with
+relation "rewrite".
 
 Runs after lexical verification: pairs already linked by exact/near/partial (directly or
 through their group) are skipped, and the model is loaded only when candidates remain.
@@ -12,13 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..candidates.rewrite import rewrite_candidates
-from ..config import Settings
-from ..embed import Embedder, split_sentences
+from ..config import RewriteSettings
 from ..group import connected_groups
-from . import VerifiedPairs
+from ..records import AlignedSentences, NameVariant, Pairs, RewriteEvidence
 from .align import Alignment, align_sentences
+from .candidates import rewrite_candidates
+from .embed import Embedder
 from .names import name_variants
+from .sentences import split_for_alignment
+from .signature import Signatures
 
 __all__ = ["RewriteStats", "find_rewrites", "rewrite_evidence"]
 
@@ -35,24 +38,28 @@ class RewriteStats:
     model_load_seconds: float = 0.0
 
 
-def rewrite_evidence(al: Alignment, settings: Settings, found_by: list[str], extra: dict | None = None) -> dict:
-    """The evidence contract of a rewrite pair (keys used by the report)."""
+def rewrite_evidence(
+    al: Alignment, settings: RewriteSettings, found_by: tuple[str, ...], extra: dict | None = None
+) -> RewriteEvidence:
+    """The evidence of a rewrite pair: the alignment's figures, its sentence pairs, name variants."""
     sentence_pairs = [(al.sentences_a[i], al.sentences_b[j]) for i, j, _ in al.aligned]
-    evidence = {
-        "found_by": found_by,
-        "doc_cosine": al.doc_cosine,
-        "coverage_a": al.coverage_a,
-        "coverage_b": al.coverage_b,
-        "order": al.order,
-        "one_to_one": al.one_to_one,
-        "strong_pairs": al.strong,
-        "sentences": [len(al.sentences_a), len(al.sentences_b)],
-        "aligned": al.aligned_evidence(),
-        "name_variants": name_variants(sentence_pairs, settings.rewrite_name_min_similarity),
-    }
-    if extra:
-        evidence.update(extra)
-    return evidence
+    return RewriteEvidence(
+        found_by=tuple(found_by),
+        doc_cosine=al.doc_cosine,
+        coverage_a=al.coverage_a,
+        coverage_b=al.coverage_b,
+        order=al.order,
+        one_to_one=al.one_to_one,
+        strong_pairs=al.strong,
+        sentences=(len(al.sentences_a), len(al.sentences_b)),
+        aligned=tuple(
+            AlignedSentences(i, j, al.sentences_a[i], al.sentences_b[j], round(sim, 4)) for i, j, sim in al.aligned
+        ),
+        name_variants=tuple(
+            NameVariant(**v) for v in name_variants(sentence_pairs, settings.name_min_similarity)
+        ),
+        extra=tuple(sorted((extra or {}).items())),
+    )
 
 
 _CONTENT = re.compile(r"[^\W_]{4,}|\d+")
@@ -90,17 +97,20 @@ def lexical_sentence_coverage(a: list[frozenset], b: list[frozenset], min_overla
 
 def find_rewrites(
     texts,
-    fp,
+    signatures: Signatures,
+    n_words: np.ndarray,
     representative: np.ndarray,
-    verified: VerifiedPairs,
-    settings: Settings,
+    verified: Pairs,
+    settings: RewriteSettings,
     embedder: Embedder | None = None,
-) -> tuple[VerifiedPairs, RewriteStats]:
-    out = VerifiedPairs()
+) -> tuple[Pairs, RewriteStats]:
+    """Rewrite pairs among documents that head their exact group and that the lexical pairs
+    (`verified`) have not already put in one group."""
+    out = Pairs()
     stats = RewriteStats()
     n = len(texts)
-    allowed = (representative == np.arange(n)) & (np.asarray(fp.n_words) >= settings.rewrite_min_words)
-    pairs, shared, overlap = rewrite_candidates(fp.signature_hash, fp.signature_row, allowed, settings)
+    allowed = (representative == np.arange(n)) & (np.asarray(n_words) >= settings.min_words)
+    pairs, shared, overlap = rewrite_candidates(signatures.feature_hash, signatures.row, allowed, settings)
     if len(pairs):
         # skip pairs that the lexical tiers already put in one group
         groups = connected_groups(n, verified.a, verified.b)
@@ -110,13 +120,13 @@ def find_rewrites(
     if not len(pairs):
         return out, stats
 
-    sentences = {row: split_sentences(texts[row]) for row in np.unique(pairs).tolist()}
+    sentences = {row: split_for_alignment(texts[row]) for row in np.unique(pairs).tolist()}
     # cheap lexical screen before the expensive embeddings (see lexical_sentence_coverage)
-    if settings.rewrite_prefilter_min_coverage > 0:
+    if settings.prefilter_min_coverage > 0:
         words = {row: [_content_words(s) for s in sents] for row, sents in sentences.items()}
         keep = np.array([
-            lexical_sentence_coverage(words[a], words[b], settings.rewrite_prefilter_min_overlap)
-            >= settings.rewrite_prefilter_min_coverage
+            lexical_sentence_coverage(words[a], words[b], settings.prefilter_min_overlap)
+            >= settings.prefilter_min_coverage
             for a, b in pairs.tolist()
         ], dtype=bool)
         stats.prefiltered_out = int((~keep).sum())
@@ -124,7 +134,7 @@ def find_rewrites(
         if not len(pairs):
             return out, stats
 
-    embedder = embedder or Embedder(settings.rewrite_model, settings.embed_batch_size)
+    embedder = embedder or Embedder(settings.model, settings.embed_batch_size)
     docs = np.unique(pairs).tolist()
     flat = [s for row in docs for s in sentences[row]]
     vectors = embedder.embed(flat)  # one call: every distinct sentence embedded once
@@ -145,7 +155,7 @@ def find_rewrites(
         if not al.is_rewrite:
             continue
         evidence = rewrite_evidence(
-            al, settings, ["rewrite-signature"],
+            al, settings, ("rewrite-signature",),
             {"shared_features": int(n_shared), "signature_overlap": round(float(ov), 4)},
         )
         out.add(a, b, "rewrite", al.score, None, None, evidence)

@@ -21,22 +21,22 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 import pyarrow as pa
-from rapidfuzz.distance import Indel
 import pyarrow.parquet as pq
+from rapidfuzz.distance import Indel
+
+from ...config import ConfigError, ReportSettings
 
 __all__ = [
     "REPORT_FILE",
     "ReportError",
-    "ReportLimits",
-    "align_sentences",
+    "align_for_display",
     "build_report_data",
     "render_report",
-    "split_sentences",
+    "split_for_display",
     "write_report",
     "rebuild_report",
 ]
@@ -55,31 +55,6 @@ class ReportError(Exception):
     """A run folder or table the report cannot be built from (shown to the user as one line)."""
 
 
-@dataclass(frozen=True)
-class ReportLimits:
-    """Bounds on what the page embeds (defaults match Settings.report_*)."""
-
-    max_groups: int = 10_000
-    max_members: int = 200
-    max_text_chars: int = 20_000
-    max_rejected: int = 10_000
-    max_total_chars: int = 100_000_000
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> "ReportLimits":
-        if settings is None:
-            return cls()
-        get = settings.get if isinstance(settings, Mapping) else (lambda k, d: getattr(settings, k, d))
-        base = cls()
-        return cls(
-            max_groups=int(get("report_max_groups", base.max_groups)),
-            max_members=int(get("report_max_members", base.max_members)),
-            max_text_chars=int(get("report_max_text_chars", base.max_text_chars)),
-            max_rejected=int(get("report_max_rejected", base.max_rejected)),
-            max_total_chars=int(get("report_max_total_chars", base.max_total_chars)),
-        )
-
-
 # --------------------------------------------------------------------------- sentences
 # Hand-written on purpose: this split is for display only (rows of the side-by-side view), it
 # needs no model or data download, and a wrong split costs a slightly odd row, not a wrong match.
@@ -87,7 +62,7 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘”’«(
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def split_sentences(text: str) -> tuple[list[str], list[int]]:
+def split_for_display(text: str) -> tuple[list[str], list[int]]:
     """(sentences, indices of sentences that start a paragraph) of a clean text."""
     sentences: list[str] = []
     starts: list[int] = []
@@ -122,7 +97,7 @@ _PAIR_MIN_SIMILARITY = 0.4
 _MAX_BLOCK_CELLS = 2_500
 
 
-def align_sentences(a: list[str], b: list[str]) -> list[list]:
+def align_for_display(a: list[str], b: list[str]) -> list[list]:
     """Side-by-side rows [i, j, similarity] for two sentence lists; -1 marks a missing side.
 
     difflib finds the runs of identical sentences (after lower-casing and dropping punctuation);
@@ -238,10 +213,10 @@ def build_report_data(
     pairs: pa.Table,
     summary: Mapping[str, Any],
     boilerplate: pa.Table | None = None,
-    limits: ReportLimits | None = None,
+    limits: ReportSettings | None = None,
 ) -> dict:
     """Everything the page shows, as plain JSON-able data (deterministic for the same tables)."""
-    limits = limits or ReportLimits()
+    limits = limits or ReportSettings()
     missing = [c for c in _REQUIRED_DOC_COLUMNS if c not in documents.column_names]
     if missing:
         raise ReportError(f"documents table lacks column(s): {', '.join(missing)}")
@@ -275,7 +250,7 @@ def build_report_data(
         if row in doc_index:
             return doc_index[row]
         text, was_cut = _cut(cols["text"][row] or "", limits.max_text_chars)
-        sentences, starts = split_sentences(text)
+        sentences, starts = split_for_display(text)
         doc_index[row] = len(docs)
         doc_rows.append(row)
         docs.append({
@@ -415,7 +390,7 @@ def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_
                 names.append([a, b, _num(item.get("similarity"))])
     rows = None
     if aligned is None:
-        rows = align_sentences(sentences_of(canon_row), sentences_of(r))
+        rows = align_for_display(sentences_of(canon_row), sentences_of(r))
     _share_sentences(docs_of(r), docs_of(canon_row), add_doc(canon_row))
     return {
         "doc": add_doc(r),
@@ -495,16 +470,16 @@ def write_report(
     pairs: pa.Table,
     summary: Mapping[str, Any],
     boilerplate: pa.Table | None = None,
-    settings: Any = None,
+    settings: ReportSettings | None = None,
 ) -> Path:
-    """Write out_dir/report.html; `settings` (Settings or its dict) gives the report_* limits."""
-    data = build_report_data(documents, pairs, summary, boilerplate, ReportLimits.from_settings(settings))
+    """Write out_dir/report.html within the limits of `settings` (the report section)."""
+    data = build_report_data(documents, pairs, summary, boilerplate, settings)
     path = Path(out_dir) / REPORT_FILE
     path.write_text(render_report(data), encoding="utf-8")
     return path
 
 
-def rebuild_report(out_dir: str | Path, settings: Any = None) -> Path:
+def rebuild_report(out_dir: str | Path, settings: ReportSettings | None = None) -> Path:
     """(Re)build report.html from an existing run folder's parquet files and run.json."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
@@ -529,13 +504,24 @@ def rebuild_report(out_dir: str | Path, settings: Any = None) -> Path:
             loaded = json.loads(manifest.read_text(encoding="utf-8"))
             summary = dict(loaded.get("summary") or {})
             manifest_settings = dict(loaded.get("settings") or {})
-        except (ValueError, AttributeError, UnicodeDecodeError) as exc:
+        except (ValueError, AttributeError, UnicodeDecodeError, TypeError) as exc:
             raise ReportError(f"cannot read {manifest}: {exc}") from None
     if not summary:
-        from . import summarize  # run.json missing: recount from the tables
+        from ..write import summarize  # run.json missing: recount from the tables
 
         summary = summarize(tables["documents"], tables["pairs"], tables["boilerplate"])
     return write_report(
         out_dir, tables["documents"], tables["pairs"], summary, tables["boilerplate"],
-        settings if settings is not None else manifest_settings,
+        settings if settings is not None else _report_settings(manifest_settings, manifest),
     )
+
+
+def _report_settings(saved: dict, manifest: Path) -> ReportSettings:
+    """The report section of a run's saved settings (defaults for a run that saved none)."""
+    section = saved.get("report")
+    if not isinstance(section, dict):
+        return ReportSettings()
+    try:
+        return ReportSettings.from_dict(section, origin=str(manifest))
+    except ConfigError as exc:
+        raise ReportError(str(exc)) from None

@@ -1,4 +1,6 @@
-"""The group-by-key step shared by LSH bands and anchors: documents sharing a key become pairs.
+"""The one group-by-key step: documents sharing a key become pairs.
+
+Used by MinHash LSH bands and anchors (lexical/) and by rewrite signature features (rewrite/).
 
 Written with numpy sorts rather than a dict of lists so it stays linear-ish and vectorised;
 a cluster engine would run the same step as a shuffle on `key`.
@@ -7,6 +9,8 @@ a cluster engine would run the same step as a shuffle on `key`.
 from __future__ import annotations
 
 import numpy as np
+
+__all__ = ["pairs_within_groups", "unique_pairs", "concat_ranges"]
 
 
 def pairs_within_groups(keys: np.ndarray, rows: np.ndarray, max_all_pairs: int, max_group: int | None = None) -> np.ndarray:
@@ -39,22 +43,31 @@ def pairs_within_groups(keys: np.ndarray, rows: np.ndarray, max_all_pairs: int, 
             break
         st, sz = s_starts[eligible], s_sizes[eligible]
         counts = sz - gap
-        first = np.repeat(st, counts) + _ranges(counts)
+        first = np.repeat(st, counts) + concat_ranges(counts)
         out.append(np.stack([rows[first], rows[first + gap]], axis=1))
     b_starts, b_sizes = starts[~small], sizes[~small]
     if len(b_starts):
         counts = b_sizes - 1
         hub = np.repeat(b_starts, counts)
-        spoke = hub + 1 + _ranges(counts)
+        spoke = hub + 1 + concat_ranges(counts)
         out.append(np.stack([rows[hub], rows[spoke]], axis=1))
     pairs = np.concatenate(out) if out else np.zeros((0, 2), dtype=np.int64)
     return np.sort(pairs, axis=1)
 
 
-def _ranges(counts: np.ndarray) -> np.ndarray:
-    from ..fingerprint.shingles import _ranges as ranges
-
-    return ranges(counts)
+def concat_ranges(counts: np.ndarray) -> np.ndarray:
+    """concatenate(arange(c) for c in counts), vectorised."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(counts)
+    out = np.ones(total, dtype=np.int64)
+    out[0] = 0
+    nonzero = counts > 0
+    starts_idx = (ends - counts)[nonzero]
+    prev_counts = counts[nonzero]
+    out[starts_idx[1:]] = 1 - prev_counts[:-1]
+    return np.cumsum(out)
 
 
 def unique_pairs(pairs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -64,3 +77,23 @@ def unique_pairs(pairs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     code = pairs[:, 0].astype(np.int64) * n + pairs[:, 1]
     uniq, counts = np.unique(code, return_counts=True)
     return np.stack([uniq // n, uniq % n], axis=1), counts
+
+
+def concat_keyed(parts: list[tuple[np.ndarray, np.ndarray]], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Join per-batch (keys, rows) arrays in order, shifting each batch's rows to corpus rows."""
+    if not parts:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    shifts = np.cumsum([0] + list(sizes[:-1]))
+    return (
+        np.concatenate([keys for keys, _ in parts]),
+        np.concatenate([rows + shift for (_, rows), shift in zip(parts, shifts)]),
+    )
+
+
+def replace_keyed_rows(
+    keys: np.ndarray, rows: np.ndarray, replaced: np.ndarray, new_keys: np.ndarray, new_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, rows) with every entry of the `replaced` rows swapped for the new ones; `new_rows`
+    index into `replaced` (row k of the new batch is corpus row replaced[k])."""
+    keep = ~np.isin(rows, replaced)
+    return np.concatenate([keys[keep], new_keys]), np.concatenate([rows[keep], replaced[new_rows]])

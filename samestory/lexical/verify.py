@@ -1,4 +1,4 @@
-"""Stage 5, verify: every candidate pair is checked on real data before it can merge anything.
+"""Verify: every candidate pair is checked on real data before it can merge anything.
 
 exact: normalised texts equal; near: Jaccard of the word-shingle sets; partial: the shorter
 text's shingles contained in the longer's. An LSH or anchor collision alone never links two
@@ -7,63 +7,31 @@ documents.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-
 import numpy as np
 
-from ..candidates import FROM_ANCHORS, FROM_LSH, Candidates
 from ..clean.normalize import normalize_for_match
-from ..config import Settings
-from ..fingerprint.shingles import shingle_sets
+from ..config import LexicalSettings
+from ..records import ExactEvidence, LexicalEvidence, Pairs
+from .candidates import FROM_ANCHORS, FROM_LSH, Candidates
+from .shingles import shingle_sets
 
-__all__ = ["VerifiedPairs", "classify_overlap", "verify_exact", "verify_lexical"]
-
-# Strength order of relations: a chain of links is as weak as its weakest link.
-RELATION_ORDER = {"exact": 0, "near": 1, "partial": 2, "rewrite": 3}
-
-
-@dataclass
-class VerifiedPairs:
-    a: list[int] = field(default_factory=list)
-    b: list[int] = field(default_factory=list)
-    relation: list[str] = field(default_factory=list)
-    score: list[float] = field(default_factory=list)
-    jaccard: list[float | None] = field(default_factory=list)
-    containment: list[float | None] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)
-
-    def add(self, a: int, b: int, relation: str, score: float, jaccard, containment, evidence: dict) -> None:
-        self.a.append(a)
-        self.b.append(b)
-        self.relation.append(relation)
-        self.score.append(round(float(score), 6))
-        self.jaccard.append(None if jaccard is None else round(float(jaccard), 6))
-        self.containment.append(None if containment is None else round(float(containment), 6))
-        self.evidence.append(json.dumps(evidence, sort_keys=True, ensure_ascii=False))
-
-    def extend(self, other: "VerifiedPairs") -> None:
-        for name in self.__dataclass_fields__:
-            getattr(self, name).extend(getattr(other, name))
-
-    def __len__(self) -> int:
-        return len(self.a)
+__all__ = ["classify_overlap", "verify_exact", "verify_lexical", "candidate_chunks", "verify_chunk"]
 
 
-def verify_exact(texts: list[str | None], representative: np.ndarray) -> VerifiedPairs:
+def verify_exact(texts: list[str | None], representative: np.ndarray) -> Pairs:
     """Pair each exact duplicate with its group's first document, after checking the texts."""
-    out = VerifiedPairs()
+    out = Pairs()
     normalized: dict[int, str] = {}
     for row in np.flatnonzero((representative >= 0) & (representative != np.arange(len(representative)))):
         rep = int(representative[row])
         if rep not in normalized:
             normalized[rep] = normalize_for_match(texts[rep])
         if normalize_for_match(texts[row]) == normalized[rep]:  # guards against hash collisions
-            out.add(rep, int(row), "exact", 1.0, 1.0, 1.0, {"normalized_text_equal": True})
+            out.add(rep, int(row), "exact", 1.0, 1.0, 1.0, ExactEvidence())
     return out
 
 
-def classify_overlap(shared: int, size_a: int, size_b: int, settings: Settings) -> tuple[str | None, float, float, float]:
+def classify_overlap(shared: int, size_a: int, size_b: int, settings: LexicalSettings) -> tuple[str | None, float, float, float]:
     """(relation or None, jaccard, containment of the shorter, length ratio) for two shingle sets."""
     small, large = sorted((size_a, size_b))
     if small == 0:
@@ -93,14 +61,14 @@ def candidate_chunks(texts, candidates: Candidates, pairs_per_chunk: int = 4000)
         yield part, {int(r): texts[r] for r in np.unique(part.pairs)}
 
 
-def verify_chunk(job, settings: Settings) -> VerifiedPairs:
+def verify_chunk(job, settings: LexicalSettings) -> Pairs:
     part, texts = job
     return verify_lexical(texts, part, settings)
 
 
-def verify_lexical(texts, candidates: Candidates, settings: Settings) -> VerifiedPairs:
+def verify_lexical(texts, candidates: Candidates, settings: LexicalSettings) -> Pairs:
     """Check candidate pairs on their shingle sets; `texts[row]` may be a list or a dict."""
-    out = VerifiedPairs()
+    out = Pairs()
     # shingle sets are recomputed for the documents in candidate pairs only (cheaper in
     # memory than keeping every document's set from the fingerprint stage)
     involved = np.unique(candidates.pairs).tolist()
@@ -112,13 +80,10 @@ def verify_lexical(texts, candidates: Candidates, settings: Settings) -> Verifie
         if relation is None:
             continue
         found_by = [name for flag, name in ((FROM_LSH, "minhash-lsh"), (FROM_ANCHORS, "anchors")) if origin & flag]
-        evidence = {
-            "found_by": found_by,
-            "shared_shingles": shared,
-            "shingles": [len(sa), len(sb)],
-            "shared_anchors": anchors,
-            "length_ratio": round(ratio, 4),
-        }
+        evidence = LexicalEvidence(
+            found_by=tuple(found_by), shared_shingles=shared, shingles=(len(sa), len(sb)),
+            shared_anchors=anchors, length_ratio=round(ratio, 4),
+        )
         score = jaccard if relation == "near" else containment
         out.add(a, b, relation, score, jaccard, containment, evidence)
     return out

@@ -3,7 +3,7 @@
 Hvistendahl ~ Hvittendal ~ Khvitendal, Woerner ~ Werner, Yulong ~ Yulonga. For every pair
 of aligned sentences, each capitalised name of one that does not occur in the other is
 compared with the other's names; the closest one is a variant when their similarity is at
-least `rewrite_name_min_similarity`.
+least `name_min_similarity`.
 
 Similarity is rapidfuzz's normalised Indel ratio, taken as the larger of the ratio on the
 case-folded names and the ratio on a transliteration key (hand-written below because no
@@ -19,7 +19,7 @@ import unicodedata
 
 from rapidfuzz.distance import Indel
 
-from ..clean.normalize import _FOLD
+from ..clean.normalize import fold_typography
 
 __all__ = ["proper_names", "name_key", "name_similarity", "name_variants"]
 
@@ -37,7 +37,7 @@ _INFLECTIONS = ("s", "es", "'s", "n", "an", "ans", "ian", "ians", "ese", "ish", 
 
 def proper_names(sentence: str) -> list[str]:
     """Capitalised tokens (hyphen parts separately), skipping a common word opening the sentence."""
-    sentence = unicodedata.normalize("NFKC", sentence).translate(_FOLD)
+    sentence = fold_typography(sentence)
     out: list[str] = []
     for k, match in enumerate(_TOKEN.finditer(sentence)):
         token = match.group(0)

@@ -1,4 +1,4 @@
-"""Sentence splitting for alignment.
+"""Sentence splitting for the rewrite alignment (report.html splits for display on its own).
 
 pysbd (rule-based sentence boundary disambiguation) handles abbreviations ("Mr.", "U.S.",
 "Jan. 5"), initials and decimals that a regex gets wrong, and it is deterministic. It is
@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pysbd
 
-__all__ = ["split_sentences", "sentence_words"]
+__all__ = ["split_for_alignment", "sentence_words"]
 
 _WORD = re.compile(r"\w+")
 
@@ -23,7 +23,7 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
 
 
-def split_sentences(text: str | None) -> list[str]:
+def split_for_alignment(text: str | None) -> list[str]:
     """Sentences of a clean text, in order, stripped; empty pieces dropped."""
     if not text:
         return []

@@ -1,4 +1,4 @@
-"""Stage 6, group: verified pairs joined into groups (connected components)."""
+"""Group: verified pairs joined into groups (connected components)."""
 
 from __future__ import annotations
 

@@ -12,10 +12,10 @@ stay pure batch functions:
 3. `strip_lines_batch(texts, drops)` (per batch, in workers): remove those lines.
 
 A line is boilerplate on a site when (all of):
-- the site has at least `boilerplate_min_site_pages` clean pages (with fewer there is no
+- the site has at least `min_site_pages` clean pages (with fewer there is no
   telling a shared template from a shared quote);
-- the line has at most `boilerplate_max_words` words (long paragraphs are prose);
-- it occurs on at least T = max(`boilerplate_min_pages`, ceil(`boilerplate_min_share` * N))
+- the line has at most `max_words` words (long paragraphs are prose);
+- it occurs on at least T = max(`min_pages`, ceil(`min_share` * N))
   of the site's N pages: a share of the site, so that on a big site a stock sentence that a
   few articles repeat ("X did not respond to a request for comment.") is not taken for
   chrome, and a floor, so that on a small site two or three articles quoting the same
@@ -23,7 +23,7 @@ A line is boilerplate on a site when (all of):
 - and those pages are T *different articles*: pages that are copies of each other (exact,
   edited or excerpted copies of one article on one site) count once. Two pages count as
   the same article when the lines they share, other than the line being tested and
-  weighted by words, make up at least `boilerplate_same_article_containment` of the
+  weighted by words, make up at least `same_article_containment` of the
   shorter page. Distinct articles with a common template share only the template's few
   short lines; copies share their paragraphs. When the template outweighs the articles
   (very short pages), pages look alike and nothing is removed: the safe direction. The
@@ -37,13 +37,13 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import numpy as np
 import xxhash
 
-from ..config import Settings
-from .normalize import tidy_text
+from ..config import BoilerplateSettings
+from ..clean.normalize import tidy_text
+from ..clean.urls import host_of
 
 __all__ = [
     "LineHashes", "Boilerplate", "normalize_line", "line_hashes_batch", "concat_line_hashes",
@@ -52,7 +52,6 @@ __all__ = [
 
 _NON_WORD = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
-_SCHEME = re.compile(r"^[a-zA-Z][\w+.-]*:/*")
 # Mixes a site number into a line hash so one uint64 identifies a (site, line) pair.
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -137,31 +136,12 @@ def concat_line_hashes(parts: list[LineHashes]) -> LineHashes:
     )
 
 
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url if "//" in url else f"//{url}")
-        host = parts.hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    if host == "web.archive.org":
-        # https://web.archive.org/web/20160526181643/http://example.com/a: the archived site
-        # (servers and crawlers often collapse "http://" in the path to "http:/")
-        inner = parts.path.split("/", 3)
-        if len(inner) == 4 and inner[1] == "web":
-            return _host("//" + _SCHEME.sub("", inner[3])) or host
-    return host[4:] if host.startswith("www.") else host
-
-
 def site_key(url: str | None, site: str | None, doc_id: str) -> str:
     """Which site a page belongs to, for learning its template: the URL's host (without
     "www.", archive.org unwrapped), else the page's site name, else where the file lies
     (the record file for JSONL/Parquet/WARC records, else the folder, "./" at the top).
     The host comes first because site names vary between a site's HTML pages and its feed."""
-    host = _host(url)
+    host = host_of(url)
     if host:
         return host
     if site and site.strip():
@@ -185,19 +165,19 @@ class Boilerplate:
     site_pages: list[int] = field(default_factory=list)
 
 
-def threshold(site_pages: int, settings: Settings) -> int:
+def threshold(site_pages: int, settings: BoilerplateSettings) -> int:
     """Pages (distinct articles) a line needs on a site of `site_pages` pages."""
-    return max(settings.boilerplate_min_pages, math.ceil(settings.boilerplate_min_share * site_pages))
+    return max(settings.min_pages, math.ceil(settings.min_share * site_pages))
 
 
 def learn_boilerplate(
-    sites: list[str], lines: LineHashes, ok: np.ndarray, texts: list[str | None], settings: Settings
+    sites: list[str], lines: LineHashes, ok: np.ndarray, texts: list[str | None], settings: BoilerplateSettings
 ) -> Boilerplate:
     """The group-by-(site, line) step: count each normalised line over the distinct pages of
     its site, keep those above the site's threshold that recur on different articles."""
     n = len(sites)
     result = Boilerplate(drops=[None] * n)
-    if n == 0 or not settings.site_boilerplate:
+    if n == 0 or not settings.enabled:
         return result
     site_names = sorted(set(sites[i] for i in range(n) if ok[i]))
     site_id_of = {s: k for k, s in enumerate(site_names)}
@@ -207,8 +187,8 @@ def learn_boilerplate(
     counts = np.diff(lines.offsets)
     row = np.repeat(np.arange(n, dtype=np.int32), counts)
     line_site = doc_site[row]
-    usable = (lines.hashes != 0) & (line_site >= 0) & (lines.words <= settings.boilerplate_max_words)
-    usable &= site_pages[np.maximum(line_site, 0)] >= settings.boilerplate_min_site_pages
+    usable = (lines.hashes != 0) & (line_site >= 0) & (lines.words <= settings.max_words)
+    usable &= site_pages[np.maximum(line_site, 0)] >= settings.min_site_pages
     idx = np.flatnonzero(usable)
     del usable
     if not len(idx):
@@ -315,16 +295,16 @@ def _sample(docs: np.ndarray, size: int) -> np.ndarray:
     return np.sort(docs[np.argsort(mixed, kind="stable")[:size]])
 
 
-def _distinct_articles(docs, line_hash, needed, lines_of: _DocLines, cache, settings: Settings) -> int:
+def _distinct_articles(docs, line_hash, needed, lines_of: _DocLines, cache, settings: BoilerplateSettings) -> int:
     """How many different articles hold the line: greedy over a sample, scaled to all pages.
 
     Stops as soon as the estimate reaches `needed` (the answer is then "enough")."""
-    sample = _sample(docs, settings.boilerplate_sample_pages)
+    sample = _sample(docs, settings.sample_pages)
     scale = len(docs) / len(sample)
     key = (line_hash, needed, sample.tobytes())
     if key in cache:
         return cache[key]
-    limit = settings.boilerplate_same_article_containment
+    limit = settings.same_article_containment
     reps: list[tuple[dict[int, int], int]] = []
     for r in sample.tolist():
         words, total = lines_of.get(r)

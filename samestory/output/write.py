@@ -1,4 +1,4 @@
-"""Stage 8, write: the public tables (documents, pairs), the deduplicated corpus, a summary."""
+"""Write a run's outputs: the tables, the deduplicated corpus, run.json, report.html; and the summary."""
 
 from __future__ import annotations
 
@@ -11,62 +11,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..config import Settings
+from .tables import BOILERPLATE_SCHEMA
+
 __all__ = ["OutputExistsError", "prepare_out_dir", "write_outputs", "summarize", "OUTPUT_FILES"]
 
 OUTPUT_FILES = ("documents.parquet", "pairs.parquet", "deduplicated.jsonl", "run.json", "report.html", "boilerplate.parquet")
-
-DOCUMENT_SCHEMA = pa.schema(
-    [
-        ("doc_id", pa.string()),
-        ("source", pa.string()),
-        ("format", pa.string()),
-        ("url", pa.string()),
-        ("title", pa.string()),
-        ("date", pa.string()),
-        ("site", pa.string()),
-        ("status", pa.string()),
-        ("reason", pa.string()),
-        ("text", pa.large_string()),
-        ("n_words", pa.int32()),
-        ("cluster_id", pa.string()),
-        ("is_canonical", pa.bool_()),
-        ("relation", pa.string()),
-        ("score", pa.float64()),
-        ("via", pa.string()),
-        ("canonical_reason", pa.string()),
-        ("chrome_lines_removed", pa.int32()),
-        ("boilerplate_lines_removed", pa.int32()),
-    ]
-)
-
-#: Site boilerplate removed before fingerprinting: one row per (site, line), see clean/boilerplate.py.
-BOILERPLATE_SCHEMA = pa.schema(
-    [
-        ("site", pa.string()),               # host, else site name, else folder
-        ("line", pa.string()),               # as it appears on the first page that has it
-        ("words", pa.int32()),
-        ("removed_from_docs", pa.int32()),   # pages it was removed from
-        ("distinct_pages", pa.int32()),      # of those, different articles (estimated past a sample)
-        ("site_pages", pa.int32()),          # clean pages of the site
-    ]
-)
-
-PAIR_SCHEMA = pa.schema(
-    [
-        ("doc_a", pa.string()),
-        ("doc_b", pa.string()),
-        ("relation", pa.string()),
-        ("score", pa.float64()),
-        ("jaccard", pa.float64()),
-        ("containment", pa.float64()),
-        ("evidence", pa.string()),
-        # rewrite tier (issue 3): null for exact/near/partial pairs
-        ("doc_cosine", pa.float64()),
-        ("coverage_a", pa.float64()),
-        ("coverage_b", pa.float64()),
-    ]
-)
-
 
 class OutputExistsError(Exception):
     pass
@@ -120,7 +70,7 @@ def _boilerplate_by_site(boilerplate: pa.Table | None) -> dict[str, int]:
 
 
 def write_outputs(
-    out: Path, documents: pa.Table, pairs: pa.Table, summary: dict, settings: dict, version: str,
+    out: Path, documents: pa.Table, pairs: pa.Table, summary: dict, settings: Settings, version: str,
     boilerplate: pa.Table | None = None,
 ) -> None:
     # No timestamps anywhere: the same input and settings give byte-identical files.
@@ -138,12 +88,12 @@ def write_outputs(
         parquet_done = thread.submit(write_parquet)
         _write_deduplicated(out, documents)
         parquet_done.result()
-    manifest = {"samestory_version": version, "settings": settings, "summary": summary}
+    manifest = {"samestory_version": version, "settings": settings.to_dict(), "summary": summary}
     (out / "run.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    if settings.get("report", True):
-        from .report import write_report  # the HTML report (report.py)
+    if settings.report.enabled:
+        from .report import write_report
 
-        write_report(out, documents, pairs, summary, boilerplate, settings=settings)
+        write_report(out, documents, pairs, summary, boilerplate, settings=settings.report)
     elif (out / "report.html").exists():
         (out / "report.html").unlink()  # an --overwrite run must not leave a stale report
 

@@ -1,15 +1,15 @@
 """Rewrite verification: align two documents sentence by sentence on embeddings.
 
-Rule (defaults in config.Settings, "rewrite tier" section):
-1. Split both texts into sentences; sentences with fewer than `rewrite_min_sentence_words`
+Rule (defaults in config.RewriteSettings):
+1. Split both texts into sentences; sentences with fewer than `min_sentence_words`
    words take no part (they are headings, datelines, "Read more").
 2. Cosine matrix of the sentence embeddings. A one-to-one assignment maximising the total
-   similarity (Hungarian, scipy's linear_sum_assignment) over cells >= `rewrite_min_similarity`.
+   similarity (Hungarian, scipy's linear_sum_assignment) over cells >= `min_similarity`.
    Hungarian rather than a monotone DP because a rewrite may move a paragraph: order is then
    checked separately, instead of being forced (a DP would silently drop moved sentences).
 3. Gaps: between two consecutive aligned pairs (a document edge counts as one), runs of
-   unassigned sentences of equal length on both sides (at most `rewrite_gap_max_sentences`)
-   are aligned in order when each pair's similarity is >= `rewrite_gap_min_similarity`: the
+   unassigned sentences of equal length on both sides (at most `gap_max_sentences`)
+   are aligned in order when each pair's similarity is >= `gap_min_similarity`: the
    aligned neighbours say where the counterpart is, so a looser threshold is enough.
 4. Merges and splits: a sentence left unassigned whose best counterpart (>= the threshold)
    is already assigned to one of its direct neighbours is counted as aligned to it too
@@ -18,8 +18,8 @@ Rule (defaults in config.Settings, "rewrite tier" section):
    step-2 pairs lying on the longest increasing run of (i, j) (1.0 = same order; swapping
    two halves gives about 0.5).
 6. rewrite when the SHORTER document (fewer countable sentences) has coverage >=
-   `rewrite_min_coverage`, at least `rewrite_min_aligned` step-2 pairs (gap-filled ones not
-   counted), and order >= `rewrite_min_order`. Score = that coverage.
+   `min_coverage`, at least `min_aligned` step-2 pairs (gap-filled ones not
+   counted), and order >= `min_order`. Score = that coverage.
 Independent articles about one event share names and topic, but few of their sentences say
 the same thing in the same place, so their coverage stays low.
 """
@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ..config import Settings
-from ..embed import sentence_words
+from ..config import RewriteSettings
+from .sentences import sentence_words
 
 __all__ = ["Alignment", "align_sentences", "longest_increasing_run"]
 
@@ -43,22 +43,14 @@ class Alignment:
     sentences_a: list[str]
     sentences_b: list[str]
     aligned: list[tuple[int, int, float]] = field(default_factory=list)  # (i, j, similarity), sorted
-    strong: int = 0          # one-to-one pairs at >= rewrite_min_similarity (before gap filling)
+    strong: int = 0          # one-to-one pairs at >= min_similarity (before gap filling)
     one_to_one: int = 0      # one-to-one pairs including gap-filled ones
-    countable_a: int = 0
-    countable_b: int = 0
     coverage_a: float = 0.0
     coverage_b: float = 0.0
     order: float = 0.0
     doc_cosine: float = 0.0
     is_rewrite: bool = False
     score: float = 0.0
-
-    def aligned_evidence(self) -> list[dict]:
-        return [
-            {"i": i, "j": j, "a": self.sentences_a[i], "b": self.sentences_b[j], "similarity": round(s, 4)}
-            for i, j, s in self.aligned
-        ]
 
 
 def longest_increasing_run(values: list[int]) -> int:
@@ -80,21 +72,20 @@ def _doc_vector(emb: np.ndarray) -> np.ndarray:
 
 
 def align_sentences(
-    sentences_a: list[str], emb_a: np.ndarray, sentences_b: list[str], emb_b: np.ndarray, settings: Settings
+    sentences_a: list[str], emb_a: np.ndarray, sentences_b: list[str], emb_b: np.ndarray, settings: RewriteSettings
 ) -> Alignment:
     """Align two documents' sentences (embeddings: unit rows, one per sentence) and decide."""
     out = Alignment(sentences_a=sentences_a, sentences_b=sentences_b)
-    min_words = settings.rewrite_min_sentence_words
+    min_words = settings.min_sentence_words
     rows_a = np.array([i for i, s in enumerate(sentences_a) if sentence_words(s) >= min_words], dtype=np.int64)
     rows_b = np.array([j for j, s in enumerate(sentences_b) if sentence_words(s) >= min_words], dtype=np.int64)
-    out.countable_a, out.countable_b = len(rows_a), len(rows_b)
     if not len(rows_a) or not len(rows_b):
         return out
     ea, eb = emb_a[rows_a], emb_b[rows_b]
     # document cosine: cosine of the mean sentence vectors (whole text, no 256-token cut-off)
     out.doc_cosine = round(float(_doc_vector(ea) @ _doc_vector(eb)), 4)
     sim = ea @ eb.T
-    tau = settings.rewrite_min_similarity
+    tau = settings.min_similarity
     weight = np.where(sim >= tau, sim, 0.0)
     r, c = linear_sum_assignment(weight, maximize=True)
     keep = sim[r, c] >= tau
@@ -108,11 +99,11 @@ def align_sentences(
     # long runs of unassigned sentences on both sides are aligned in order at a lower threshold
     partner_of_a = {x: y for x, y in pairs}
     partner_of_b = {y: x for x, y in pairs}
-    gap_tau = settings.rewrite_gap_min_similarity
+    gap_tau = settings.gap_min_similarity
     anchors = [(-1, -1)] + sorted(pairs) + [(len(rows_a), len(rows_b))]
     for (i1, j1), (i2, j2) in zip(anchors, anchors[1:]):
         gap = i2 - i1 - 1
-        if gap < 1 or gap > settings.rewrite_gap_max_sentences or j2 - j1 - 1 != gap:
+        if gap < 1 or gap > settings.gap_max_sentences or j2 - j1 - 1 != gap:
             continue
         for t in range(1, gap + 1):
             x, y = i1 + t, j1 + t
@@ -145,8 +136,8 @@ def align_sentences(
         shorter = max(out.coverage_a, out.coverage_b)
     out.score = shorter
     out.is_rewrite = (
-        shorter >= settings.rewrite_min_coverage
-        and out.strong >= settings.rewrite_min_aligned
-        and out.order >= settings.rewrite_min_order
+        shorter >= settings.min_coverage
+        and out.strong >= settings.min_aligned
+        and out.order >= settings.min_order
     )
     return out

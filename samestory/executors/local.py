@@ -14,14 +14,16 @@ from typing import Callable, Iterable, Iterator, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+__all__ = ["LocalExecutor"]
 
-class Workers:
-    def __init__(self, count: int, in_flight_per_worker: int = 3):
-        self.count = max(1, count)
-        self.in_flight = self.count * in_flight_per_worker
+
+class LocalExecutor:
+    def __init__(self, workers: int, in_flight_per_worker: int = 3):
+        self.workers = max(1, workers)
+        self.in_flight = self.workers * in_flight_per_worker
         self._pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "Workers":
+    def __enter__(self) -> "LocalExecutor":
         return self
 
     def __exit__(self, *exc) -> None:
@@ -30,12 +32,13 @@ class Workers:
             self._pool = None
 
     def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        if self.count == 1:
+        """func(item) for each item, in the order given."""
+        if self.workers == 1:
             for item in items:
                 yield func(item)
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.count)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
         pending: deque[Future] = deque()
         for item in items:
             pending.append(self._pool.submit(func, item))
@@ -43,9 +46,3 @@ class Workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-
-
-def map_ordered(func: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
-    """One-off ordered map (a pool just for this call)."""
-    with Workers(workers) as pool:
-        yield from pool.map(func, items)

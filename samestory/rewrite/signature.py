@@ -7,36 +7,37 @@ words. A document's signature is:
   padded, case-folded name, so a mangled spelling still shares most grams
   (Hvistendahl / Hvittendal / Khvitendal share "tend", "enda", "^hvi"...);
 - numbers ("2003", "60s", "22");
-- words of at least `rewrite_long_word` letters, cut to that length (a cheap stem).
+- words of at least `long_word` letters, cut to that length (a cheap stem).
 Computed per batch in the workers (`signature_batch`), like the other fingerprints.
 """
 
 from __future__ import annotations
 
-import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
 import xxhash
 
-from ..clean.normalize import _FOLD
-from ..config import Settings
+from ..clean.normalize import fold_typography
+from ..config import RewriteSettings
+from ..groupby import concat_keyed, replace_keyed_rows
 
-__all__ = ["signature", "signatures", "signature_batch"]
+__all__ = ["Signatures", "signature", "signature_batch", "concat_signatures", "replace_signature_rows"]
 
 _EDGE = "\"'()[]{}<>.,;:!?\u00ab\u00bb\u201c\u201d\u2018\u2019\u2026*"
 _SENTENCE_END = tuple(".!?:;\"\u201d")
 
 
-def signature(text: str | None, settings: Settings) -> list[str]:
+def signature(text: str | None, settings: RewriteSettings) -> list[str]:
     """Sorted unique signature features of one clean text (strings, for tests and evidence).
 
     Tokens come from str.split and are filtered by comprehensions with C-level str checks:
     this runs on every document, and a per-token regex loop cost 3-5x more."""
     if not text:
         return []
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    n = settings.rewrite_name_ngram
-    cut = settings.rewrite_long_word
+    text = fold_typography(text)
+    n = settings.name_ngram
+    cut = settings.long_word
     features: set[str] = set()
     for line in text.split("\n"):
         toks = line.split()
@@ -68,12 +69,22 @@ def signature(text: str | None, settings: Settings) -> list[str]:
     return sorted(features)
 
 
-def signatures(texts, rows: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-    """(feature hashes, their rows) for the given rows, unique per row."""
+@dataclass
+class Signatures:
+    """Signature features of a batch or corpus, flat: feature hash and the row that has it."""
+
+    feature_hash: np.ndarray   # (m,) uint64, unique per row
+    row: np.ndarray            # (m,) int64
+
+
+def signature_batch(texts: list[str | None], settings: RewriteSettings) -> Signatures:
+    """Signatures of a batch's documents long enough for the rewrite tier (rows in the batch)."""
     keys: list[np.ndarray] = []
     owners: list[np.ndarray] = []
-    for row in rows.tolist():
-        feats = signature(texts[row], settings)
+    for row, text in enumerate(texts):
+        if text is None or len(text.split()) < settings.min_words:
+            continue
+        feats = signature(text, settings)
         if not feats:
             continue
         h = np.fromiter((xxhash.xxh3_64_intdigest(f.encode("utf-8")) for f in feats), dtype=np.uint64, count=len(feats))
@@ -81,14 +92,15 @@ def signatures(texts, rows: np.ndarray, settings: Settings) -> tuple[np.ndarray,
         keys.append(h)
         owners.append(np.full(len(h), row, dtype=np.int64))
     if not keys:
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    return np.concatenate(keys), np.concatenate(owners)
+        return Signatures(np.zeros(0, np.uint64), np.zeros(0, np.int64))
+    return Signatures(np.concatenate(keys), np.concatenate(owners))
 
 
-def signature_batch(texts: list[str | None], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-    """Signatures of a batch's documents long enough for the rewrite tier (rows in the batch)."""
-    rows = np.array(
-        [i for i, t in enumerate(texts) if t is not None and len(t.split()) >= settings.rewrite_min_words],
-        dtype=np.int64,
-    )
-    return signatures(texts, rows, settings)
+def concat_signatures(parts: list[Signatures], sizes: list[int]) -> Signatures:
+    """Join batch signatures in order (`sizes`: documents per batch)."""
+    return Signatures(*concat_keyed([(p.feature_hash, p.row) for p in parts], sizes))
+
+
+def replace_signature_rows(sig: Signatures, rows: np.ndarray, new: Signatures) -> Signatures:
+    """`sig` with the given rows' features replaced by `new` (row k of `new` is rows[k])."""
+    return Signatures(*replace_keyed_rows(sig.feature_hash, sig.row, rows, new.feature_hash, new.row))

@@ -1,11 +1,11 @@
-"""Stage 4, find candidates: which pairs of documents are worth verifying.
+"""Candidates: which pairs of documents are worth verifying for near and partial copies.
 
 - exact duplicates are grouped by the hash of their normalised text, and only one
   representative of each exact group goes on to the other candidate paths;
 - near copies: MinHash LSH (banding) over word-shingle signatures;
 - partial copies: shared anchors (content-sampled shingles), because an excerpt's Jaccard
   with its source is low, but every anchor of the excerpt is also an anchor of the source.
-No candidate is a match by itself: verify/ checks each pair on the real shingle sets.
+No candidate is a match by itself: verify.py checks each pair on the real shingle sets.
 """
 
 from __future__ import annotations
@@ -14,11 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import Settings
-from ..fingerprint import Fingerprints
-from .buckets import pairs_within_groups, unique_pairs
+from ..config import LexicalSettings
+from ..groupby import pairs_within_groups, unique_pairs
+from .fingerprints import Fingerprints
 
-__all__ = ["Candidates", "exact_representatives", "find_candidates", "lsh_pairs", "anchor_pairs"]
+__all__ = [
+    "Candidates", "FROM_LSH", "FROM_ANCHORS", "exact_representatives", "find_candidates", "lsh_pairs", "anchor_pairs",
+    "band_key",
+]
 
 FROM_LSH = 1
 FROM_ANCHORS = 2
@@ -42,18 +45,19 @@ def exact_representatives(exact_hash: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return rep
 
 
-def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: Settings) -> np.ndarray:
+def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings) -> np.ndarray:
     """Rows whose signatures agree on all `lsh_rows` values of at least one band."""
     found = []
     r = settings.lsh_rows
     for band in range(settings.lsh_bands):
         block = np.ascontiguousarray(minhash[rows, band * r : (band + 1) * r])
-        keys = _band_key(block)
+        keys = band_key(block)
         found.append(pairs_within_groups(keys, rows, settings.max_bucket_pairs_size))
     return np.concatenate(found) if found else np.zeros((0, 2), np.int64)
 
 
-def _band_key(block: np.ndarray) -> np.ndarray:
+def band_key(block: np.ndarray) -> np.ndarray:
+    """One 64-bit key per row of a band's MinHash values: equal bands, equal keys."""
     key = np.zeros(len(block), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for col in range(block.shape[1]):
@@ -62,7 +66,7 @@ def _band_key(block: np.ndarray) -> np.ndarray:
     return key
 
 
-def anchor_pairs(fp: Fingerprints, allowed: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+def anchor_pairs(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings) -> tuple[np.ndarray, np.ndarray]:
     """Pairs sharing at least `min_shared_anchors` anchors, with the count shared."""
     keep = allowed[fp.anchor_row]
     pairs = pairs_within_groups(
@@ -73,7 +77,7 @@ def anchor_pairs(fp: Fingerprints, allowed: np.ndarray, settings: Settings) -> t
     return uniq[chosen], counts[chosen]
 
 
-def find_candidates(fp: Fingerprints, representative: np.ndarray, settings: Settings) -> Candidates:
+def find_candidates(fp: Fingerprints, representative: np.ndarray, settings: LexicalSettings) -> Candidates:
     n = len(fp)
     allowed = representative == np.arange(n)  # ok documents that head their exact group
     rows = np.flatnonzero(allowed)

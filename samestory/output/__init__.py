@@ -1,0 +1,9 @@
+"""Outputs: the public tables (tables.py), the files of a run folder (write.py), report.html (report/)."""
+
+from .tables import BOILERPLATE_SCHEMA, DOCUMENT_SCHEMA, PAIR_SCHEMA, boilerplate_table, documents_table, pairs_table
+from .write import OUTPUT_FILES, OutputExistsError, prepare_out_dir, summarize, write_outputs
+
+__all__ = [
+    "BOILERPLATE_SCHEMA", "DOCUMENT_SCHEMA", "OUTPUT_FILES", "OutputExistsError", "PAIR_SCHEMA", "boilerplate_table",
+    "documents_table", "pairs_table", "prepare_out_dir", "summarize", "write_outputs",
+]

@@ -1,0 +1,140 @@
+"""The public tables: their schemas, and how the run's columns become them.
+
+Evidence becomes JSON here, once (`records.evidence_json`); before this it is structured.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from ..boilerplate import Boilerplate
+from ..records import Pairs, RewriteEvidence, evidence_json
+
+__all__ = [
+    "DOCUMENT_SCHEMA", "PAIR_SCHEMA", "BOILERPLATE_SCHEMA", "documents_table", "pairs_table", "boilerplate_table",
+]
+
+DOCUMENT_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source", pa.string()),
+        ("format", pa.string()),
+        ("url", pa.string()),
+        ("title", pa.string()),
+        ("date", pa.string()),
+        ("site", pa.string()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+        ("text", pa.large_string()),
+        ("n_words", pa.int32()),
+        ("cluster_id", pa.string()),
+        ("is_canonical", pa.bool_()),
+        ("relation", pa.string()),
+        ("score", pa.float64()),
+        ("via", pa.string()),
+        ("canonical_reason", pa.string()),
+        ("chrome_lines_removed", pa.int32()),
+        ("boilerplate_lines_removed", pa.int32()),
+    ]
+)
+
+#: Site boilerplate removed before fingerprinting: one row per (site, line), see clean/boilerplate.py.
+BOILERPLATE_SCHEMA = pa.schema(
+    [
+        ("site", pa.string()),               # host, else site name, else folder
+        ("line", pa.string()),               # as it appears on the first page that has it
+        ("words", pa.int32()),
+        ("removed_from_docs", pa.int32()),   # pages it was removed from
+        ("distinct_pages", pa.int32()),      # of those, different articles (estimated past a sample)
+        ("site_pages", pa.int32()),          # clean pages of the site
+    ]
+)
+
+PAIR_SCHEMA = pa.schema(
+    [
+        ("doc_a", pa.string()),
+        ("doc_b", pa.string()),
+        ("relation", pa.string()),
+        ("score", pa.float64()),
+        ("jaccard", pa.float64()),
+        ("containment", pa.float64()),
+        ("evidence", pa.string()),
+        # rewrite tier (issue 3): null for exact/near/partial pairs
+        ("doc_cosine", pa.float64()),
+        ("coverage_a", pa.float64()),
+        ("coverage_b", pa.float64()),
+    ]
+)
+
+
+
+
+def documents_table(columns, texts: pa.ChunkedArray, n_words: np.ndarray, originals, groups: np.ndarray,
+                    ok: np.ndarray, boilerplate_lines: list[int]) -> pa.Table:
+    """documents.parquet: one row per input document, in input order."""
+    doc_ids = columns.doc_id
+    n = len(doc_ids)
+    in_group = np.bincount(groups, minlength=n)[groups] > 1 if n else np.zeros(0, bool)
+    cluster_id = [doc_ids[int(originals.canonical[i])] if ok[i] else None for i in range(n)]
+    is_canonical = [bool(ok[i] and originals.canonical[i] == i) for i in range(n)]
+    return pa.table(
+        {
+            "doc_id": doc_ids,
+            "source": columns.source,
+            "format": columns.kind,
+            "url": columns.url,
+            "title": columns.title,
+            "date": columns.date,
+            "site": columns.site,
+            "status": columns.status,
+            "reason": columns.reason,
+            "text": texts,
+            "n_words": n_words,
+            "cluster_id": cluster_id,
+            "is_canonical": is_canonical,
+            "relation": originals.relation,
+            "score": originals.score,
+            "via": originals.via,
+            "canonical_reason": [originals.reason[i] if in_group[i] else None for i in range(n)],
+            "chrome_lines_removed": columns.chrome_lines,
+            "boilerplate_lines_removed": boilerplate_lines,
+        },
+        schema=DOCUMENT_SCHEMA,
+    )
+
+
+def pairs_table(pairs: Pairs, doc_ids: list[str]) -> pa.Table:
+    """pairs.parquet: every verified pair, ordered by row; evidence as JSON text."""
+    order = sorted(range(len(pairs)), key=lambda k: (pairs.a[k], pairs.b[k]))
+    rewrite = [pairs.evidence[k] if isinstance(pairs.evidence[k], RewriteEvidence) else None for k in order]
+    return pa.table(
+        {
+            "doc_a": [doc_ids[pairs.a[k]] for k in order],
+            "doc_b": [doc_ids[pairs.b[k]] for k in order],
+            "relation": [pairs.relation[k] for k in order],
+            "score": [pairs.score[k] for k in order],
+            "jaccard": [pairs.jaccard[k] for k in order],
+            "containment": [pairs.containment[k] for k in order],
+            "evidence": [evidence_json(pairs.evidence[k]) for k in order],
+            "doc_cosine": [e.doc_cosine if e else None for e in rewrite],
+            "coverage_a": [e.coverage_a if e else None for e in rewrite],
+            "coverage_b": [e.coverage_b if e else None for e in rewrite],
+        },
+        schema=PAIR_SCHEMA,
+    )
+
+
+def boilerplate_table(learned: Boilerplate) -> pa.Table:
+    """boilerplate.parquet: one row per removed (site, line)."""
+    return pa.table(
+        {
+            "site": learned.site,
+            "line": learned.line,
+            "words": learned.words,
+            "removed_from_docs": learned.removed_from_docs,
+            "distinct_pages": learned.distinct_pages,
+            "site_pages": learned.site_pages,
+        },
+        schema=BOILERPLATE_SCHEMA,
+    )

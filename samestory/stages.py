@@ -1,0 +1,192 @@
+"""The stages the pipeline plan wires, each over the whole corpus through an executor.
+
+Per-document work (`first_pass`, `second_pass`, lexical verification chunks) is pure functions
+over batches that the executor runs wherever it likes; the group-by-key steps (boilerplate
+learning, candidates, groups) run here over the concatenated arrays.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field, fields
+from itertools import islice
+from typing import Iterator
+
+import numpy as np
+import pyarrow as pa
+
+from . import lexical
+from .boilerplate import (
+    Boilerplate, LineHashes, concat_line_hashes, learn_boilerplate, line_hashes_batch, site_key, strip_lines_batch,
+)
+from .clean import CleanBatch, clean_batch
+from .config import Settings
+from .executors import Executor
+from .group import connected_groups
+from .original import DocumentFacts, Originals, choose_originals
+from .progress import Progress
+from .read import iter_documents
+from .records import Pairs, RawDocument
+from .rewrite import Signatures, concat_signatures, replace_signature_rows, signature_batch
+from .textstore import TextStore
+
+__all__ = ["Corpus", "read_and_fingerprint", "remove_boilerplate", "lexical_pairs", "rewrite_pairs", "choose_groups"]
+
+_TEXT = "text"
+
+
+@dataclass
+class BatchResult:
+    """What the first pass returns for one batch (from a worker)."""
+
+    columns: CleanBatch          # metadata columns; its text column stays empty: texts travel as Arrow
+    texts: pa.Array
+    lines: LineHashes | None
+    fingerprints: lexical.Fingerprints
+    signatures: Signatures
+
+
+@dataclass
+class Corpus:
+    """Every document of a run, column by column, in input order."""
+
+    columns: CleanBatch = field(default_factory=CleanBatch)
+    texts: TextStore = field(default_factory=TextStore)
+    fingerprints: lexical.Fingerprints | None = None
+    signatures: Signatures | None = None
+    ok: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    boilerplate_lines: list[int] = field(default_factory=list)
+    representative: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+
+def first_pass(raws: list[RawDocument], settings: Settings) -> BatchResult:
+    """Per batch, in a worker: clean, hash each line for site boilerplate, fingerprint. Most
+    documents lose no boilerplate line, so their fingerprints are final."""
+    cleaned = clean_batch(raws, settings.clean)
+    texts = cleaned.text
+    cleaned.text = []
+    lines = line_hashes_batch(texts, settings.boilerplate.max_words) if settings.boilerplate.enabled else None
+    signatures = signature_batch(texts, settings.rewrite) if settings.rewrite.enabled else concat_signatures([], [])
+    return BatchResult(
+        columns=cleaned, texts=pa.array(texts, type=pa.large_string()), lines=lines,
+        fingerprints=lexical.fingerprint_batch(texts, settings.lexical), signatures=signatures,
+    )
+
+
+def second_pass(item: tuple[list[str | None], list], settings: Settings) -> tuple[list, list[int], lexical.Fingerprints, Signatures]:
+    """Per batch, in a worker: drop the learned boilerplate lines, then fingerprint again. A
+    text left with too few words comes back as None (rejected)."""
+    texts, drops = item
+    texts, removed = strip_lines_batch(texts, drops)
+    min_words = max(settings.clean.min_words, 1)
+    texts = [t if k == 0 or (t is not None and len(t.split()) >= min_words) else None for t, k in zip(texts, removed)]
+    signatures = signature_batch(texts, settings.rewrite) if settings.rewrite.enabled else concat_signatures([], [])
+    return texts, removed, lexical.fingerprint_batch(texts, settings.lexical), signatures
+
+
+def _batches(records: Iterator[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+    while batch := list(islice(records, size)):
+        yield batch
+
+
+def read_and_fingerprint(paths: list, settings: Settings, executor: Executor, progress: Progress) -> tuple[Corpus, list[LineHashes]]:
+    """Read and clean every document (streamed, per batch), with fingerprints and line hashes."""
+    corpus = Corpus()
+    records = iter_documents(paths, settings.read.max_document_bytes)
+    work = functools.partial(first_pass, settings=settings)
+    line_parts: list[LineHashes] = []
+    fp_parts, sig_parts = [], []
+    with progress.task("Reading and cleaning", unit="docs") as tick:
+        for part in executor.map(work, _batches(records, settings.read.batch_size)):
+            for column in fields(CleanBatch):
+                if column.name != _TEXT:
+                    getattr(corpus.columns, column.name).extend(getattr(part.columns, column.name))
+            corpus.texts.extend(part.texts)
+            if part.lines is not None:
+                line_parts.append(part.lines)
+            fp_parts.append(part.fingerprints)
+            sig_parts.append(part.signatures)
+            tick(len(part.columns))
+    corpus.fingerprints = lexical.concat_fingerprints(fp_parts, settings.lexical.num_perm)
+    corpus.signatures = concat_signatures(sig_parts, [len(p) for p in fp_parts])
+    corpus.ok = np.array([s == "ok" for s in corpus.columns.status], dtype=bool)
+    corpus.boilerplate_lines = [0] * len(corpus)
+    return corpus, line_parts
+
+
+def remove_boilerplate(corpus: Corpus, line_parts: list[LineHashes], settings: Settings, executor: Executor,
+                       progress: Progress) -> Boilerplate:
+    """Learn site boilerplate (group by (site, line)), then strip it and fingerprint again, per
+    batch, only the documents that had such lines."""
+    cols, n = corpus.columns, len(corpus)
+    if not settings.boilerplate.enabled:
+        return Boilerplate(drops=[None] * n)
+    sites = [site_key(u, s, d) for u, s, d in zip(cols.url, cols.site, cols.doc_id)]
+    with progress.task("Learning site boilerplate"):
+        learned = learn_boilerplate(sites, concat_line_hashes(line_parts), corpus.ok, corpus.texts, settings.boilerplate)
+    affected = [i for i, drop in enumerate(learned.drops) if drop is not None and len(drop)]
+    if not affected:
+        return learned
+    size = settings.read.batch_size
+    chunks = [affected[i:i + size] for i in range(0, len(affected), size)]
+    items = (([corpus.texts[r] for r in rows], [learned.drops[r] for r in rows]) for rows in chunks)
+    fp_parts, sig_parts = [], []
+    with progress.task("Removing boilerplate", unit="docs") as tick:
+        for rows, (texts, removed, fp, sig) in zip(chunks, executor.map(functools.partial(second_pass, settings=settings), items)):
+            for r, text, k in zip(rows, texts, removed):
+                corpus.texts[r] = text
+                corpus.boilerplate_lines[r] = k
+            fp_parts.append(fp)
+            sig_parts.append(sig)
+            tick(len(rows))
+    rows = np.array(affected, dtype=np.int64)
+    corpus.fingerprints = lexical.replace_rows(
+        corpus.fingerprints, rows, lexical.concat_fingerprints(fp_parts, settings.lexical.num_perm))
+    corpus.signatures = replace_signature_rows(
+        corpus.signatures, rows, concat_signatures(sig_parts, [len(p) for p in fp_parts]))
+    for i in affected:
+        if corpus.ok[i] and corpus.texts[i] is None:
+            cols.status[i] = "rejected"
+            cols.reason[i] = "no text left after removing site boilerplate"
+            corpus.ok[i] = False
+    return learned
+
+
+def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progress: Progress) -> Pairs:
+    """Exact groups and near/partial candidates (group-by-key), verified in chunks by the executor."""
+    fp = corpus.fingerprints
+    with progress.task("Finding candidates"):
+        corpus.representative = lexical.exact_representatives(fp.exact_hash, corpus.ok)
+        candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical)
+    with progress.task(f"Verifying {len(candidates.pairs):,} candidate pairs"):
+        pairs = lexical.verify_exact(corpus.texts, corpus.representative)
+        check = functools.partial(lexical.verify_chunk, settings=settings.lexical)
+        chunk = max(200, -(-len(candidates.pairs) // (4 * executor.workers)))
+        for part in executor.map(check, lexical.candidate_chunks(corpus.texts, candidates, chunk)):
+            pairs.extend(part)
+    return pairs
+
+
+def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, progress: Progress):
+    """Rewrite pairs (sentence embeddings) among documents the lexical tier left apart."""
+    from .rewrite import find_rewrites  # its model libraries load only when the tier runs
+
+    with progress.task("Looking for rewrites"):
+        return find_rewrites(
+            corpus.texts, corpus.signatures, corpus.fingerprints.n_words, corpus.representative, lexical_found,
+            settings.rewrite,
+        )
+
+
+def choose_groups(corpus: Corpus, pairs: Pairs) -> tuple[np.ndarray, Originals]:
+    """Groups (connected components of the verified pairs) and each group's original."""
+    cols = corpus.columns
+    groups = connected_groups(len(corpus), pairs.a, pairs.b)
+    facts = DocumentFacts(
+        doc_id=cols.doc_id, date=cols.date, n_words=corpus.fingerprints.n_words, kind=cols.kind, title=cols.title,
+        url=cols.url, site=cols.site, chrome_lines=cols.chrome_lines,
+    )
+    return groups, choose_originals(groups, pairs, facts)
