@@ -29,11 +29,11 @@ import xxhash
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from samestory.config import Settings  # noqa: E402
+from samestory.config import RewriteSettings, Settings  # noqa: E402
 from samestory.rewrite.decision import FEATURES, alignment_features, countable_rows  # noqa: E402
-from samestory.rewrite.sentence_split import split_for_alignment  # noqa: E402
-from samestory.verify.align import align_sentences  # noqa: E402
-from samestory.verify.names import name_variants  # noqa: E402
+from samestory.rewrite.sentences import split_for_alignment  # noqa: E402
+from samestory.rewrite.align import align_sentences  # noqa: E402
+from samestory.rewrite.names import name_variants  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 MRPC_KINDS = ("mrpc-rewrite", "mrpc-nonequivalent")
@@ -47,7 +47,7 @@ def seed_texts() -> tuple[str, str]:
     seeds = sorted((DATA.parent / "seeds").glob("0*.txt"))
     raws = [RawDocument(doc_id=p.name, source=p.name, kind="html" if "<" in p.read_text()[:2000] else "text",
                         content=p.read_text(encoding="utf-8")) for p in seeds]
-    cleaned = clean_batch(raws, Settings(progress=False))
+    cleaned = clean_batch(raws, Settings().clean)
     return cleaned.text[0], cleaned.text[1]
 
 
@@ -87,7 +87,7 @@ class CachedEmbeddings:
 
 
 def full_encoder(batch_size: int):
-    from samestory.embed import load_model
+    from samestory.rewrite.embed import load_model
 
     model, _ = load_model(None)
     return lambda s: model.encode(s, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
@@ -104,10 +104,10 @@ def static_encoder():
     return encode
 
 
-def pair_features(sa: list[str], sb: list[str], embed: CachedEmbeddings, settings: Settings):
+def pair_features(sa: list[str], sb: list[str], embed: CachedEmbeddings, settings: RewriteSettings):
     """(features, alignment) of one pair under one embedding model."""
-    rows_a = countable_rows(sa, settings.rewrite_min_sentence_words)
-    rows_b = countable_rows(sb, settings.rewrite_min_sentence_words)
+    rows_a = countable_rows(sa, settings.min_sentence_words)
+    rows_b = countable_rows(sb, settings.min_sentence_words)
     dim = len(next(iter(embed.table.values())))
     emb_a = np.zeros((len(sa), dim), np.float32)
     emb_b = np.zeros((len(sb), dim), np.float32)
@@ -117,7 +117,7 @@ def pair_features(sa: list[str], sb: list[str], embed: CachedEmbeddings, setting
         emb_b[rows_b] = embed(sb, rows_b)
     al = align_sentences(sa, emb_a, sb, emb_b, settings)
     variants = name_variants([(al.sentences_a[i], al.sentences_b[j]) for i, j, _ in al.aligned],
-                             settings.rewrite_name_min_similarity)
+                             settings.name_min_similarity)
     feats = alignment_features(al, rows_a, emb_a[rows_a], rows_b, emb_b[rows_b], len(variants))
     return feats, al
 
@@ -208,7 +208,7 @@ def main() -> None:
     ap.add_argument("--max-false-merge", type=float, default=0.10)
     ap.add_argument("--batch-size", type=int, default=64)
     args = ap.parse_args()
-    settings = Settings(progress=False)
+    settings = RewriteSettings()
     pairs = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines()]
     seed_a, seed_b = seed_texts()
     docs = [(split_for_alignment(p["text_a"]), split_for_alignment(p["text_b"])) for p in pairs]

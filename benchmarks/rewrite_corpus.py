@@ -40,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench_rewrite import is_english, paraphrase_sentence  # noqa: E402
-from samestory.rewrite.sentence_split import split_for_alignment  # noqa: E402
+from samestory.rewrite.sentences import split_for_alignment  # noqa: E402
 
 def _shared_data() -> Path:
     """../shared/data beside the repository (the nearest one up the tree, so a git worktree
@@ -76,7 +76,7 @@ def english_texts(cache: Path = CACHE / "extraction_dev_english.jsonl") -> list[
     files = sorted(PAGES.glob("*.html.gz"))
     raws = [RawDocument(doc_id=f.name, source=f.name, kind="html",
                         content=gzip.decompress(f.read_bytes()).decode("utf-8", "replace")) for f in files]
-    cleaned = clean_batch(raws, Settings(progress=False))
+    cleaned = clean_batch(raws, Settings().clean)
     out = [(name.removesuffix(".html.gz"), text) for name, text in zip(cleaned.doc_id, cleaned.text)
            if text and is_english(text) and len(text.split()) >= 150]
     cache.parent.mkdir(parents=True, exist_ok=True)

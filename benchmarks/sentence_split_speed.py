@@ -12,14 +12,36 @@ from __future__ import annotations
 import json
 import sys
 import time
+from functools import lru_cache
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.rewrite_corpus import english_texts  # noqa: E402
-from samestory.embed.sentences import split_sentences as split_pysbd  # noqa: E402
-from samestory.rewrite.sentence_split import split_for_alignment  # noqa: E402
+from samestory.rewrite.sentences import split_for_alignment  # noqa: E402
+
+
+def split_pysbd(text: str) -> list[str]:
+    """The splitter the tier used before (pysbd per line, lines under 40 characters whole)."""
+    import pysbd
+
+    seg = _segmenter(pysbd)
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        if len(paragraph) < 40 or not any(c in paragraph for c in ".!?"):
+            out.append(paragraph)
+            continue
+        out.extend(s.strip() for s in seg.segment(paragraph) if s.strip())
+    return out
+
+
+@lru_cache(maxsize=1)
+def _segmenter(pysbd):
+    return pysbd.Segmenter(language="en", clean=False)
 
 
 def timed(split, texts, repeat: int = 3) -> float:

@@ -44,7 +44,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    from samestory.embed import load_model
+    from samestory.rewrite.embed import load_model
 
     t0 = time.perf_counter()
     model, _ = load_model(None)

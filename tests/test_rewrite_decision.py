@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from samestory.config import Settings
+from samestory.config import RewriteSettings
 from samestory.rewrite import static_model
 from samestory.rewrite.decision import FEATURES, RewriteFeatures, alignment_features, countable_rows, decide, score
-from samestory.verify.align import align_sentences
+from samestory.rewrite.align import align_sentences
 
-SETTINGS = Settings(progress=False, workers=1)
+SETTINGS = RewriteSettings()
 
 
 def _unit(rows: list[list[float]]) -> np.ndarray:
@@ -21,7 +21,7 @@ def _unit(rows: list[list[float]]) -> np.ndarray:
 
 def _features(sa, ea, sb, eb):
     al = align_sentences(sa, ea, sb, eb, SETTINGS)
-    ra, rb = countable_rows(sa, SETTINGS.rewrite_min_sentence_words), countable_rows(sb, SETTINGS.rewrite_min_sentence_words)
+    ra, rb = countable_rows(sa, SETTINGS.min_sentence_words), countable_rows(sb, SETTINGS.min_sentence_words)
     return alignment_features(al, ra, ea[ra], rb, eb[rb], name_variants=0), al
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from samestory.rewrite.sentence_split import split_for_alignment
+from samestory.rewrite.sentences import split_for_alignment
 
 
 @pytest.mark.parametrize(

@@ -93,7 +93,7 @@ class RewriteFeatures:
 
 def countable_rows(sentences: list[str], min_words: int) -> np.ndarray:
     """Indexes of the sentences the alignment counts (as align_sentences selects them)."""
-    from ..embed import sentence_words
+    from .sentences import sentence_words
 
     return np.array([i for i, s in enumerate(sentences) if sentence_words(s) >= min_words], dtype=np.int64)
 

@@ -39,7 +39,7 @@ def default_static_dir() -> Path:
 
 
 def _source_model() -> Path:
-    from ..embed import resolve_model
+    from .embed import resolve_model
 
     return Path(resolve_model(None))
 
