@@ -2,8 +2,9 @@
 
 Both files go through the same reading and cleaning as `run` (read.iter_documents,
 clean.clean_batch), then the same checks as the pipeline: exact (normalised texts equal),
-near/partial (word-shingle sets, lexical.classify_overlap), else rewrite (sentence alignment,
-rewrite/align.py). The alignment is computed for every relation, so the view is always shown.
+near/partial (word-shingle sets, lexical.classify_overlap), else rewrite or related (sentence
+alignment, rewrite/align.py, and the fitted decision, rewrite/decision.py, with the full model as
+judge). The alignment is computed for every relation, so the view is always shown.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from .config import Settings
 from .lexical import classify_overlap, shingle_set
 from .read import iter_documents
 from .rewrite import Embedder, rewrite_evidence
-from .rewrite.align import align_sentences
+from .rewrite.decision import countable_rows
+from .rewrite.find import judge_pair
 from .rewrite.sentences import split_for_alignment
 
 __all__ = ["CompareError", "compare_files", "compare_texts", "print_comparison"]
@@ -62,17 +64,17 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
     lexical, jaccard, containment, ratio = classify_overlap(shared, len(sa), len(sb), lex)
     embedder = embedder or Embedder(rw.model, rw.embed_batch_size)
     sent_a, sent_b = split_for_alignment(text_a), split_for_alignment(text_b)
-    emb = embedder.embed(sent_a + sent_b)
-    al = align_sentences(sent_a, emb[: len(sent_a)], sent_b, emb[len(sent_a) :], rw)
+    rows_a, rows_b = countable_rows(sent_a, rw.min_sentence_words), countable_rows(sent_b, rw.min_sentence_words)
+    emb = embedder.embed([sent_a[i] for i in rows_a] + [sent_b[j] for j in rows_b])
+    verdict = judge_pair(sent_a, emb[: len(rows_a)], sent_b, emb[len(rows_a) :], rw, "full")
+    al = verdict.alignment
     if exact:
         relation = "exact"
     elif lexical is not None:
         relation = lexical
-    elif al.is_rewrite:
-        relation = "rewrite"
     else:
-        relation = "none"
-    evidence = rewrite_evidence(al, rw, ("compare",)).to_dict()
+        relation = verdict.relation or "none"
+    evidence = rewrite_evidence(al, rw, ("compare",), verdict=verdict).to_dict()
     return {
         "relation": relation,
         "scores": {
@@ -81,13 +83,14 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
             "length_ratio": round(ratio, 4),
             # the same alignment figures as a rewrite pair's evidence in pairs.parquet
             **{k: evidence[k] for k in ("doc_cosine", "coverage_a", "coverage_b", "order", "one_to_one", "strong_pairs")},
-            "rewrite_score": al.score,
+            "rewrite_score": verdict.score,
         },
+        # the rewrite decision: its features, score and threshold (as in pairs.parquet's evidence)
+        "decision": evidence["decision"],
         "rule": {
             "rewrite.min_similarity": rw.min_similarity,
-            "rewrite.min_coverage": rw.min_coverage,
-            "rewrite.min_aligned": rw.min_aligned,
-            "rewrite.min_order": rw.min_order,
+            "rewrite.decision_threshold": rw.decision_threshold,
+            "rewrite.min_coverage (related gate)": rw.min_coverage,
             "lexical.near_min_jaccard": lex.near_min_jaccard,
             "lexical.partial_min_containment": lex.partial_min_containment,
         },
@@ -147,7 +150,8 @@ def _rows(result: dict):
 
 def print_comparison(result: dict, console: Console | None = None) -> None:
     console = console or Console()
-    colour = {"exact": "green", "near": "green", "partial": "cyan", "rewrite": "magenta", "none": "white"}[result["relation"]]
+    colour = {"exact": "green", "near": "green", "partial": "cyan", "rewrite": "magenta", "related": "yellow",
+              "none": "white"}[result["relation"]]
     console.print(Text.assemble(("relation: ", "bold"), (result["relation"], f"bold {colour}")))
     console.print(f"A: {result['a']['path']}  ({result['a']['sentences']} sentences)", highlight=False)
     console.print(f"B: {result['b']['path']}  ({result['b']['sentences']} sentences)", highlight=False)
@@ -157,6 +161,12 @@ def print_comparison(result: dict, console: Console | None = None) -> None:
     for key, value in result["scores"].items():
         scores.add_row(key, f"{value}")
     console.print(scores)
+    d = result["decision"]
+    console.print(
+        f"rewrite decision: score {d['score']:.3f} (threshold {d['threshold']:.2f}, judge {d['judge']}); features: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in d["features"].items()),
+        highlight=False,
+    )
     if result["name_variants"]:
         console.print(
             "name variants: " + ", ".join(f"{v['a']} ~ {v['b']} ({v['similarity']:.2f})" for v in result["name_variants"]),

@@ -64,13 +64,13 @@ def run(
             del line_hashes
         with timed("candidates_verify"):
             pairs = stages.lexical_pairs(corpus, settings, executor, progress)
-    rewrite_stats = None
-    if settings.rewrite.enabled:
-        with timed("rewrites"):
-            rewrites, stats = stages.rewrite_pairs(corpus, pairs, settings, progress)
-            pairs.extend(rewrites)
-        timings.update(rewrites_embedding=stats.embed_seconds, rewrites_model_load=stats.model_load_seconds)
-        rewrite_stats = dataclasses.asdict(stats)
+        rewrite_stats = None
+        if settings.rewrite.enabled:
+            with timed("rewrites"):
+                rewrites, stats = stages.rewrite_pairs(corpus, pairs, settings, executor, progress)
+                pairs.extend(rewrites)
+            timings.update(rewrites_embedding=stats.embed_seconds, rewrites_model_load=stats.model_load_seconds)
+            rewrite_stats = dataclasses.asdict(stats)
     with timed("group_and_original"):
         groups, originals = stages.choose_groups(corpus, pairs)
     with timed("write"):
