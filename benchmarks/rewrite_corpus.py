@@ -39,19 +39,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.bench_rewrite import is_english, paraphrase_sentence  # noqa: E402
+from benchmarks.bench_rewrite import is_english, paraphrase_sentence, shared_data  # noqa: E402
 from samestory.rewrite.sentences import split_for_alignment  # noqa: E402
 
-def _shared_data() -> Path:
-    """../shared/data beside the repository (the nearest one up the tree, so a git worktree
-    in a sub-folder finds it too)."""
-    for parent in Path(__file__).resolve().parents[1:]:
-        if (parent / "shared" / "data").is_dir():
-            return parent / "shared" / "data"
-    return Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-DATA = _shared_data()
+DATA = shared_data()
 MRPC = DATA / "mrpc-train" / "msr_paraphrase_train.txt"
 PAGES = DATA / "extraction-dev" / "html"
 CACHE = Path(__file__).resolve().parent / "data"
