@@ -43,6 +43,7 @@ __all__ = ["RewriteStats", "find_rewrites", "rewrite_evidence", "judge_pair"]
 @dataclass
 class RewriteStats:
     candidates: int = 0
+    candidate_documents: int = 0  # documents with at least one candidate partner
     prefiltered_out: int = 0
     static_rejected: int = 0
     static_accepted: int = 0
@@ -313,6 +314,7 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
         fresh = groups[pairs[:, 0]] != groups[pairs[:, 1]]
         pairs, shared, overlap = pairs[fresh], shared[fresh], overlap[fresh]
     stats.candidates = len(pairs)
+    stats.candidate_documents = len(np.unique(pairs))
     if not len(pairs):
         return Pairs(), stats
     sentences = {row: split_for_alignment(texts[row]) for row in np.unique(pairs).tolist()}
