@@ -14,7 +14,7 @@ from samestory.output.report import build_report_data
 from samestory.pipeline import run
 from samestory.records import GROUPING_RELATIONS, Pairs
 from samestory.rewrite import decision
-from samestory.rewrite.find import _static_available, judge_pair, rewrite_evidence
+from samestory.rewrite.find import static_screen_state, judge_pair, rewrite_evidence
 
 from .rewrite_texts import COUNCIL_A, COUNCIL_B, INDEPENDENT_MILL, ORIGINAL, PARAPHRASE
 
@@ -69,10 +69,10 @@ def test_settings_defaults_are_the_fitted_operating_point():
 
 
 def test_missing_static_model_turns_the_screen_off_with_one_line(tmp_path, capsys):
-    state = _static_available(RewriteSettings(static_model=str(tmp_path / "none")))
+    state = static_screen_state(RewriteSettings(static_model=str(tmp_path / "none")))
     assert state.startswith("off (") and "\n" not in state
     assert "static_model build" in capsys.readouterr().err
-    assert _static_available(RewriteSettings(static_screen=False)) == "off (settings)"
+    assert static_screen_state(RewriteSettings(static_screen=False)) == "off (settings)"
 
 
 def test_related_pairs_are_not_grouping_relations():

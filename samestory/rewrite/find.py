@@ -262,7 +262,7 @@ def _token_order(sentences: list[str], model_name: str) -> list[str]:
     return [s for _, s in sorted(zip(lengths, sentences))]
 
 
-def _static_available(settings: RewriteSettings) -> str:
+def static_screen_state(settings: RewriteSettings) -> str:
     """"on", or why the static screen is off (the full model then judges every pair)."""
     if not settings.static_screen:
         return "off (settings)"
@@ -318,7 +318,7 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
     if not len(pairs):
         return Pairs(), stats
     sentences = {row: split_for_alignment(texts[row]) for row in np.unique(pairs).tolist()}
-    stats.static_screen = _static_available(settings)
+    stats.static_screen = static_screen_state(settings)
     size = max(50, -(-len(pairs) // (4 * executor.workers)))
     index = np.arange(len(pairs))
     verdicts: list[Verdict | None] = [None] * len(pairs)
