@@ -116,3 +116,23 @@ def test_results_do_not_depend_on_the_number_of_workers(tmp_path):
     pairs = [p for p in run(folder, settings=Settings().replace(run={"workers": 1, "progress": False})).pairs.to_pylist()
              if p["relation"] == "rewrite"]
     assert {(p["doc_a"], p["doc_b"]) for p in pairs} >= {("original.txt", "paraphrase.txt")}
+
+
+def _short_revision() -> str:
+    lines = ORIGINAL.splitlines()[:6]
+    lines[1] = "Firefighters from three stations battled the blaze for over six hours before they brought it under control early on Wednesday."
+    lines[4] = "\"We are very grateful to the fire crews, who kept the flames from reaching the main production line,\" Sørensen said."
+    del lines[5]
+    return "\n".join(lines)
+
+
+def test_short_texts_light_revision_is_caught_independent_text_is_not():
+    from samestory.compare import compare_texts
+
+    settings = Settings().replace(run={"workers": 1, "progress": False})
+    short = "\n".join(ORIGINAL.splitlines()[:6])
+    revised = compare_texts(short, _short_revision(), settings)
+    assert revised["relation"] in ("rewrite", "near", "partial")  # caught, whichever tier it falls to
+    assert revised["decision"]["score"] >= revised["decision"]["threshold"]
+    independent = compare_texts(short, "\n".join(INDEPENDENT_MILL.splitlines()[:6]), settings)
+    assert independent["relation"] == "none"
