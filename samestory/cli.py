@@ -2,28 +2,48 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import re
+import signal
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .config import ConfigError, Settings
+
+#: `samestory run` exits with this when no document was read or every document was rejected.
+EXIT_NOTHING_KEPT = 3
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Find every copy, near-copy, excerpt and rewrite of an article in a crawl.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    # help texts are plain text: "[default: ...]" and bracketed words are shown, not read as markup
+    rich_markup_mode=None,
 )
 err = Console(stderr=True, soft_wrap=True)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(text: object) -> Text:
+    """Text that came from the inputs (reasons, names, paths) as the terminal shows it: plain
+    text, never rich markup or emoji codes, with control characters escaped (`\\x1b`), so a
+    file cannot colour, move or retitle the user's terminal."""
+    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text)))
+
+
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(Text.assemble(("error:", "bold red"), " ", shown(message)), highlight=False)
     raise typer.Exit(code)
 
 
@@ -55,12 +75,15 @@ def run(
     paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively): HTML, text, JSONL, Parquet, WARC, optionally .gz."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for documents.parquet, pairs.parquet, boilerplate.parquet, deduplicated.jsonl and run.json."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings (see README: Settings)."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=0, help="Worker processes for reading and cleaning [default: all cores]."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=0, show_default="all cores", help="Worker processes for reading and cleaning."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace the outputs of a previous run in --out."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no summary."),
     no_rewrites: bool = typer.Option(False, "--no-rewrites", help="Skip the rewrite tier (sentence embeddings)."),
-    model: Optional[str] = typer.Option(None, "--model", help="Sentence-transformers model name or folder for the rewrite tier [default: packaged all-MiniLM-L6-v2]."),
+    model: Optional[str] = typer.Option(None, "--model", show_default="packaged all-MiniLM-L6-v2", help="Sentence-transformers model name or folder for the rewrite tier."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
+    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, show_default=False, help="Log each stage with counts and seconds (-v); more detail (-vv)."),
+    log_file: Optional[Path] = typer.Option(None, "--log-file", help="Also write the log to this file (at least -v detail)."),
 ) -> None:
     """Read, clean, deduplicate, and write the tables, the deduplicated corpus and report.html."""
     from .output import OutputExistsError
@@ -73,13 +96,74 @@ def run(
         rewrite={"enabled": False if no_rewrites else None, "model": model},
         report={"enabled": False if no_report else None},
     )
+    setup_logging(verbose, log_file, quiet)
     try:
         result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite)
     except (InputError, OutputExistsError, ModelError) as exc:
         _fail(str(exc))
         return
-    if not quiet:
-        print_summary(result.summary, out)
+    if json_out:
+        _emit(json.dumps(result.summary, indent=2, ensure_ascii=False, sort_keys=True))
+    elif not quiet:
+        # the summary is for a person: stdout on a terminal, else stderr (stdout stays for data)
+        stream = sys.stdout if sys.stdout.isatty() else sys.stderr
+        _emit("\n".join(summary_lines(result.summary, out, rewrites=settings.rewrite.enabled)), stream)
+    nothing = nothing_kept(result.summary)
+    if nothing:
+        err.print(f"[bold red]error:[/] {nothing}", highlight=False, markup=True)
+        raise typer.Exit(EXIT_NOTHING_KEPT)
+
+
+def nothing_kept(summary: dict) -> str | None:
+    """The one line for exit status 3, or None when some document was kept."""
+    if summary["documents"] == 0:
+        return "no document was read (the inputs hold no file samestory reads)"
+    if summary["ok"] == 0:
+        reasons = "; ".join(f"{reason}: {n:,}" for reason, n in summary["rejected_by_reason"].items())
+        return f"every document was rejected ({summary['documents']:,}: {reasons}); see documents.parquet"
+    return None
+
+
+def setup_logging(verbose: int, log_file: Optional[Path], quiet: bool) -> None:
+    """The "samestory" logger: -v INFO (a line per stage), -vv DEBUG. Off a terminal, and not
+    --quiet, stderr gets the INFO lines even without -v, so a redirected run shows progress."""
+    logger = logging.getLogger("samestory")
+    for old in [h for h in logger.handlers if getattr(h, "samestory_cli", False)]:
+        logger.removeHandler(old)  # a second command in one process (tests) starts afresh
+        old.close()
+    level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else None
+    if level is None and not quiet and not sys.stderr.isatty():
+        level = logging.INFO
+    handlers: list[logging.Handler] = []
+    if level is not None:
+        console = logging.StreamHandler(sys.stderr)
+        console.setLevel(level)
+        console.setFormatter(logging.Formatter("samestory: %(message)s"))
+        handlers.append(console)
+    if log_file is not None:
+        try:
+            to_file = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write --log-file {log_file}: {exc.strerror or exc}")
+        to_file.setLevel(min(level or logging.INFO, logging.INFO))
+        to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handlers.append(to_file)
+    for handler in handlers:
+        handler.samestory_cli = True
+        logger.addHandler(handler)
+    if handlers:
+        logger.setLevel(min(h.level for h in handlers))
+
+
+def _emit(text: str, stream=None) -> None:
+    """Print a line of output; a reader that went away (`| head`) ends the command quietly, exit 0."""
+    stream = stream or sys.stdout
+    try:
+        print(text, file=stream, flush=True)
+    except BrokenPipeError:
+        # Python's documented recipe: point the fd at devnull so the exit flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        raise typer.Exit(0) from None
 
 
 @app.command()
@@ -103,6 +187,7 @@ def eval_(
     labels: Path = typer.Option(..., "--labels", "-l", help="CSV/JSON/JSONL labels: doc_id,group[,variant] or doc_a,doc_b,label[,variant]."),
     top: int = typer.Option(10, "--top", min=0, help="How many of the worst false merges and misses to show and keep."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Write eval.json only; print nothing."),
+    json_out: bool = typer.Option(False, "--json", help="Print the evaluation (as in eval.json) as JSON on stdout."),
 ) -> None:
     """Compare a run's groups with labels: pairwise precision/recall/F1, ARI, recall per variant, worst errors."""
     from .evaluate import EVAL_FILE, LabelError, RunFolderError, evaluate, print_report
@@ -115,9 +200,11 @@ def eval_(
     except OSError as exc:
         _fail(f"cannot write {out_dir / EVAL_FILE}: {exc.strerror or exc}")
         return
-    if not quiet:
+    if json_out:
+        _emit(json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True))
+    elif not quiet:
         print_report(report)
-        Console().print(f"written to [bold]{out_dir / EVAL_FILE}[/]")
+        Console().print(Text.assemble("written to ", (shown(out_dir / EVAL_FILE).plain, "bold")))
 
 
 @app.command()
@@ -125,12 +212,10 @@ def compare(
     a: Path = typer.Argument(..., help="First document (any supported format, one document)."),
     b: Path = typer.Argument(..., help="Second document."),
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON instead of the aligned view."),
-    model: Optional[str] = typer.Option(None, "--model", help="Sentence-transformers model name or folder [default: packaged all-MiniLM-L6-v2]."),
+    model: Optional[str] = typer.Option(None, "--model", show_default="packaged all-MiniLM-L6-v2", help="Sentence-transformers model name or folder."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings (thresholds)."),
 ) -> None:
     """Say how two documents relate (exact/near/partial/rewrite/none) and show their aligned sentences."""
-    import json
-
     from .compare import CompareError, compare_files, print_comparison
     from .read import InputError
     from .rewrite import ModelError
@@ -142,40 +227,69 @@ def compare(
         _fail(str(exc))
         return
     if json_out:
-        print(json.dumps(result, indent=2, ensure_ascii=False, sort_keys=True))
+        _emit(json.dumps(result, indent=2, ensure_ascii=False, sort_keys=True))
     else:
         print_comparison(result)
 
 
-def print_summary(summary: dict, out: Path) -> None:
-    console = Console()
-    table = Table(title="samestory run", show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column(justify="right")
-    table.add_row("documents read", f"{summary['documents']:,}")
-    table.add_row("rejected", f"{summary['rejected']:,}")
-    for reason, count in summary["rejected_by_reason"].items():
-        table.add_row(f"  {reason}", f"{count:,}")
-    table.add_row("groups of copies", f"{summary['groups']:,}")
-    for relation, count in summary["duplicates_by_relation"].items():
-        table.add_row(f"  {relation} duplicates", f"{count:,}")
-    table.add_row("kept (canonical or unique)", f"{summary['kept']:,}")
+@app.command("settings")
+def settings_(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings; shown merged with the defaults."),
+) -> None:
+    """Print the settings as TOML (the defaults, or those of --config), ready to edit and pass to --config."""
+    _emit(load_settings(config).to_toml().rstrip("\n"))
+
+
+def summary_lines(summary: dict, out: Path, rewrites: bool = True) -> list[str]:
+    """The run summary as plain aligned lines: label left, count right (greppable, no box)."""
+    rows: list[tuple[str, int | None]] = [("documents read", summary["documents"]), ("rejected", summary["rejected"])]
+    rows += [(f"  {_printable(reason)}", count) for reason, count in summary["rejected_by_reason"].items()]  # reasons quote file contents
+    rows.append(("groups of copies", summary["groups"]))
+    rows += [(f"  {relation} duplicates", count) for relation, count in summary["duplicates_by_relation"].items()
+             if relation != "rewrite" or rewrites]
+    if not rewrites:
+        rows.append(("  rewrites: tier off (--no-rewrites)", None))
+    rows.append(("kept (canonical or unique)", summary["kept"]))
     by_site = summary.get("boilerplate_removed_by_site", {})
-    table.add_row("site boilerplate lines removed", f"{sum(by_site.values()):,}")
-    for site, count in list(by_site.items())[:10]:
-        table.add_row(f"  {escape(site)}", f"{count:,}")  # site names come from pages
+    rows.append(("site boilerplate lines removed", sum(by_site.values())))
+    rows += [(f"  {_printable(site)}", count) for site, count in list(by_site.items())[:10]]
     if len(by_site) > 10:
-        table.add_row(f"  ({len(by_site) - 10:,} more sites: boilerplate.parquet)", "")
-    console.print(table)
-    console.print(f"outputs in [bold]{out}[/]")
+        rows.append((f"  ({len(by_site) - 10:,} more sites: boilerplate.parquet)", None))
+    numbers = [f"{count:,}" if count is not None else "" for _, count in rows]
+    width = max(len(label) for label, _ in rows) + 2
+    number_width = max(len(n) for n in numbers)
+    lines = ["samestory run"] + [f"  {label:<{width}}{n:>{number_width}}".rstrip() for (label, _), n in zip(rows, numbers)]
+    return lines + [f"outputs in {out}"]
+
+
+def _printable(name: str) -> str:
+    """A site name from a crawled page, safe on one terminal line (no control characters)."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(name))
+
+
+class _Stopped(BaseException):
+    """Ctrl-C or SIGTERM, as an exception that no library handler on the way catches (click turns
+    KeyboardInterrupt into "Aborted!" and exit 1); the executor and the writer clean up as it
+    passes (workers killed, temporary outputs removed)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame) -> None:
+    raise _Stopped(signum)
 
 
 def entry() -> None:
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         app()
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+    except _Stopped as stopped:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the exit short
+        err.print("interrupted" if stopped.signum == signal.SIGINT else "terminated")
+        sys.exit(128 + stopped.signum)  # the shell's convention: 130 for SIGINT, 143 for SIGTERM
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 Both files go through the same reading and cleaning as `run` (read.iter_documents,
 clean.clean_batch), then the same checks as the pipeline: exact (normalised texts equal),
 near/partial (word-shingle sets, lexical.classify_overlap), else rewrite or related (sentence
-alignment, rewrite/align.py, and the fitted decision, rewrite/decision.py, with the full model as
-judge). The alignment is computed for every relation, so the view is always shown.
+alignment, rewrite/align.py, and the fitted decision, rewrite/decision.py, judged by the full model). The embedding model loads only when the lexical checks find nothing: an exact,
+near or partial pair gets a word-level alignment for its view (output.report.align_for_display).
+`FILE#ID` picks one record of a JSONL/Parquet/WARC file, ID as in its doc_id.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from rich.text import Text
 
 from .clean import clean_batch, normalize_for_match
 from .config import Settings
+from .explain import describe_pair
 from .lexical import classify_overlap, shingle_set
+from .output.report import align_for_display, rows_with_gaps
 from .read import iter_documents
 from .rewrite import Embedder, rewrite_evidence
 from .rewrite.decision import countable_rows
@@ -41,14 +44,39 @@ class _Doc:
     text: str
 
 
+def split_record_ref(ref: str | os.PathLike) -> tuple[str, str | None]:
+    """(file, record id) of `FILE#ID`; (ref, None) for a plain path. A path that exists as given
+    is a file even with a '#' in its name; else the longest existing file before a '#' is."""
+    ref = os.fspath(ref)
+    if os.path.exists(ref) or "#" not in ref:
+        return ref, None
+    cut = len(ref)
+    while (cut := ref.rfind("#", 0, cut)) > 0:
+        if os.path.isfile(ref[:cut]):
+            return ref[:cut], ref[cut + 1:]
+    return ref, None
+
+
 def _load(path: str | os.PathLike, settings: Settings) -> _Doc:
+    path, record = split_record_ref(path)
     if os.path.isdir(path):
         raise CompareError(f"{path} is a folder; compare takes two files")
-    raws = list(iter_documents([path], settings.read.max_document_bytes))
+    docs = iter_documents([path], settings.read.max_document_bytes)
+    if record is not None:
+        wanted = f"{os.path.basename(path)}#{record}"
+        raws = [next((raw for raw in docs if raw.doc_id == wanted), None)]
+        if raws[0] is None:
+            raise CompareError(f"{path} holds no record with id {record!r} (ids as in doc_id: FILE#ID)")
+        path = f"{path}#{record}"
+    else:
+        raws = list(docs)
     if not raws:
         raise CompareError(f"{path} holds no document")
     if len(raws) > 1:
-        raise CompareError(f"{path} holds {len(raws)} documents; compare takes files with one document each")
+        example = raws[0].doc_id.partition("#")[2]
+        raise CompareError(
+            f"{path} holds {len(raws)} documents; pick one as FILE#ID (e.g. {path}#{example})"
+            if example else f"{path} holds {len(raws)} documents; compare takes files with one document each")
     cleaned = clean_batch(raws, settings.clean)
     if cleaned.status[0] != "ok":
         raise CompareError(f"{path}: {cleaned.reason[0]}")
@@ -56,50 +84,73 @@ def _load(path: str | os.PathLike, settings: Settings) -> _Doc:
 
 
 def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedder | None = None) -> dict:
-    """Relation, scores, aligned sentences and name variants of two clean texts."""
+    """Relation, scores, aligned sentences, name variants and the evidence in words of two clean
+    texts. The embedding model is loaded only when the texts are not an exact, near or partial pair."""
     exact = normalize_for_match(text_a) == normalize_for_match(text_b)
     lex, rw = settings.lexical, settings.rewrite
     sa, sb = shingle_set(text_a, lex.shingle_words), shingle_set(text_b, lex.shingle_words)
     shared = len(set(sa.tolist()) & set(sb.tolist()))
     lexical, jaccard, containment, ratio = classify_overlap(shared, len(sa), len(sb), lex)
-    embedder = embedder or Embedder(rw.model, rw.embed_batch_size)
+    relation = "exact" if exact else lexical
     sent_a, sent_b = split_for_alignment(text_a), split_for_alignment(text_b)
+    scores = {"jaccard": round(jaccard, 4), "containment": round(containment, 4), "length_ratio": round(ratio, 4)}
+    rule = {
+        "lexical.near_min_jaccard": lex.near_min_jaccard,
+        "lexical.partial_min_containment": lex.partial_min_containment,
+        "lexical.partial_max_length_ratio": lex.partial_max_length_ratio,
+    }
+    if relation is not None:  # decided by the lexical tier: no model, a word-level alignment for the view
+        evidence = {"normalized_text_equal": True} if exact else {
+            "shared_shingles": shared, "shingles": [len(sa), len(sb)], "length_ratio": round(ratio, 4)}
+        aligned = [
+            {"i": i, "j": j, "a": sent_a[i], "b": sent_b[j], "similarity": sim}
+            for i, j, sim in align_for_display(sent_a, sent_b) if i >= 0 and j >= 0
+        ]
+        return {
+            "relation": relation, "scores": scores, "rule": rule, "sentences_a": sent_a, "sentences_b": sent_b,
+            "aligned": aligned, "alignment": "words", "name_variants": [], "model": None,
+            "explanation": describe_pair(relation, jaccard, containment, evidence, settings.to_dict()),
+        }
+    embedder = embedder or Embedder(rw.model, rw.embed_batch_size)
     rows_a, rows_b = countable_rows(sent_a, rw.min_sentence_words), countable_rows(sent_b, rw.min_sentence_words)
     emb = embedder.embed([sent_a[i] for i in rows_a] + [sent_b[j] for j in rows_b])
     verdict = judge_pair(sent_a, emb[: len(rows_a)], sent_b, emb[len(rows_a) :], rw, "full")
     al = verdict.alignment
-    if exact:
-        relation = "exact"
-    elif lexical is not None:
-        relation = lexical
-    else:
-        relation = verdict.relation or "none"
+    relation = verdict.relation or "none"
     evidence = rewrite_evidence(al, rw, ("compare",), verdict=verdict).to_dict()
+    # the same alignment figures as a rewrite pair's evidence in pairs.parquet
+    scores.update({k: evidence[k] for k in ("doc_cosine", "coverage_a", "coverage_b", "order", "one_to_one", "strong_pairs")})
+    scores["rewrite_score"] = verdict.score
+    rule.update({
+        "rewrite.min_similarity": rw.min_similarity, "rewrite.decision_threshold": rw.decision_threshold,
+        "rewrite.min_coverage (related gate)": rw.min_coverage,
+        "rewrite.min_aligned (related gate)": rw.min_aligned, "rewrite.min_order (related gate)": rw.min_order,
+    })
+    explanation = describe_pair(relation, jaccard, containment,
+                                {k: v for k, v in evidence.items() if k != "found_by"}, settings.to_dict())
+    if relation == "none":
+        explanation.insert(0, _why_not(jaccard, containment, ratio, len(sa), len(sb), verdict, settings))
     return {
-        "relation": relation,
-        "scores": {
-            "jaccard": round(jaccard, 4),
-            "containment": round(containment, 4),
-            "length_ratio": round(ratio, 4),
-            # the same alignment figures as a rewrite pair's evidence in pairs.parquet
-            **{k: evidence[k] for k in ("doc_cosine", "coverage_a", "coverage_b", "order", "one_to_one", "strong_pairs")},
-            "rewrite_score": verdict.score,
-        },
+        "relation": relation, "scores": scores, "rule": rule, "sentences_a": sent_a, "sentences_b": sent_b,
+        "aligned": evidence["aligned"], "alignment": "embeddings", "name_variants": evidence["name_variants"],
+        "model": rw.model, "explanation": explanation,
         # the rewrite decision: its features, score and threshold (as in pairs.parquet's evidence)
         "decision": evidence["decision"],
-        "rule": {
-            "rewrite.min_similarity": rw.min_similarity,
-            "rewrite.decision_threshold": rw.decision_threshold,
-            "rewrite.min_coverage (related gate)": rw.min_coverage,
-            "lexical.near_min_jaccard": lex.near_min_jaccard,
-            "lexical.partial_min_containment": lex.partial_min_containment,
-        },
-        "sentences_a": sent_a,
-        "sentences_b": sent_b,
-        "aligned": evidence["aligned"],
-        "name_variants": evidence["name_variants"],
-        "model": rw.model,
     }
+
+
+def _why_not(jaccard, containment, ratio, n_a, n_b, verdict, settings: Settings) -> str:
+    """Why neither relation held, threshold by threshold."""
+    lex, rw = settings.lexical, settings.rewrite
+    misses = [f"Jaccard {jaccard:.3f} < {lex.near_min_jaccard:g} (near)"]
+    if containment < lex.partial_min_containment:
+        misses.append(f"containment {containment:.3f} < {lex.partial_min_containment:g} (partial)")
+    elif ratio > lex.partial_max_length_ratio:
+        misses.append(f"length ratio {ratio:.3f} > {lex.partial_max_length_ratio:g} (partial: lengths too alike)")
+    elif min(n_a, n_b) < lex.partial_min_shingles:
+        misses.append(f"the shorter text has {min(n_a, n_b)} shingles < {lex.partial_min_shingles} (partial)")
+    misses.append(f"rewrite decision score {verdict.score:.3f} < {rw.decision_threshold:g} (rewrite)")
+    return "Not a copy: " + "; ".join(misses) + "."
 
 
 def compare_files(path_a, path_b, settings: Settings | None = None) -> dict:
@@ -121,31 +172,8 @@ def _highlight(sentence: str, names: set[str], dim: bool) -> Text:
 
 def _rows(result: dict):
     """(i, j, similarity) display rows: aligned pairs in A's order, unaligned sentences between."""
-    n_a, n_b = len(result["sentences_a"]), len(result["sentences_b"])
-    aligned = sorted((p["i"], p["j"], p["similarity"]) for p in result["aligned"])
-    used_a = {i for i, _, _ in aligned}
-    used_b = {j for _, j, _ in aligned}
-    shown_b: set[int] = set()
-    next_a = next_b = 0
-    for i, j, s in aligned:
-        while next_a < i:
-            if next_a not in used_a:
-                yield next_a, None, None
-            next_a += 1
-        while next_b < j:
-            if next_b not in used_b and next_b not in shown_b:
-                yield None, next_b, None
-                shown_b.add(next_b)
-            next_b += 1
-        yield i, j, s
-        next_a = max(next_a, i + 1)
-        next_b = max(next_b, j + 1)
-    for i in range(next_a, n_a):
-        if i not in used_a:
-            yield i, None, None
-    for j in range(n_b):
-        if j not in used_b and j not in shown_b and j >= next_b:
-            yield None, j, None
+    aligned = [(p["i"], p["j"], p["similarity"]) for p in result["aligned"]]
+    return rows_with_gaps(aligned, len(result["sentences_a"]), len(result["sentences_b"]))
 
 
 def print_comparison(result: dict, console: Console | None = None) -> None:
@@ -161,12 +189,15 @@ def print_comparison(result: dict, console: Console | None = None) -> None:
     for key, value in result["scores"].items():
         scores.add_row(key, f"{value}")
     console.print(scores)
-    d = result["decision"]
-    console.print(
-        f"rewrite decision: score {d['score']:.3f} (threshold {d['threshold']:.2f}, judge {d['judge']}); features: "
-        + ", ".join(f"{k} {v:.3f}" for k, v in d["features"].items()),
-        highlight=False,
-    )
+    d = result.get("decision")
+    if d:
+        console.print(
+            f"rewrite decision: score {d['score']:.3f} (threshold {d['threshold']:.2f}, judge {d['judge']}); "
+            "features: " + ", ".join(f"{k} {v:.3f}" for k, v in d["features"].items()),
+            highlight=False,
+        )
+    for line in result.get("explanation", []):
+        console.print(Text.assemble(("why: ", "bold"), line))
     if result["name_variants"]:
         console.print(
             "name variants: " + ", ".join(f"{v['a']} ~ {v['b']} ({v['similarity']:.2f})" for v in result["name_variants"]),
@@ -174,7 +205,9 @@ def print_comparison(result: dict, console: Console | None = None) -> None:
         )
     names_a = {v["a"] for v in result["name_variants"]}
     names_b = {v["b"] for v in result["name_variants"]}
-    view = Table(title="aligned sentences (dim: no counterpart)", expand=True, show_lines=True, title_justify="left")
+    measure = "word similarity" if result.get("alignment") == "words" else "cosine"
+    view = Table(title=f"aligned sentences (sim: {measure}; dim: no counterpart)", expand=True, show_lines=True,
+                 title_justify="left")
     view.add_column("i", justify="right", width=3)
     view.add_column("A", ratio=1)
     view.add_column("sim", justify="right", width=5)

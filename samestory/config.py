@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import math
 import os
 import tomllib
@@ -94,6 +95,8 @@ class CleanSettings(_Section):
     min_words: int = setting(1, 0, doc="clean texts with fewer words are rejected")
     strip_chrome_lines: bool = setting(True, doc="strip site-UI lines at the text's edges (Log in, Leave a comment)")
     chrome_max_words: int = setting(14, 1, doc="a chrome line has at most this many words")
+    #: A pathological page (deeply nested, millions of nodes) must not hold a worker for hours.
+    html_timeout_seconds: float = setting(30.0, 0.0, doc="HTML extraction of one page stops after this; 0: no limit")
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ class ReportSettings(_Section):
     max_text_chars: int = setting(20_000, 1, doc="characters of each text embedded")
     max_rejected: int = setting(10_000, 0, doc="rejected documents listed")
     max_total_chars: int = setting(100_000_000, 1, doc="text embedded in all; further groups are left out")
+    max_documents: int = setting(10_000, 0, doc="kept documents outside groups listed with their text")
 
 
 @dataclass(frozen=True)
@@ -223,6 +227,16 @@ _SECTIONS: dict[str, type[_Section]] = {
         ReadSettings, CleanSettings, BoilerplateSettings, LexicalSettings, RewriteSettings, ReportSettings, RunSettings,
     )
 }
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    if isinstance(value, int):
+        return f"{value:_}" if abs(value) >= 10_000 else str(value)
+    return repr(value)
 
 
 @dataclass(frozen=True)
@@ -255,6 +269,21 @@ class Settings:
         data = {name: dataclasses.asdict(getattr(self, name)) for name in _SECTIONS}
         data["lexical"]["lsh_threshold"] = self.lexical.lsh_threshold  # derived, for the record
         return data
+
+    def to_toml(self) -> str:
+        """These settings as a TOML file `from_toml` reads, one commented line per field (the
+        README's settings block is this text for `Settings()`, checked by a test)."""
+        out: list[str] = []
+        for name, cls in _SECTIONS.items():
+            section = getattr(self, name)
+            if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):  # dataclass default doc
+                out.append(f"# {cls.__doc__.strip().splitlines()[0]}")
+            out.append(f"[{name}]")
+            lines = [(f"{f.name} = {_toml_value(getattr(section, f.name))}", f.metadata.get("doc", "")) for f in fields(cls)]
+            width = max(len(text) for text, _ in lines)
+            out += [f"{text:<{width}}  # {doc}" if doc else text for text, doc in lines]
+            out.append("")
+        return "\n".join(out).rstrip("\n") + "\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], origin: str = "settings") -> "Settings":

@@ -320,102 +320,122 @@ def evaluate_clusters(
     return report
 
 
-def _cluster_scores(labels: Labels, cluster_of: dict, doc_info, evidence, edges, top: int) -> dict:
-    docs = sorted(d for d in labels.groups if d in cluster_of)
-    group_of = {d: labels.groups[d] for d in docs}
-    variant_of = labels.variants
-    cells = Counter((group_of[d], cluster_of[d]) for d in docs)
-    true_sizes = Counter(group_of[d] for d in docs)
-    pred_sizes = Counter(cluster_of[d] for d in docs)
-    tp = sum(_pairs(c) for c in cells.values())
-    true_same = sum(_pairs(s) for s in true_sizes.values())
-    pred_same = sum(_pairs(s) for s in pred_sizes.values())
-    precision, recall = _ratio(tp, pred_same), _ratio(tp, true_same)
-    ari = adjusted_rand_index(list(cells.values()), list(true_sizes.values()), list(pred_sizes.values()))
+@dataclass
+class _Table:
+    """Labelled documents against predicted clusters: the contingency counts and where each
+    true group went."""
 
-    # Where each true group "went": the cluster of its one original (variant "original") when the
-    # labels mark one, else the predicted cluster holding most of it (ties: smallest cluster id).
-    originals: dict[str, list[str]] = defaultdict(list)
-    for d in docs:
-        if variant_of.get(d, "") == "original":
-            originals[group_of[d]].append(d)
-    main_cluster: dict[str, str] = {}
-    for (g, c), count in sorted(cells.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
-        main_cluster.setdefault(g, c)
-    reference: dict[str, str] = {}
-    for g in true_sizes:
-        reference[g] = cluster_of[originals[g][0]] if len(originals[g]) == 1 else main_cluster[g]
+    docs: list[str]
+    group_of: dict[str, str]
+    cluster_of: dict
+    variant_of: dict[str, str]
+    cells: Counter
+    true_sizes: Counter
+    pred_sizes: Counter
+    originals: dict[str, list[str]] = field(default_factory=dict)
+    reference: dict[str, str] = field(default_factory=dict)
 
-    # Per variant: recall = share of its documents found in their group's reference cluster (the
-    # original's), so a missed rewrite does not count against the exact copies of the same story;
-    # false merges = documents sharing a predicted cluster with a document of another true group.
+    @classmethod
+    def build(cls, labels: Labels, cluster_of: dict) -> "_Table":
+        docs = sorted(d for d in labels.groups if d in cluster_of)
+        group_of = {d: labels.groups[d] for d in docs}
+        t = cls(
+            docs=docs, group_of=group_of, cluster_of=cluster_of, variant_of=labels.variants,
+            cells=Counter((group_of[d], cluster_of[d]) for d in docs),
+            true_sizes=Counter(group_of[d] for d in docs), pred_sizes=Counter(cluster_of[d] for d in docs),
+        )
+        # Where each true group "went": the cluster of its one original (variant "original") when
+        # the labels mark one, else the predicted cluster holding most of it (ties: smallest id).
+        t.originals = defaultdict(list)
+        for d in docs:
+            if t.variant_of.get(d, "") == "original":
+                t.originals[group_of[d]].append(d)
+        main_cluster: dict[str, str] = {}
+        for (g, c), count in sorted(t.cells.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
+            main_cluster.setdefault(g, c)
+        for g in t.true_sizes:
+            t.reference[g] = cluster_of[t.originals[g][0]] if len(t.originals[g]) == 1 else main_cluster[g]
+        return t
+
+
+def _variant_recall(t: _Table) -> list[dict]:
+    """Per variant: recall = share of its documents found in their group's reference cluster (the
+    original's), so a missed rewrite does not count against the exact copies of the same story;
+    false merges = documents sharing a predicted cluster with a document of another true group."""
     by_variant: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for d in docs:
-        v = variant_of.get(d, "")
-        g, c = group_of[d], cluster_of[d]
+    for d in t.docs:
+        v = t.variant_of.get(d, "")
+        g, c = t.group_of[d], t.cluster_of[d]
         row = by_variant[v]
         row[0] += 1
-        if true_sizes[g] > 1 and not (len(originals[g]) == 1 and originals[g][0] == d):
+        if t.true_sizes[g] > 1 and not (len(t.originals[g]) == 1 and t.originals[g][0] == d):
             row[1] += 1
-            row[2] += c == reference[g]
-        row[3] += pred_sizes[c] > cells[(g, c)]
-    variants = [
-        {
-            "variant": v or "(none)",
-            "documents": row[0],
-            "with_reference": row[1],
-            "found": row[2],
-            "recall": _ratio(row[2], row[1]),
-            "falsely_merged_documents": row[3],
-        }
+            row[2] += c == t.reference[g]
+        row[3] += t.pred_sizes[c] > t.cells[(g, c)]
+    return [
+        {"variant": v or "(none)", "documents": row[0], "with_reference": row[1], "found": row[2],
+         "recall": _ratio(row[2], row[1]), "falsely_merged_documents": row[3]}
         for v, row in sorted(by_variant.items())
     ]
 
-    # False merges: verified pairs that join two true groups; without pairs (a baseline), one
-    # pair per extra true group inside a predicted cluster.
-    merges = []
-    for (a, b), row in edges.items():
-        if a in group_of and b in group_of and group_of[a] != group_of[b]:
-            merges.append((a, b))
+
+def _false_merges(t: _Table, doc_info, evidence, edges) -> list[dict]:
+    """Verified pairs that join two true groups; without pairs (a baseline), one pair per extra
+    true group inside a predicted cluster. Worst (highest score) first."""
+    group_of, cells = t.group_of, t.cells
+    merges = [(a, b) for (a, b) in edges if a in group_of and b in group_of and group_of[a] != group_of[b]]
     if not edges:
         members: dict[str, dict[str, str]] = defaultdict(dict)
-        for d in docs:
-            members[cluster_of[d]].setdefault(group_of[d], d)
+        for d in t.docs:
+            members[t.cluster_of[d]].setdefault(group_of[d], d)
         for c, firsts in members.items():
             if len(firsts) > 1:
                 ordered = sorted(firsts.items(), key=lambda kv: (-cells[(kv[0], c)], kv[0]))
-                anchor = ordered[0][1]
-                merges.extend((anchor, other) for _, other in ordered[1:])
-    false_merges = []
+                merges.extend((ordered[0][1], other) for _, other in ordered[1:])
+    out = []
     for a, b in merges:
         item = {
-            "doc_a": doc_info(a) | {"group": group_of[a], "variant": variant_of.get(a)},
-            "doc_b": doc_info(b) | {"group": group_of[b], "variant": variant_of.get(b)},
+            "doc_a": doc_info(a) | {"group": group_of[a], "variant": t.variant_of.get(a)},
+            "doc_b": doc_info(b) | {"group": group_of[b], "variant": t.variant_of.get(b)},
         } | evidence(a, b)
-        item["wrongly_joined_pairs"] = cells[(group_of[a], cluster_of[a])] * cells[(group_of[b], cluster_of[b])]
-        false_merges.append(item)
-    false_merges.sort(key=lambda m: (-(m.get("score") or m.get("jaccard") or 0.0), m["doc_a"]["doc_id"], m["doc_b"]["doc_id"]))
+        item["wrongly_joined_pairs"] = cells[(group_of[a], t.cluster_of[a])] * cells[(group_of[b], t.cluster_of[b])]
+        out.append(item)
+    out.sort(key=lambda m: (-(m.get("score") or m.get("jaccard") or 0.0), m["doc_a"]["doc_id"], m["doc_b"]["doc_id"]))
+    return out
 
-    # Misses: a document outside its group's reference cluster.
-    # The document a miss is compared with: in the reference cluster, the original first.
+
+def _misses(t: _Table, doc_info, evidence, top: int) -> tuple[int, list[dict]]:
+    """Documents outside their group's reference cluster, each compared with the document of the
+    reference cluster it should have joined (the original first)."""
     anchor_of: dict[str, str] = {}
-    for d in sorted(docs, key=lambda d: (variant_of.get(d, "") not in ("", "original"), d)):
-        if cluster_of[d] == reference[group_of[d]]:
-            anchor_of.setdefault(group_of[d], d)
+    for d in sorted(t.docs, key=lambda d: (t.variant_of.get(d, "") not in ("", "original"), d)):
+        if t.cluster_of[d] == t.reference[t.group_of[d]]:
+            anchor_of.setdefault(t.group_of[d], d)
     misses = []
-    for d in docs:
-        g = group_of[d]
-        if true_sizes[g] > 1 and cluster_of[d] != reference[g]:
-            misses.append((true_sizes[g] - cells[(g, cluster_of[d])], d, g))
-    misses.sort(key=lambda m: (-m[0], variant_of.get(m[1], ""), m[1]))
-    worst_misses = []
+    for d in t.docs:
+        g = t.group_of[d]
+        if t.true_sizes[g] > 1 and t.cluster_of[d] != t.reference[g]:
+            misses.append((t.true_sizes[g] - t.cells[(g, t.cluster_of[d])], d, g))
+    misses.sort(key=lambda m: (-m[0], t.variant_of.get(m[1], ""), m[1]))
+    worst = []
     for missed, d, g in misses[:top]:
-        item = {"doc": doc_info(d) | {"variant": variant_of.get(d)}, "group": g,
-                "group_found_as": doc_info(anchor_of[g]) | {"variant": variant_of.get(anchor_of[g])},
+        item = {"doc": doc_info(d) | {"variant": t.variant_of.get(d)}, "group": g,
+                "group_found_as": doc_info(anchor_of[g]) | {"variant": t.variant_of.get(anchor_of[g])},
                 "missed_pairs": missed}
         item |= {k: v for k, v in evidence(d, anchor_of[g]).items() if k != "verified_pair"}
-        worst_misses.append(item)
+        worst.append(item)
+    return len(misses), worst
 
+
+def _cluster_scores(labels: Labels, cluster_of: dict, doc_info, evidence, edges, top: int) -> dict:
+    t = _Table.build(labels, cluster_of)
+    tp = sum(_pairs(c) for c in t.cells.values())
+    true_same = sum(_pairs(s) for s in t.true_sizes.values())
+    pred_same = sum(_pairs(s) for s in t.pred_sizes.values())
+    precision, recall = _ratio(tp, pred_same), _ratio(tp, true_same)
+    ari = adjusted_rand_index(list(t.cells.values()), list(t.true_sizes.values()), list(t.pred_sizes.values()))
+    false_merges = _false_merges(t, doc_info, evidence, edges)
+    misses_total, worst_misses = _misses(t, doc_info, evidence, top)
     return {
         "labels": {"file": labels.source, "kind": "cluster", "labelled_documents": len(labels.groups),
                    "groups": len(set(labels.groups.values()))},
@@ -425,10 +445,10 @@ def _cluster_scores(labels: Labels, cluster_of: dict, doc_info, evidence, edges,
         "recall": recall,
         "f1": _f1(precision, recall),
         "adjusted_rand_index": round(ari, 6),
-        "by_variant": variants,
+        "by_variant": _variant_recall(t),
         "false_merges_total": len(false_merges),
         "worst_false_merges": false_merges[:top],
-        "misses_total": len(misses),
+        "misses_total": misses_total,
         "worst_misses": worst_misses,
     }
 
@@ -495,6 +515,12 @@ def evaluate(out_dir: str | Path, labels: str | Path | Labels, *, top: int = 10,
     docs_file = out_dir / "documents.parquet"
     if not docs_file.is_file():
         raise RunFolderError(f"{out_dir} holds no samestory run (documents.parquet not found); run `samestory run ... --out {out_dir}` first")
+    from .output import UnfinishedRunError, check_finished
+
+    try:
+        check_finished(out_dir)
+    except UnfinishedRunError as exc:
+        raise RunFolderError(str(exc)) from None
     if not isinstance(labels, Labels):
         labels = load_labels(labels)
     try:

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pyarrow as pa
 
 from . import __version__, stages
 from .config import Settings
 from .executors import make_executor
 from .output import boilerplate_table, documents_table, pairs_table, prepare_out_dir, summarize, write_outputs
-from .progress import Progress
+from .progress import Progress, log
 from .read import check_paths
 
 __all__ = ["RunResult", "run"]
@@ -54,25 +55,33 @@ def run(
         prepare_out_dir(out_dir, overwrite)
     progress = Progress(enabled=settings.run.progress and sys.stderr.isatty())
     timings: dict[str, float] = {}
-    timed = stage_timer(timings)
+    counts: dict[str, dict[str, int]] = {}
+    timed = stage_timer(timings, counts)
     with make_executor(settings.run) as executor:  # one executor for every stage of the run
-        with timed("read_clean"):
-            corpus, line_hashes = stages.read_and_fingerprint(paths, settings, executor, progress)
+        with timed("read_clean") as counted:
+            skip = (out_dir,) if out_dir is not None else ()
+            corpus, line_hashes = stages.read_and_fingerprint(paths, settings, executor, progress, skip=skip)
             release_freed_memory()
-        with timed("boilerplate_fingerprint"):
+            counted(documents=len(corpus), ok=int(corpus.ok.sum()), files=len(set(corpus.columns.source)))
+        with timed("boilerplate_fingerprint") as counted:
             learned = stages.remove_boilerplate(corpus, line_hashes, settings, executor, progress)
             del line_hashes
-        with timed("candidates_verify"):
+            counted(documents_changed=sum(1 for k in corpus.boilerplate_lines if k), ok=int(corpus.ok.sum()))
+        with timed("candidates_verify") as counted:
             pairs = stages.lexical_pairs(corpus, settings, executor, progress)
+            counted(pairs=len(pairs))
         rewrite_stats = None
         if settings.rewrite.enabled:
-            with timed("rewrites"):
+            with timed("rewrites") as counted:
                 rewrites, stats = stages.rewrite_pairs(corpus, pairs, settings, executor, progress)
+                stages.add_overlap_scores(rewrites, corpus, settings)
                 pairs.extend(rewrites)
+                counted(pairs=len(rewrites))
             timings.update(rewrites_embedding=stats.embed_seconds, rewrites_model_load=stats.model_load_seconds)
             rewrite_stats = dataclasses.asdict(stats)
-    with timed("group_and_original"):
+    with timed("group_and_original") as counted:
         groups, originals = stages.choose_groups(corpus, pairs)
+        counted(groups=int((np.bincount(groups)[np.unique(groups)] > 1).sum()) if len(groups) else 0)
     with timed("write"):
         documents = documents_table(corpus.columns, corpus.texts.column(), corpus.fingerprints.n_words, originals,
                                     groups, corpus.ok, corpus.boilerplate_lines)
@@ -80,21 +89,46 @@ def run(
         boilerplate = boilerplate_table(learned)
         summary = summarize(documents, pair_table, boilerplate)
         if out_dir is not None:
-            write_outputs(out_dir, documents, pair_table, summary, settings, __version__, boilerplate=boilerplate)
+            record = run_record(paths, settings, counts, timings)
+            write_outputs(out_dir, documents, pair_table, summary, settings, __version__, boilerplate=boilerplate,
+                          record=record)
     return RunResult(documents=documents, pairs=pair_table, summary=summary, timings=timings, out=out_dir,
                      boilerplate=boilerplate, rewrite_stats=rewrite_stats)
 
 
-def stage_timer(timings: dict[str, float]):
-    """A context manager factory that adds each block's wall time to `timings[name]`."""
+def run_record(paths: list, settings: Settings, counts: dict, timings: dict) -> dict:
+    """What run.json says about this run besides settings and summary: the inputs as given, the
+    tiers that ran, each stage's counts, and (the one field that varies between identical runs)
+    each stage's seconds."""
+    read = counts.get("read_clean", {})
+    tiers = ["lexical"] + [name for name in ("boilerplate", "rewrite") if getattr(settings, name).enabled]
+    return {
+        "inputs": {
+            "paths": [os.fspath(p) if isinstance(p, (str, os.PathLike)) else type(p).__name__ for p in paths],
+            "files": read.get("files", 0), "documents": read.get("documents", 0),
+        },
+        "tiers": sorted(tiers),
+        "stages": {name: dict(c) for name, c in counts.items()},
+        "timings": {name: round(seconds, 3) for name, seconds in sorted(timings.items())},
+    }
+
+
+def stage_timer(timings: dict[str, float], counts: dict[str, dict[str, int]] | None = None):
+    """A context manager factory that adds each block's wall time to `timings[name]`; the block
+    may report its counts (`counted(pairs=12)`), kept in `counts[name]`. A finished stage is
+    logged at INFO with its counts and seconds."""
+    counts = {} if counts is None else counts
 
     @contextlib.contextmanager
     def timed(name: str):
         t0 = time.perf_counter()
         try:
-            yield
+            yield lambda **found: counts.setdefault(name, {}).update(found)
         finally:
-            timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
+            seconds = time.perf_counter() - t0
+            timings[name] = timings.get(name, 0.0) + seconds
+            said = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.get(name, {}).items())
+            log.info("%s: %s%.1f s", name.replace("_", " "), f"{said}, " if said else "", seconds)
 
     return timed
 

@@ -30,7 +30,10 @@ from .records import GROUPING_RELATIONS, Pairs, RawDocument
 from .rewrite import Signatures, concat_signatures, replace_signature_rows, signature_batch
 from .textstore import TextStore
 
-__all__ = ["Corpus", "read_and_fingerprint", "remove_boilerplate", "lexical_pairs", "rewrite_pairs", "choose_groups"]
+__all__ = [
+    "Corpus", "read_and_fingerprint", "remove_boilerplate", "lexical_pairs", "rewrite_pairs", "add_overlap_scores",
+    "choose_groups",
+]
 
 _TEXT = "text"
 
@@ -92,10 +95,13 @@ def _batches(records: Iterator[RawDocument], size: int) -> Iterator[list[RawDocu
         yield batch
 
 
-def read_and_fingerprint(paths: list, settings: Settings, executor: Executor, progress: Progress) -> tuple[Corpus, list[LineHashes]]:
-    """Read and clean every document (streamed, per batch), with fingerprints and line hashes."""
+def read_and_fingerprint(
+    paths: list, settings: Settings, executor: Executor, progress: Progress, skip: tuple = (),
+) -> tuple[Corpus, list[LineHashes]]:
+    """Read and clean every document (streamed, per batch), with fingerprints and line hashes;
+    folders in `skip` (the run's own --out) are not read."""
     corpus = Corpus()
-    records = iter_documents(paths, settings.read.max_document_bytes)
+    records = iter_documents(paths, settings.read.max_document_bytes, skip=skip)
     work = functools.partial(first_pass, settings=settings)
     line_parts: list[LineHashes] = []
     fp_parts, sig_parts = [], []
@@ -134,7 +140,7 @@ def remove_boilerplate(corpus: Corpus, line_parts: list[LineHashes], settings: S
     chunks = [affected[i:i + size] for i in range(0, len(affected), size)]
     items = (([corpus.texts[r] for r in rows], [learned.drops[r] for r in rows]) for rows in chunks)
     fp_parts, sig_parts = [], []
-    with progress.task("Removing boilerplate", unit="docs") as tick:
+    with progress.task("Removing boilerplate", unit="docs", total=len(affected)) as tick:
         for rows, (texts, removed, fp, sig) in zip(chunks, executor.map(functools.partial(second_pass, settings=settings), items)):
             for r, text, k in zip(rows, texts, removed):
                 corpus.texts[r] = text
@@ -161,12 +167,14 @@ def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progre
     with progress.task("Finding candidates"):
         corpus.representative = lexical.exact_representatives(fp.exact_hash, corpus.ok)
         candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical)
-    with progress.task(f"Verifying {len(candidates.pairs):,} candidate pairs"):
+    n_candidates = len(candidates.pairs)
+    with progress.task("Verifying candidate pairs", unit="pairs", total=n_candidates) as tick:
         pairs = lexical.verify_exact(corpus.texts, corpus.representative)
         check = functools.partial(lexical.verify_chunk, settings=settings.lexical)
-        chunk = max(200, -(-len(candidates.pairs) // (4 * executor.workers)))
-        for part in executor.map(check, lexical.candidate_chunks(corpus.texts, candidates, chunk)):
+        chunk = max(200, -(-n_candidates // (4 * executor.workers)))
+        for k, part in enumerate(executor.map(check, lexical.candidate_chunks(corpus.texts, candidates, chunk))):
             pairs.extend(part)
+            tick(min(chunk, n_candidates - k * chunk))  # chunks are in order, each `chunk` pairs but the last
     return pairs
 
 
@@ -180,6 +188,21 @@ def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, exec
             corpus.texts, corpus.signatures, corpus.fingerprints.n_words, corpus.representative, lexical_found,
             settings.rewrite, executor,
         )
+
+
+def add_overlap_scores(pairs: Pairs, corpus: Corpus, settings: Settings) -> None:
+    """Jaccard and containment of the shingle sets for pairs found without them (rewrites), so
+    every pair in pairs.parquet and the report carries both word-overlap figures."""
+    missing = [k for k, j in enumerate(pairs.jaccard) if j is None]
+    for start in range(0, len(missing), 1024):  # bounded batches: shingle sets of ~2k texts at a time
+        chunk = missing[start:start + 1024]
+        rows = sorted({r for k in chunk for r in (pairs.a[k], pairs.b[k])})
+        sets = dict(zip(rows, lexical.shingle_sets([corpus.texts[r] or "" for r in rows], settings.lexical.shingle_words)))
+        for k in chunk:
+            sa, sb = sets[pairs.a[k]], sets[pairs.b[k]]
+            shared = len(np.intersect1d(sa, sb, assume_unique=True))
+            _, jaccard, containment, _ = lexical.classify_overlap(shared, len(sa), len(sb), settings.lexical)
+            pairs.jaccard[k], pairs.containment[k] = round(jaccard, 6), round(containment, 6)
 
 
 def choose_groups(corpus: Corpus, pairs: Pairs) -> tuple[np.ndarray, Originals]:

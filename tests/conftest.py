@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -21,3 +23,18 @@ def settings() -> Settings:
 
 def by_id(table) -> dict[str, dict]:
     return {row["doc_id"]: row for row in table.to_pylist()}
+
+
+# A test that runs the pipeline, the CLI, a browser or the embedding model is end-to-end
+# (seconds); the rest test kernels and functions directly (milliseconds). `pytest -m "not e2e"`
+# is the quick run while changing a kernel.
+_E2E_FIXTURES = {"example_run", "examples_run", "tables", "browser", "page", "embedder"}
+_E2E_CALLS = re.compile(r"\b(samestory\.run|run|invoke|subprocess\.run|subprocess\.Popen|compare_texts|compare_files)\(")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        function = getattr(item, "function", None)
+        source = inspect.getsource(function) if function is not None else ""
+        if _E2E_FIXTURES & set(getattr(item, "fixturenames", ())) or _E2E_CALLS.search(source):
+            item.add_marker(pytest.mark.e2e)

@@ -220,7 +220,7 @@ def test_cli_summary_lists_boilerplate_by_site(tmp_path):
     from samestory.cli import app
 
     write_jsonl(tmp_path / "glossy.jsonl", [glossy(i, article(i)) for i in range(8)])
-    got = CliRunner().invoke(app, ["run", str(tmp_path / "glossy.jsonl"), "--out", str(tmp_path / "out"), "-w", "1"])
+    got = CliRunner().invoke(app, ["run", str(tmp_path / "glossy.jsonl"), "--out", str(tmp_path / "out"), "-w", "1", "--no-rewrites"])
     assert got.exit_code == 0, got.output
     assert "site boilerplate lines removed" in got.output
     assert "londonglossypost.example" in got.output and f"{8 * len(GLOSSY_CHROME)}" in got.output

@@ -58,3 +58,41 @@ def test_compare_errors_are_one_line(tmp_path):
     assert blank.exit_code == 2 and "Traceback" not in blank.output
     bad_model = runner.invoke(app, ["compare", str(SOURCE), str(REWRITE), "--model", str(tmp_path / "no-model")])
     assert bad_model.exit_code == 2 and "cannot load embedding model" in bad_model.output
+
+
+def test_lexical_relations_never_load_the_model(tmp_path):
+    """A model that cannot exist: loading it would fail, so success proves it was not loaded."""
+    from samestory import Settings
+
+    no_model = Settings().replace(rewrite={"model": str(tmp_path / "no-such-model")})
+    exact = compare_files(CRAWL / "harbourcourier/ferry.html", CRAWL / "dailyledger/kestrel-bay-electric-ferry.html", no_model)
+    assert exact["relation"] == "exact" and exact["model"] is None
+    assert exact["explanation"][0].startswith("Same text")
+    near = compare_files(CRAWL / "harbourcourier/library.html", CRAWL / "dailyledger/millbrook-library-sundays.html", no_model)
+    assert near["relation"] == "near" and "Near copy" in near["explanation"][0] and "near_min_jaccard ≥ 0.5" in near["explanation"][0]
+    part = compare_files(CRAWL / "harbourcourier/bridge.html", CRAWL / "newsbits/tanner-street-bridge.html", no_model)
+    assert part["relation"] == "partial" and "shorter text (B)" in part["explanation"][0]
+    # the view pairs the excerpt's sentences with their source's
+    assert part["aligned"] and all(part["sentences_a"][x["i"]] == x["a"] for x in part["aligned"])
+    assert any(x["similarity"] == 1.0 for x in part["aligned"])
+
+
+def test_file_hash_id_picks_one_record(tmp_path):
+    feed = CRAWL / "newsbits/feed.jsonl"
+    result = runner.invoke(app, ["compare", f"{feed}#nb-1001", str(CRAWL / "newsbits/young-chess-champion.html"), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["a"]["path"] == f"{feed}#nb-1001" and data["relation"] in ("exact", "near", "partial")
+    missing = runner.invoke(app, ["compare", f"{feed}#nb-9999", str(SOURCE)])
+    assert missing.exit_code == 2 and "no record with id 'nb-9999'" in missing.output
+    several = runner.invoke(app, ["compare", str(feed), str(SOURCE)])
+    assert f"{feed}#nb-1001" in several.output  # the error shows how to pick one
+    odd = tmp_path / "a#b.txt"  # a file whose name has a '#' is still that file
+    odd.write_text(SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert compare_files(odd, SOURCE)["relation"] == "exact"
+
+
+def test_compare_prints_the_evidence_in_words():
+    result = runner.invoke(app, ["compare", str(CRAWL / "harbourcourier/library.html"),
+                                 str(CRAWL / "dailyledger/millbrook-library-sundays.html")], terminal_width=200)
+    assert result.exit_code == 0 and "why: Near copy:" in result.output and "word similarity" in result.output

@@ -215,15 +215,117 @@ def test_cli_report_errors_are_one_line(tmp_path):
     assert empty.exit_code == 2 and "no documents.parquet" in empty.output
     (tmp_path / "documents.parquet").write_bytes(b"not parquet")
     (tmp_path / "pairs.parquet").write_bytes(b"not parquet")
+    (tmp_path / "run.json").write_text("{}")  # a finished run whose tables were damaged later
     broken = runner.invoke(app, ["report", str(tmp_path)])
     assert broken.exit_code == 2 and "cannot read" in broken.output and "Traceback" not in broken.output
 
 
-def test_rebuild_without_run_json_recounts_summary(tmp_path, tables):
+def test_rebuild_refuses_an_unfinished_run(tmp_path, tables):
+    """Without run.json (written last) the tables may be from a killed run (issue 11)."""
     documents, pairs, _ = tables
     pq.write_table(documents, tmp_path / "documents.parquet")
     pq.write_table(pairs, tmp_path / "pairs.parquet")
     result = CliRunner().invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 2 and "no finished samestory run" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_rebuild_with_an_empty_summary_recounts_it(tmp_path, tables):
+    documents, pairs, _ = tables
+    pq.write_table(documents, tmp_path / "documents.parquet")
+    pq.write_table(pairs, tmp_path / "pairs.parquet")
+    (tmp_path / "run.json").write_text("{}")
+    result = CliRunner().invoke(app, ["report", str(tmp_path)])
     assert result.exit_code == 0, result.output
     data = _embedded((tmp_path / "report.html").read_text(encoding="utf-8"))
     assert data["summary"]["groups"] == summarize(documents, pairs)["groups"]
+
+
+# --- the run, evidence in words, the rewrite view, documents (issue 12) ---------------------
+
+def _seed_member(data: dict) -> dict:
+    docs = data["docs"]
+    seed = next(g for g in data["groups"] if docs[g["canon"]]["id"] == SEED_CANON)
+    return seed["members"][0]
+
+
+def test_settings_and_tiers_of_the_run_are_embedded(tables):
+    from samestory import Settings
+
+    off = Settings().replace(rewrite={"enabled": False})
+    data = build_report_data(*tables, run={"settings": off.to_dict(), "tiers": ["boilerplate", "lexical"],
+                                            "inputs": {"paths": ["examples"], "files": 14, "documents": 19}})
+    assert data["run"]["tiers"] == ["boilerplate", "lexical"]
+    assert data["run"]["settings"]["rewrite"]["enabled"] is False and data["run"]["inputs"]["files"] == 14
+    # a run.json from before "tiers": the settings say which tiers ran
+    older = build_report_data(*tables, run={"settings": off.to_dict()})
+    assert older["run"]["tiers"] == ["boilerplate", "lexical"]
+    assert build_report_data(*tables)["run"] == {"settings": {}, "tiers": None, "inputs": None}
+
+
+def test_evidence_in_words_in_canonical_member_order(tables):
+    from samestory import Settings
+
+    documents, pairs, summary = tables
+    rows = pairs.to_pylist()
+    for row in rows:  # the seed pair is stored member-first: its counts must be turned round
+        if row["relation"] == "rewrite":
+            evidence = json.loads(row["evidence"])
+            evidence.update(sentences=[16, 11], one_to_one=9, signature_overlap=0.5, shared_features=40)
+            row["evidence"] = json.dumps(evidence)
+    pairs = pa.Table.from_pylist(rows, schema=PAIR_SCHEMA)
+    data = build_report_data(documents, pairs, summary, run={"settings": Settings().to_dict()})
+    member = _seed_member(data)
+    assert member["pair"]["evidence"]["sentences"] == [11, 16]
+    words = " ".join(member["pair"]["words"])
+    assert "83% of canonical's 11 sentences and 62% of member's 16" in words
+    assert "cosine ≥ 0.7" in words and "9 one-to-one sentence pairs" in words
+    assert "Found by embedding (40 signature features shared, 50% of the smaller document's)" in words
+    assert "one_to_one" not in words and "signature_overlap" not in words
+    bridge = next(g for g in data["groups"] if data["docs"][g["canon"]]["id"] == "crawl/harbourcourier/bridge.html")
+    partial = bridge["members"][0]["pair"]["words"][0]
+    assert partial.startswith("Excerpt: ") and "(member)" in partial and "partial_min_containment ≥ 0.7" in partial
+    exact = next(m for g in data["groups"] for m in g["members"] if m["relation"] == "exact")
+    assert exact["pair"]["words"][0].startswith("Same text")
+
+
+def test_rewrite_view_shows_the_members_unmatched_sentences(tables):
+    from samestory.rewrite.sentences import split_for_alignment
+
+    data = build_report_data(*tables)
+    member = _seed_member(data)
+    member_text = next(r["text"] for r in tables[0].to_pylist() if r["doc_id"] == SEED_MEMBER)
+    shown = [row[1] for row in member["aligned"] if row[1] is not None]
+    assert set(split_for_alignment(member_text)) <= set(shown)
+    unmatched = [row for row in member["aligned"] if row[0] is None]
+    assert unmatched and all(row[2] is None for row in unmatched)
+    assert sum(1 for row in member["aligned"] if row[0] is not None and row[1] is not None) == 5  # the evidence's pairs
+
+
+def test_rewrite_pairs_carry_jaccard_and_containment():
+    _, pairs = examples_run()
+    rewrites = [p for p in pairs.to_pylist() if p["relation"] == "rewrite"]
+    assert rewrites, "the examples hold a rewrite"
+    for p in rewrites:
+        assert 0 <= p["jaccard"] <= p["containment"] <= 1 and p["jaccard"] < 0.5
+
+
+def test_every_kept_document_is_listed_with_its_text(tables):
+    documents, pairs, summary = tables
+    data = build_report_data(documents, pairs, summary)
+    ok = sorted(r["doc_id"] for r in documents.to_pylist() if r["status"] == "ok")
+    assert [data["docs"][k]["id"] for k in data["documents"]] == ok and data["more_documents"] == 0
+    unique = data["docs"][data["documents"][ok.index("crawl/dailyledger/lune-crossing-commuters.html")]]
+    assert "g" not in unique and unique["sents"] and isinstance(unique["sents"][0], str)
+    grouped = data["docs"][data["documents"][ok.index(SEED_MEMBER)]]
+    assert "g" in grouped
+    few = build_report_data(documents, pairs, summary, limits=ReportSettings(max_documents=1))
+    outside_groups = sum(1 for k in data["documents"] if "g" not in data["docs"][k])
+    assert outside_groups >= 2 and few["more_documents"] == outside_groups - 1
+
+
+def test_groups_carry_their_weakest_score(tables):
+    data = build_report_data(*tables)
+    for g in data["groups"]:
+        assert g["score"] == min(m["score"] for m in g["members"])

@@ -53,7 +53,11 @@ def report_path(tmp_path_factory) -> Path:
     summary["boilerplate_removed_by_site"] = {"The Harbour Courier": 12, "NewsBits": 3}
     boilerplate = pa.table({"site": ["NewsBits", "The Harbour Courier"], "line": ["Subscribe <b>now</b>", "Leave a comment"],
                             "pages": [3, 12]})
-    return write_report(out, documents, pairs, summary, boilerplate)
+    from samestory import Settings
+
+    run = {"settings": Settings().replace(rewrite={"enabled": False}).to_dict(), "tiers": ["boilerplate", "lexical"],
+           "inputs": {"paths": ["examples"], "files": 14, "documents": 22}}
+    return write_report(out, documents, pairs, summary, boilerplate, run=run)
 
 
 class Page:
@@ -98,10 +102,14 @@ def test_page_loads_without_console_errors_or_network(page):
     assert page.page.locator("#chart-relations svg rect").count() == 4
     assert page.page.locator("#chart-sizes svg rect").count() >= 4
     assert page.page.locator("details.group").count() == 7
-    summary = page.page.inner_text("#summary-boilerplate")
-    assert "The Harbour Courier\t12" in summary and "NewsBits\t3" in summary
+    # the boilerplate: one table, each site's total heading its lines
+    assert page.page.locator("table.boilerplate").count() == 1 and page.page.locator("#summary-boilerplate").count() == 0
+    assert "15 lines on 2 sites" in page.page.inner_text("#boilerplate-lines > summary")
     page.page.click("#boilerplate-lines > summary")
-    assert "Subscribe <b>now</b>" in page.page.inner_text("#boilerplate-table")
+    table = page.page.inner_text("#boilerplate-table")
+    assert "Subscribe <b>now</b>" in table
+    assert table.index("The Harbour Courier — 12 lines removed") < table.index("Leave a comment")
+    assert table.index("NewsBits — 3 lines removed") > table.index("Leave a comment")
 
 
 def test_seed_group_shows_canonical_beside_member(page):
@@ -112,7 +120,7 @@ def test_seed_group_shows_canonical_beside_member(page):
     body = group.inner_text()
     assert SEED_CANON in body and SEED_REASON in body
     member = group.locator(f'details.member[data-member="{SEED_MEMBER}"]')
-    rows = member.locator("table.align tbody tr")
+    rows = member.locator("table.align tbody tr:not(:has(td.gap))")  # the aligned pairs (others: unmatched sentences)
     assert rows.count() == 5
     header = member.locator("table.align thead").inner_text()
     assert header.index("canonical") < header.index("member")
@@ -198,3 +206,60 @@ def test_ten_thousand_groups_render_lazily(browser, tmp_path):
         assert p.group_count().startswith("3,334 groups")
     finally:
         p.page.close()
+
+
+def test_tiers_settings_and_tier_off(page):
+    tiers = page.page.inner_text("#run-info .tiers")
+    assert "rewrites (sentence embeddings): tier off" in tiers and "site boilerplate removal ran" in tiers
+    assert "examples (14 files, 22 documents)" in page.page.inner_text("#run-info")
+    page.page.click("#settings > summary")
+    rewrite = page.page.inner_text('table.settings[data-section="rewrite"]')
+    assert "enabled\tfalse" in rewrite and "min_similarity\t0.7" in rewrite
+    assert "tier off" in page.page.inner_text("#chart-relations")  # not "rewrite 0"
+    assert "rewrite (tier off)" in page.page.inner_text("#relation-filter")
+
+
+def test_evidence_in_words_and_scores_for_every_pair(page):
+    page.search("seeds/001")
+    member = page.page.locator(f'details.member[data-member="{SEED_MEMBER}"]')
+    evidence = member.locator(".evidence").inner_text()
+    assert "jaccard 0.020" in evidence and "containment 0.030" in evidence  # a rewrite pair shows both
+    assert "83% of canonical's sentences and 62% of member's" in evidence
+    for raw in ("coverage_a", "doc_cosine", "found_by", "one_to_one", "signature_overlap"):
+        assert raw not in evidence
+    # the member's sentences without a counterpart are in the view too, beside an empty cell
+    rows = member.locator("table.align tbody tr")
+    assert rows.count() > 5 and member.locator("table.align td.gap").count() == rows.count() - 5
+    assert "without a counterpart" in member.locator(".scores").nth(1).inner_text()
+
+
+def test_a_link_opens_one_group(browser, report_path):
+    p = Page(browser, report_path)
+    try:
+        p.page.goto(report_path.as_uri() + "#group-6")
+        p.page.wait_for_function("() => { var g = document.getElementById('group-6'); return g && g.open; }")
+        group = p.page.locator("#group-6")
+        assert group.locator("a.anchor").get_attribute("href") == "#group-6"
+        p.page.locator("#group-list details.group").first.locator("a.anchor").click()
+        assert p.page.evaluate("location.hash") == "#group-1"
+        assert p.errors == []
+    finally:
+        p.page.close()
+
+
+def test_sort_by_score(page):
+    page.page.locator("#sort").select_option("score-asc")
+    scores = [float(t.split()[1]) for t in page.page.locator("details.group .gscore").all_inner_texts() if t]
+    assert len(scores) == 7 and scores == sorted(scores)
+    page.page.locator("#sort").select_option("score-desc")
+    scores = [float(t.split()[1]) for t in page.page.locator("details.group .gscore").all_inner_texts() if t]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_any_kept_document_text_is_viewable(page):
+    page.page.fill("#doc-search", "lune-crossing")
+    page.page.wait_for_function("() => document.getElementById('document-list').dataset.query === 'lune-crossing'")
+    doc = page.page.locator("#document-list details.doc")
+    assert doc.count() == 1 and "kept (unique)" in doc.inner_text()
+    doc.locator("summary").click()
+    assert "commuters" in doc.locator(".doctext").inner_text().lower()

@@ -240,22 +240,28 @@ def learn_boilerplate(
 
     # which lines each page loses: every line (also repeats inside a page) with a chosen key
     chosen_keys = np.sort(keys_sorted[starts[chosen]])
-    hit_idx = idx[np.isin(u_key, chosen_keys)]  # sorted line rows
-    hit_row = np.searchsorted(lines.offsets, hit_idx, side="right") - 1
+    _set_drops(result, lines.offsets, idx[np.isin(u_key, chosen_keys)])
+    rows_out = []
+    for c in chosen:
+        first_doc = int(rows_sorted[starts[c]])  # rows are sorted within a key
+        shown = (texts[first_doc] or "").split("\n")[int(pos_sorted[starts[c]])].strip()
+        s = int(key_site[c])
+        rows_out.append((site_names[s], shown, int(words_sorted[starts[c]]), int(pages[c]), distinct[c], int(site_pages[s])))
+    _set_table_rows(result, rows_out)
+    return result
+
+
+def _set_drops(result: Boilerplate, offsets: np.ndarray, hit_idx: np.ndarray) -> None:
+    """Per document, the line numbers to remove, from the sorted flat line rows that hit."""
+    hit_row = np.searchsorted(offsets, hit_idx, side="right") - 1
     bounds = np.flatnonzero(np.concatenate(([True], hit_row[1:] != hit_row[:-1], [True])))
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         r = int(hit_row[lo])
-        result.drops[r] = (hit_idx[lo:hi] - lines.offsets[r]).astype(np.int64)
+        result.drops[r] = (hit_idx[lo:hi] - offsets[r]).astype(np.int64)
 
-    rows_out = []
-    for c in chosen:
-        docs = rows_sorted[starts[c]:ends[c]]
-        first_doc = int(docs[0])  # rows are sorted within a key
-        first_pos = int(pos_sorted[starts[c]])
-        text = texts[first_doc] or ""
-        shown = text.split("\n")[first_pos].strip()
-        s = int(key_site[c])
-        rows_out.append((site_names[s], shown, int(words_sorted[starts[c]]), int(pages[c]), distinct[c], int(site_pages[s])))
+
+def _set_table_rows(result: Boilerplate, rows_out: list[tuple]) -> None:
+    """boilerplate.parquet rows, by site, then most pages, then line."""
     rows_out.sort(key=lambda r: (r[0], -r[3], r[1]))
     for s, shown, w, p, dp, sp in rows_out:
         result.site.append(s)
@@ -264,7 +270,6 @@ def learn_boilerplate(
         result.removed_from_docs.append(p)
         result.distinct_pages.append(dp)
         result.site_pages.append(sp)
-    return result
 
 
 class _DocLines:

@@ -14,8 +14,9 @@ from dateutil import parser as dateparser
 from ..config import CleanSettings
 from ..records import RawDocument
 from .chrome import strip_chrome_lines
-from .extract import extract_html, site_of
+from .extract import extract_html, site_of, warm_up
 from .normalize import normalize_for_match, tidy_text
+from .timelimit import TimeLimitExceeded, time_limit
 
 __all__ = ["CleanBatch", "clean_batch", "normalize_for_match", "strip_chrome_lines"]
 
@@ -74,8 +75,13 @@ def clean_one(raw: RawDocument, settings: CleanSettings) -> dict:
         out.update(status="rejected", reason=raw.reason)
         return out
     if raw.kind == "html":
+        warm_up()
         try:
-            extracted = extract_html(raw.content, url=raw.url)
+            with time_limit(settings.html_timeout_seconds):
+                extracted = extract_html(raw.content, url=raw.url)
+        except TimeLimitExceeded:
+            out.update(status="rejected", reason=f"extraction timed out (over {settings.html_timeout_seconds:g} s)")
+            return out
         except Exception as exc:  # a parser crash on one page must not stop the run
             out.update(status="rejected", reason=f"HTML extraction failed ({exc.__class__.__name__})")
             return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -24,6 +25,13 @@ class Extracted:
 # Dates guessed from running text are wrong too often (seed 001's "2003" is the year of a
 # spaceflight it mentions); only page metadata and URL patterns count.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
+
+@functools.cache
+def warm_up() -> None:
+    """Import and initialise trafilatura once per process (about a second), so that a page's
+    time limit measures the page, not the first page's imports."""
+    extract_html("<html><body><article><p>A short warm-up page of text.</p></article></body></html>")
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted:

@@ -7,6 +7,13 @@ reused by every stage of a run, so workers start (and import their libraries) on
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -16,20 +23,79 @@ R = TypeVar("R")
 
 __all__ = ["LocalExecutor"]
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+#: How often a worker checks that the process that started it is still there.
+PARENT_POLL_SECONDS = 0.5
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C/SIGTERM while the pool forks its workers: a worker forked with the parent's
+    handlers would raise in its bootstrap (a traceback) if a signal came before its initializer
+    ran. Held signals reach the main process right after."""
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: a worker never outlives the run, whatever ends the main process.
+
+    The kernel's parent-death signal (Linux) kills the worker the moment the main process
+    dies, even by kill -9; a watcher thread does the same elsewhere, within PARENT_POLL_SECONDS.
+    Ctrl-C reaches every process of the terminal's group: workers ignore it (and SIGTERM) and
+    leave the main process to end the run, so the user sees one line, not a traceback each.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held by the parent while it forked us
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the watcher alone
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="samestory-parent-watch", daemon=True).start()
+
 
 class LocalExecutor:
     def __init__(self, workers: int, in_flight_per_worker: int = 3):
         self.workers = max(1, workers)
         self.in_flight = self.workers * in_flight_per_worker
         self._pool: ProcessPoolExecutor | None = None
+        self._started = False
+        self._children: list[multiprocessing.process.BaseProcess] = []  # this pool's workers
 
     def __enter__(self) -> "LocalExecutor":
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self._pool is not None:
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._pool is None:
+            return
+        if exc_type is not None:
+            # interrupted or failed: stop the workers now rather than wait for their batches
+            for child in self._children:  # only ours: a program calling run() may have its own
+                if child.is_alive():
+                    child.kill()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        else:
             self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        self._pool = None
 
     def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """func(item) for each item, in the order given."""
@@ -38,10 +104,19 @@ class LocalExecutor:
                 yield func(item)
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+            )
         pending: deque[Future] = deque()
         for item in items:
-            pending.append(self._pool.submit(func, item))
+            if self._started:
+                pending.append(self._pool.submit(func, item))
+            else:  # the first submit forks the workers
+                before = set(multiprocessing.active_children())
+                with _signals_held():
+                    pending.append(self._pool.submit(func, item))
+                self._children = [p for p in multiprocessing.active_children() if p not in before]
+                self._started = True
             if len(pending) >= self.in_flight:
                 yield pending.popleft().result()
         while pending:

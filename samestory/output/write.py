@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
+import os
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -14,24 +17,71 @@ import pyarrow.parquet as pq
 from ..config import Settings
 from .tables import BOILERPLATE_SCHEMA
 
-__all__ = ["OutputExistsError", "prepare_out_dir", "write_outputs", "summarize", "OUTPUT_FILES"]
+__all__ = [
+    "OutputExistsError", "UnfinishedRunError", "prepare_out_dir", "write_outputs", "summarize", "OUTPUT_FILES",
+    "RUN_MANIFEST", "check_finished", "temp_path", "replacing",
+]
 
-OUTPUT_FILES = ("documents.parquet", "pairs.parquet", "deduplicated.jsonl", "run.json", "report.html", "boilerplate.parquet")
+#: Written last, by a rename: a folder holding it holds a finished run, whatever killed a run.
+RUN_MANIFEST = "run.json"
+OUTPUT_FILES = ("documents.parquet", "pairs.parquet", "deduplicated.jsonl", "report.html", "boilerplate.parquet", RUN_MANIFEST)
+#: Outputs are written under temporary names (hidden, so no reader takes them for input) and
+#: renamed when complete.
+_TEMP_PREFIX, _TEMP_SUFFIX = ".", ".partial"
+
 
 class OutputExistsError(Exception):
     pass
 
 
+class UnfinishedRunError(Exception):
+    """A run folder without run.json: its run was killed, failed, or is still going."""
+
+
+def temp_path(path: Path) -> Path:
+    return path.with_name(f"{_TEMP_PREFIX}{path.name}{_TEMP_SUFFIX}")
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary path to write; renamed onto `path` when the block succeeds, removed if not."""
+    temp = temp_path(path)
+    try:
+        yield temp
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    os.replace(temp, path)
+
+
+def check_finished(out: Path) -> None:
+    """Raise UnfinishedRunError (one line) unless `out` holds a finished run."""
+    if not (out / RUN_MANIFEST).is_file():
+        raise UnfinishedRunError(
+            f"{out} holds no finished samestory run: {RUN_MANIFEST} is missing (the run was interrupted, "
+            "failed, or is still going); run it again"
+        )
+
+
 def prepare_out_dir(out: Path, overwrite: bool) -> None:
-    """Refuse to mix runs: an out dir holding samestory outputs needs --overwrite."""
+    """Refuse to mix runs: an out dir holding samestory outputs, finished or not, needs --overwrite,
+    which removes them all (run.json first, so the folder stops looking finished at once)."""
     if out.exists() and not out.is_dir():
         raise OutputExistsError(f"--out {out} exists and is not a folder")
     existing = [name for name in OUTPUT_FILES if (out / name).exists()]
-    if existing and not overwrite:
-        raise OutputExistsError(
-            f"{out} already holds a samestory run ({', '.join(existing)}); use --overwrite to replace it"
-        )
-    out.mkdir(parents=True, exist_ok=True)
+    leftovers = [p for p in out.iterdir() if p.name.endswith(_TEMP_SUFFIX) and p.name.startswith(_TEMP_PREFIX)] if out.is_dir() else []
+    if (existing or leftovers) and not overwrite:
+        if RUN_MANIFEST in existing:
+            raise OutputExistsError(f"{out} already holds a samestory run; use --overwrite to replace it")
+        raise OutputExistsError(f"{out} holds an unfinished samestory run (no {RUN_MANIFEST}); use --overwrite to replace it")
+    for name in sorted(existing, key=lambda n: n != RUN_MANIFEST):
+        (out / name).unlink()
+    for path in leftovers:
+        path.unlink()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a folder of the path should be, no permission...
+        raise OutputExistsError(f"cannot create --out folder {out}: {exc.strerror or exc}") from None
 
 
 def summarize(documents: pa.Table, pairs: pa.Table, boilerplate: pa.Table | None = None) -> dict:
@@ -71,36 +121,47 @@ def _boilerplate_by_site(boilerplate: pa.Table | None) -> dict[str, int]:
 
 def write_outputs(
     out: Path, documents: pa.Table, pairs: pa.Table, summary: dict, settings: Settings, version: str,
-    boilerplate: pa.Table | None = None,
+    boilerplate: pa.Table | None = None, record: dict | None = None,
 ) -> None:
-    # No timestamps anywhere: the same input and settings give byte-identical files.
+    # No timestamps anywhere: the same input and settings give byte-identical files, but for
+    # run.json's "timings" (the seconds each stage took; `record` comes from pipeline.run_record).
     if boilerplate is None:
         boilerplate = BOILERPLATE_SCHEMA.empty_table()
 
     def write_parquet() -> None:
         # row groups of 20k rows bound the writer's buffers and let readers skip through the file
-        pq.write_table(documents, out / "documents.parquet", compression="zstd", row_group_size=20_000)
-        pq.write_table(pairs, out / "pairs.parquet", compression="zstd")
-        pq.write_table(boilerplate, out / "boilerplate.parquet", compression="zstd")
+        pq.write_table(documents, temp_path(out / "documents.parquet"), compression="zstd", row_group_size=20_000)
+        pq.write_table(pairs, temp_path(out / "pairs.parquet"), compression="zstd")
+        pq.write_table(boilerplate, temp_path(out / "boilerplate.parquet"), compression="zstd")
 
-    # Arrow's Parquet writer releases the GIL: it runs in a thread while Python writes the JSONL
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        parquet_done = thread.submit(write_parquet)
-        _write_deduplicated(out, documents)
-        parquet_done.result()
-    manifest = {"samestory_version": version, "settings": settings.to_dict(), "summary": summary}
-    (out / "run.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    if settings.report.enabled:
-        from .report import write_report
+    names = ["documents.parquet", "pairs.parquet", "boilerplate.parquet", "deduplicated.jsonl"]
+    try:
+        # Arrow's Parquet writer releases the GIL: it runs in a thread while Python writes the JSONL
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            parquet_done = thread.submit(write_parquet)
+            _write_deduplicated(temp_path(out / "deduplicated.jsonl"), documents)
+            parquet_done.result()
+        if settings.report.enabled:
+            from .report import write_report
 
-        write_report(out, documents, pairs, summary, boilerplate, settings=settings.report)
-    elif (out / "report.html").exists():
-        (out / "report.html").unlink()  # an --overwrite run must not leave a stale report
+            run = {"settings": settings.to_dict(), **{k: v for k, v in (record or {}).items() if k in ("tiers", "inputs")}}
+            write_report(out, documents, pairs, summary, boilerplate, settings=settings.report,
+                         path=temp_path(out / "report.html"), run=run)
+            names.append("report.html")
+        manifest = {"samestory_version": version, "settings": settings.to_dict(), "summary": summary, **(record or {})}
+        temp_path(out / RUN_MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        for name in names:
+            os.replace(temp_path(out / name), out / name)
+        os.replace(temp_path(out / RUN_MANIFEST), out / RUN_MANIFEST)  # last: the run is finished
+    except BaseException:  # interrupted or failed: leave no half-written file behind, and no run.json
+        for name in [*names, "report.html", RUN_MANIFEST]:
+            temp_path(out / name).unlink(missing_ok=True)
+        raise
 
 
-def _write_deduplicated(out: Path, documents: pa.Table) -> None:
+def _write_deduplicated(path: Path, documents: pa.Table) -> None:
     """One line per kept document; batch by batch, so only a slice of the texts is ever copied."""
-    with open(out / "deduplicated.jsonl", "w", encoding="utf-8") as fh:
+    with open(path, "w", encoding="utf-8") as fh:
         for batch in documents.select(["doc_id", "url", "title", "text", "status", "relation"]).to_batches(max_chunksize=2000):
             keep = pc.and_(pc.equal(batch.column("status"), "ok"), pc.is_null(batch.column("relation")))
             rows = batch.filter(keep).select(["doc_id", "url", "title", "text"]).to_pylist()

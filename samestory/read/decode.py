@@ -10,6 +10,9 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]
 #: Share of bytes that may be undecodable UTF-8 before we ask charset detection instead:
 #: crawls often carry a few broken multi-byte sequences in otherwise UTF-8 pages.
 _MAX_REPLACEMENT_SHARE = 0.005
+#: Valid multi-byte UTF-8 sequences, and lone bytes that are not part of one.
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 # Encodings that real web pages use (by share of sites), in Python's codec names.
@@ -61,7 +64,7 @@ def decode_bytes(data: bytes, declared: str | None = None, is_html: bool = False
         except (LookupError, UnicodeDecodeError):
             continue
     text = data.decode("utf-8", errors="replace")
-    if text.count("\ufffd") <= _MAX_REPLACEMENT_SHARE * max(len(text), 1):
+    if text.count("\ufffd") <= _MAX_REPLACEMENT_SHARE * max(len(text), 1) or _mostly_utf8(data):
         return text
     guesses = [m.encoding for m in from_bytes(data[:200_000]) if m.encoding]
     if not guesses:
@@ -75,3 +78,16 @@ def decode_bytes(data: bytes, declared: str | None = None, is_html: bool = False
         except (LookupError, UnicodeDecodeError):
             continue
     raise DecodeError(f"undecodable bytes: not UTF-8, and {guesses[0]} fails too")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few broken bytes: most non-ASCII bytes form valid UTF-8 sequences.
+
+    A short file has few characters, so the share rule above cannot tell three bad bytes in a
+    UTF-8 text from a legacy code page; a single-byte code page almost never forms valid
+    multi-byte sequences, so counting them does.
+    """
+    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
+    in_sequences = sum(len(m) for m in _UTF8_MULTIBYTE.findall(data))
+    return in_sequences > 0 and in_sequences >= 0.75 * non_ascii
+

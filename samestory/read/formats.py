@@ -6,16 +6,22 @@ A reader that meets bad input yields a `rejected` record with a reason and goes 
 
 from __future__ import annotations
 
-import gzip
-import io
-import json
 import re
-import zlib
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
 from ..records import RawDocument
 from .decode import DecodeError, decode_bytes, looks_binary
+from .jsonstream import iter_json_values
+from .limits import (
+    GZIP_ERRORS, GZIP_MAX_RATIO, GZIP_MIN_BUDGET_DOCUMENTS, PARQUET_GZIP_MAX_RATIO, BudgetExceeded, gzip_reason,
+    open_bounded,
+)
+from .warc import read_warc
+
+__all__ = ["format_of", "looks_like_html", "read_single", "read_jsonl", "read_parquet", "read_warc"]
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
@@ -53,20 +59,8 @@ def looks_like_html(text: str) -> bool:
 
 def _read_limited(path: Path, gz: bool, limit: int) -> bytes:
     """Read at most limit+1 bytes (decompressed), so an enormous file is never loaded whole."""
-    if gz:
-        with gzip.open(path, "rb") as fh:
-            return fh.read(limit + 1)
-    with open(path, "rb") as fh:
+    with open_bounded(path, gz, limit) as fh:
         return fh.read(limit + 1)
-
-
-def _gzip_reason(exc: Exception) -> str:
-    if isinstance(exc, EOFError):
-        return "truncated gzip file (compressed stream ends early)"
-    return f"corrupt gzip file ({exc})"
-
-
-_GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error)
 
 
 def _too_large(doc_id: str, source: str, limit: int) -> RawDocument:
@@ -80,8 +74,8 @@ def read_single(path: Path, doc_id: str, fmt: str, gz: bool, limit: int) -> Iter
     source = str(path)
     try:
         data = _read_limited(path, gz, limit)
-    except _GZIP_ERRORS as exc:
-        yield RawDocument.rejected(doc_id, source, _gzip_reason(exc))
+    except GZIP_ERRORS as exc:
+        yield RawDocument.rejected(doc_id, source, gzip_reason(exc))
         return
     except OSError as exc:
         yield RawDocument.rejected(doc_id, source, f"unreadable file: {exc.strerror or exc}")
@@ -104,27 +98,36 @@ def read_single(path: Path, doc_id: str, fmt: str, gz: bool, limit: int) -> Iter
     yield RawDocument(doc_id=doc_id, source=source, kind=kind, content=text)
 
 
+_JSON_TYPE = {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}
+
+
+def _content_problem(obj: dict, name: str) -> str | None:
+    """Why field `name` of a record cannot be the document (None when it can)."""
+    value = obj[name]
+    if value is None:
+        return f"'{name}' is null"
+    if not isinstance(value, str):
+        return f"'{name}' is {_JSON_TYPE.get(type(value), type(value).__name__)}, not a string"
+    if not value.strip():
+        return f"'{name}' is empty"
+    return None
+
+
 def _record_document(obj: dict, doc_id: str, source: str, limit: int) -> RawDocument:
-    """A JSONL/Parquet record with `text` or `html` (text wins when both are present)."""
-    text = obj.get("text")
-    html = obj.get("html")
-    meta = {
-        "url": _str_or_none(obj.get("url")),
-        "title": _str_or_none(obj.get("title")),
-        "date": _str_or_none(obj.get("date")),
-    }
-    if isinstance(text, str) and text.strip():
-        kind, content = "text", text
-    elif isinstance(html, str) and html.strip():
-        kind, content = "html", html
-    elif text is None and html is None:
+    """A JSONL/Parquet record with `text` or `html` (text wins when both are usable)."""
+    present = [name for name in ("text", "html") if name in obj]
+    if not present:
         return RawDocument.rejected(doc_id, source, "record has no 'text' or 'html' field")
-    else:
-        return RawDocument.rejected(doc_id, source, "record's text is empty")
+    problems = {name: _content_problem(obj, name) for name in present}
+    usable = [name for name in present if problems[name] is None]
+    if not usable:
+        return RawDocument.rejected(doc_id, source, "record has no text: " + "; ".join(problems.values()))
+    kind, content = usable[0], obj[usable[0]]
     if len(content) > limit:
         return _too_large(doc_id, source, limit)
     if kind == "text" and looks_like_html(content):
         kind = "html"
+    meta = {name: _str_or_none(obj.get(name)) for name in ("url", "title", "date")}
     return RawDocument(doc_id=doc_id, source=source, kind=kind, content=content, **meta)
 
 
@@ -135,7 +138,7 @@ def _str_or_none(value) -> str | None:
     return value or None
 
 
-def _record_key(obj: dict, number: int) -> str:
+def _record_key(obj: dict, number: int | str) -> str:
     rid = obj.get("id")
     if rid is None or (isinstance(rid, str) and not rid.strip()):
         return str(number)
@@ -143,136 +146,119 @@ def _record_key(obj: dict, number: int) -> str:
 
 
 def read_jsonl(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocument]:
+    """JSON Lines, a JSON array, a pretty-printed object, or several of them in one file.
+
+    Records are keyed by `id`, else by line number; items of an array that opens the file by
+    their position (as in 0.1), items of a later array by `line.position`.
+    """
     source = str(path)
-    opener = gzip.open if gz else open
+    count = 0
+    last_line = 0
     try:
-        fh = opener(path, "rb")
-        first = fh.peek(1)[:1] if hasattr(fh, "peek") else b""
-    except _GZIP_ERRORS as exc:
-        yield RawDocument.rejected(rel, source, _gzip_reason(exc))
+        with open_bounded(path, gz, limit) as fh:
+            for item in iter_json_values(fh, limit):
+                count += 1
+                last_line = item.line
+                yield _json_item_document(item, rel, source, limit)
+                if item.final:
+                    return
+    except BudgetExceeded as exc:
+        yield RawDocument.rejected(f"{rel}#{last_line + 1}", source, exc.reason)
+        return
+    except GZIP_ERRORS as exc:
+        yield RawDocument.rejected(f"{rel}#{last_line + 1}", source, gzip_reason(exc) + f"; records after line {last_line} lost")
         return
     except OSError as exc:
-        yield RawDocument.rejected(rel, source, f"unreadable file: {exc.strerror or exc}")
+        yield RawDocument.rejected(rel if not count else f"{rel}#{last_line + 1}", source, f"unreadable file: {exc.strerror or exc}")
         return
-    with fh:
-        if first == b"[":
-            # A .json file holding one array of objects rather than one object per line.
-            yield from _read_json_array(fh, path, rel, limit)
-            return
-        number = 0
-        try:
-            for number, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                doc_id = f"{rel}#{number}"
-                try:
-                    obj = json.loads(line)
-                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                    yield RawDocument.rejected(doc_id, source, f"line {number} is not valid JSON ({exc.__class__.__name__})")
-                    continue
-                if not isinstance(obj, dict):
-                    yield RawDocument.rejected(doc_id, source, f"line {number} is not a JSON object")
-                    continue
-                yield _record_document(obj, f"{rel}#{_record_key(obj, number)}", source, limit)
-        except _GZIP_ERRORS as exc:
-            yield RawDocument.rejected(f"{rel}#{number + 1}", source, _gzip_reason(exc) + f"; records after line {number} lost")
+    if not count:
+        yield RawDocument.rejected(rel, source, "no records: the file holds no JSON value")
 
 
-def _read_json_array(fh, path: Path, rel: str, limit: int) -> Iterator[RawDocument]:
-    source = str(path)
-    try:
-        data = json.loads(fh.read())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        yield RawDocument.rejected(rel, source, f"not valid JSON ({exc})")
-        return
-    except _GZIP_ERRORS as exc:
-        yield RawDocument.rejected(rel, source, _gzip_reason(exc))
-        return
-    for number, obj in enumerate(data, start=1):
-        if not isinstance(obj, dict):
-            yield RawDocument.rejected(f"{rel}#{number}", source, f"item {number} is not a JSON object")
-            continue
-        yield _record_document(obj, f"{rel}#{_record_key(obj, number)}", source, limit)
+def _json_item_document(item, rel: str, source: str, limit: int) -> RawDocument:
+    if item.index is None:
+        number, where = item.line, f"line {item.line}"
+    else:
+        number = item.index if item.line == 1 else f"{item.line}.{item.index}"
+        where = f"item {item.index} of the JSON array at line {item.line}"
+    if item.error:
+        return RawDocument.rejected(f"{rel}#{number}", source, item.error)
+    if not isinstance(item.value, dict):
+        kind = _JSON_TYPE.get(type(item.value), "a string" if isinstance(item.value, str) else "null")
+        return RawDocument.rejected(f"{rel}#{number}", source, f"{where} is not a JSON object (it is {kind})")
+    return _record_document(item.value, f"{rel}#{_record_key(item.value, number)}", source, limit)
+
+
+PARQUET_COLUMNS = ("id", "text", "html", "url", "date", "title")
 
 
 def read_parquet(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocument]:
+    """Rows of a Parquet file, one row group at a time: a broken row group costs only its rows."""
     import pyarrow.parquet as pq
 
     source = str(path)
-    try:
-        if gz:
-            with gzip.open(path, "rb") as fh:
-                pf = pq.ParquetFile(io.BytesIO(fh.read()))
-        else:
-            pf = pq.ParquetFile(path)
-    except _GZIP_ERRORS as exc:
-        yield RawDocument.rejected(rel, source, _gzip_reason(exc))
-        return
-    except Exception as exc:  # pyarrow raises several types for corrupt files
-        yield RawDocument.rejected(rel, source, f"unreadable Parquet file ({exc.__class__.__name__}: {exc})")
-        return
-    names = set(pf.schema_arrow.names)
-    if not names & {"text", "html"}:
-        listed = ", ".join(sorted(names)) or "none"
-        yield RawDocument.rejected(rel, source, f"Parquet file has no 'text' or 'html' column (columns: {listed})")
-        return
-    columns = [c for c in ("id", "text", "html", "url", "date", "title") if c in names]
-    number = 0
-    try:
-        for batch in pf.iter_batches(batch_size=1024, columns=columns):
-            for row in batch.to_pylist():
-                number += 1
-                yield _record_document(row, f"{rel}#{_record_key(row, number)}", source, limit)
-    except Exception as exc:
-        yield RawDocument.rejected(f"{rel}#{number + 1}", source, f"Parquet file broken after row {number} ({exc})")
+    with tempfile.TemporaryFile(prefix="samestory-") as spool:
+        try:
+            if gz:  # Parquet needs random access: decompress to a temporary file, within budget
+                with open_bounded(path, gz, limit, PARQUET_GZIP_MAX_RATIO) as fh:
+                    shutil.copyfileobj(fh, spool)
+                spool.seek(0)
+            pf = pq.ParquetFile(spool if gz else path)
+        except BudgetExceeded as exc:
+            yield RawDocument.rejected(rel, source, exc.reason)
+            return
+        except GZIP_ERRORS as exc:
+            yield RawDocument.rejected(rel, source, gzip_reason(exc))
+            return
+        except Exception as exc:  # pyarrow raises several types for corrupt files
+            yield RawDocument.rejected(rel, source, f"unreadable Parquet file ({exc.__class__.__name__}: {exc})")
+            return
+        names = set(pf.schema_arrow.names)
+        if not names & {"text", "html"}:
+            listed = ", ".join(sorted(names)) or "none"
+            yield RawDocument.rejected(rel, source, f"Parquet file has no 'text' or 'html' column (columns: {listed})")
+            return
+        if pf.metadata.num_rows == 0:
+            yield RawDocument.rejected(rel, source, "no records: the Parquet file has 0 rows")
+            return
+        yield from _parquet_rows(pf, [c for c in PARQUET_COLUMNS if c in names], rel, source, limit)
 
 
-def read_warc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocument]:
-    """HTTP response records with an HTML payload; warcio handles per-record gzip itself."""
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
+def _row_group_bomb(group, columns: list[str], limit: int) -> str | None:
+    """Why a row group is not decompressed at all (None when it may be): Arrow unpacks a whole
+    page at once, so a 2 KB file can claim 50 MB of one text; the budget of gzip files applies."""
+    chunks = [group.column(i) for i in range(group.num_columns) if group.column(i).path_in_schema in columns]
+    packed = sum(c.total_compressed_size for c in chunks)
+    unpacked = sum(c.total_uncompressed_size for c in chunks)
+    if unpacked > max(GZIP_MAX_RATIO * packed, GZIP_MIN_BUDGET_DOCUMENTS * limit):
+        return f"its columns expand {unpacked / max(packed, 1):,.0f}x to {unpacked / 1e6:,.1f} MB (likely a compression bomb)"
+    return None
 
-    source = str(path)
-    number = 0
-    try:
-        with open(path, "rb") as fh:
-            for record in ArchiveIterator(fh, arc2warc=True):
-                if record.rec_type not in ("response", "revisit", "resource"):
-                    continue  # warcinfo/request/metadata records are not documents
-                number += 1
-                uri = record.rec_headers.get_header("WARC-Target-URI") or str(number)
-                doc_id = f"{rel}#{uri}"
-                if record.rec_type == "revisit":
-                    yield RawDocument.rejected(doc_id, source, "WARC revisit record (payload not stored)")
-                    continue
-                ctype = ""
-                if record.http_headers is not None:
-                    ctype = record.http_headers.get_header("Content-Type") or ""
-                else:
-                    ctype = record.rec_headers.get_header("Content-Type") or ""
-                if "html" not in ctype.lower():
-                    yield RawDocument.rejected(doc_id, source, f"not an HTML response ({ctype.split(';')[0] or 'no content type'})")
-                    continue
-                payload = record.content_stream().read(limit + 1)
-                if len(payload) > limit:
-                    yield _too_large(doc_id, source, limit)
-                    continue
-                if not payload.strip():
-                    yield RawDocument.rejected(doc_id, source, "empty HTTP response body")
-                    continue
-                charset = None
-                m = re.search(r"charset=([\w.:-]+)", ctype, re.I)
-                if m:
-                    charset = m.group(1)
-                try:
-                    text = decode_bytes(payload, declared=charset, is_html=True)
-                except DecodeError as exc:
-                    yield RawDocument.rejected(doc_id, source, str(exc))
-                    continue
-                yield RawDocument(doc_id=doc_id, source=source, kind="html", content=text, url=uri)
-    except (ArchiveLoadFailed, *_GZIP_ERRORS, ValueError, OSError, AttributeError, TypeError) as exc:
-        # warcio raises AttributeError/TypeError on records with missing headers, not only ArchiveLoadFailed
-        yield RawDocument.rejected(
-            f"{rel}#record-{number + 1}", source,
-            f"broken WARC record after {number} good record(s): {(str(exc).splitlines() or [exc.__class__.__name__])[0][:200]}",
-        )
+
+def _parquet_rows(pf, columns: list[str], rel: str, source: str, limit: int) -> Iterator[RawDocument]:
+    first = 0  # row number (1-based) of the group's first row is first + 1
+    meta = pf.metadata
+    for group in range(meta.num_row_groups):
+        rows = meta.row_group(group).num_rows
+        bomb = _row_group_bomb(meta.row_group(group), columns, limit)
+        if bomb:
+            span = f"rows {first + 1}-{first + rows}" if rows > 1 else f"row {first + 1}"
+            yield RawDocument.rejected(f"{rel}#{first + 1}", source, f"Parquet row group {group + 1} ({span}) not read: {bomb}")
+            first += rows
+            continue
+        # batches sized so that one batch holds about one document's worth of bytes at most
+        per_row = meta.row_group(group).total_byte_size / max(rows, 1)
+        batch_size = int(max(1, min(1024, limit // max(per_row, 1))))
+        number = first
+        try:
+            for batch in pf.iter_batches(batch_size=batch_size, row_groups=[group], columns=columns):
+                for row in batch.to_pylist():
+                    number += 1
+                    yield _record_document(row, f"{rel}#{_record_key(row, number)}", source, limit)
+        except Exception as exc:  # pyarrow raises several types for a corrupt row group
+            span = f"rows {number + 1}-{first + rows}" if number + 1 < first + rows else f"row {first + rows}"
+            message = (str(exc).splitlines() or [exc.__class__.__name__])[0][:200]
+            yield RawDocument.rejected(
+                f"{rel}#{number + 1}", source, f"unreadable Parquet row group {group + 1} ({span} lost): {message}"
+            )
+        first += rows

@@ -29,12 +29,15 @@ import pyarrow.parquet as pq
 from rapidfuzz.distance import Indel
 
 from ...config import ConfigError, ReportSettings
+from ..write import RUN_MANIFEST, UnfinishedRunError, check_finished, replacing, summarize
+from ...explain import describe_pair
 
 __all__ = [
     "REPORT_FILE",
     "ReportError",
     "align_for_display",
     "build_report_data",
+    "rows_with_gaps",
     "render_report",
     "split_for_display",
     "write_report",
@@ -151,6 +154,30 @@ def _align_block(wa, wb, i1, i2, j1, j2) -> list[list]:
     return out
 
 
+def rows_with_gaps(aligned: list[tuple[int, int, float]], n_a: int, n_b: int) -> list[tuple[int | None, int | None, float | None]]:
+    """Every sentence of both sides once: the aligned (i, j, similarity) pairs in A's order, each
+    side's sentences without a counterpart (None on the other side) where they fall between."""
+    aligned = sorted(aligned)
+    used_a = {i for i, _, _ in aligned}
+    used_b = {j for _, j, _ in aligned}
+    shown_b: set[int] = set()
+    rows: list[tuple[int | None, int | None, float | None]] = []
+    next_a = next_b = 0
+    for i, j, s in aligned:
+        rows.extend((x, None, None) for x in range(next_a, i) if x not in used_a)
+        next_a = max(next_a, i)
+        for y in range(next_b, j):
+            if y not in used_b and y not in shown_b:
+                rows.append((None, y, None))
+                shown_b.add(y)
+        rows.append((i, j, s))
+        next_a = max(next_a, i + 1)
+        next_b = max(next_b, j + 1)
+    rows.extend((x, None, None) for x in range(next_a, n_a) if x not in used_a)
+    rows.extend((None, y, None) for y in range(n_b) if y not in used_b and y not in shown_b and y >= next_b)
+    return rows
+
+
 # --------------------------------------------------------------------------- data
 def _num(value: Any) -> float | int | None:
     """JSON-safe number (NaN/inf would break JSON.parse in the page)."""
@@ -214,9 +241,14 @@ def build_report_data(
     summary: Mapping[str, Any],
     boilerplate: pa.Table | None = None,
     limits: ReportSettings | None = None,
+    run: Mapping[str, Any] | None = None,
 ) -> dict:
-    """Everything the page shows, as plain JSON-able data (deterministic for the same tables)."""
+    """Everything the page shows, as plain JSON-able data (deterministic for the same tables).
+
+    `run` is what run.json says about the run (its "settings", "tiers" and "inputs"); the page
+    shows it, and the settings' thresholds go into the evidence in words."""
     limits = limits or ReportSettings()
+    run_info = _run_info(run)
     missing = [c for c in _REQUIRED_DOC_COLUMNS if c not in documents.column_names]
     if missing:
         raise ReportError(f"documents table lacks column(s): {', '.join(missing)}")
@@ -226,15 +258,7 @@ def build_report_data(
     )}
     n = documents.num_rows
     row_of = {doc_id: row for row, doc_id in enumerate(cols["doc_id"])}
-
-    # groups: ok documents sharing a cluster_id, more than one of them
-    by_cluster: dict[str, list[int]] = defaultdict(list)
-    for row in range(n):
-        cluster = cols["cluster_id"][row]
-        if cols["status"][row] == "ok" and cluster is not None:
-            by_cluster[cluster].append(row)
-    groups = [(cluster, rows) for cluster, rows in by_cluster.items() if len(rows) > 1]
-    groups.sort(key=lambda g: (-len(g[1]), g[0]))
+    groups = _groups_largest_first(cols, n)
 
     pair_rows: dict[tuple[str, str], int] = {}
     p_a, p_b = _column(pairs, "doc_a"), _column(pairs, "doc_b")
@@ -243,33 +267,127 @@ def build_report_data(
     p_cols = {name: _column(pairs, name) for name in ("relation", "score", "jaccard", "containment", "evidence")}
     related_of = _related_pairs(p_a, p_b, p_cols, row_of)
 
-    docs: list[dict] = []
-    doc_index: dict[int, int] = {}
-    doc_rows: list[int] = []  # table row of each entry of docs
+    collected = _Documents(cols, limits.max_text_chars)
+    out_groups, budget_reached = _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits, collected,
+                                                 run_info["settings"], related_of)
+    docs = collected.docs
+    for k, group in enumerate(out_groups):  # each shown document knows its group, for the document list
+        docs[group["canon"]]["g"] = k
+        for member in group["members"]:
+            docs[member["doc"]]["g"] = k
+    text_chars = sum(len(x) for d in docs for x in d["sents"] if isinstance(x, str))
+    grouped = {row for _, rows in groups for row in rows}
+    listed, more_listed = _list_documents(cols, collected, limits, text_chars, grouped)
 
-    def add_doc(row: int) -> int:
-        if row in doc_index:
-            return doc_index[row]
-        text, was_cut = _cut(cols["text"][row] or "", limits.max_text_chars)
+    rejected_rows = [r for r in range(n) if cols["status"][r] != "ok"]
+    rejected = [
+        {"id": _str(cols["doc_id"][r]), "source": _str(cols["source"][r]), "url": _str(cols["url"][r]),
+         "reason": _str(cols["reason"][r])}
+        for r in rejected_rows[: max(0, limits.max_rejected)]
+    ]
+    # Only the parts of foreign shape go through _clean_json; the rest is built JSON-safe above.
+    return {
+        "summary": _clean_json(dict(summary)),
+        "relations": list(RELATIONS),
+        "size_histogram": _size_histogram(groups),
+        "docs": docs,
+        "groups": out_groups,
+        "more_groups": max(0, len(groups) - len(out_groups)),
+        "text_budget_reached": budget_reached,
+        "total_groups": len(groups),
+        "rejected": rejected,
+        "more_rejected": max(0, len(rejected_rows) - len(rejected)),
+        "boilerplate": _boilerplate(boilerplate),
+        "documents": listed,
+        "more_documents": more_listed,
+        "run": run_info,
+        "limits": {"max_groups": limits.max_groups, "max_members": limits.max_members,
+                   "max_text_chars": limits.max_text_chars, "max_rejected": limits.max_rejected,
+                   "max_total_chars": limits.max_total_chars, "max_documents": limits.max_documents},
+    }
+
+
+def _run_info(run: Mapping[str, Any] | None) -> dict:
+    """The run's settings, tiers and inputs as the page shows them (empty when not known)."""
+    run = dict(run or {})
+    settings = _clean_json(run.get("settings")) if isinstance(run.get("settings"), dict) else {}
+    tiers = run.get("tiers")
+    if not isinstance(tiers, list) and settings:  # a run.json from before "tiers": the settings say
+        tiers = ["lexical"] + [t for t in ("boilerplate", "rewrite") if (settings.get(t) or {}).get("enabled", True)]
+    return {
+        "settings": settings,
+        "tiers": sorted(str(t) for t in tiers) if isinstance(tiers, list) else None,
+        "inputs": _clean_json(run.get("inputs")) if isinstance(run.get("inputs"), dict) else None,
+    }
+
+
+def _list_documents(cols, collected: "_Documents", limits: ReportSettings, text_chars: int,
+                    grouped: set[int]) -> tuple[list[int], int]:
+    """Every ok document for the document list, in doc_id order: those of the shown groups are
+    there already; the others (unique ones, and members of groups past the limits) are added, text
+    and all, while the limits allow."""
+    ok_rows = sorted((r for r in range(len(cols["doc_id"])) if cols["status"][r] == "ok"), key=lambda r: cols["doc_id"][r])
+    listed: list[int] = []
+    more = added = 0
+    for row in ok_rows:
+        if row in collected.index:
+            listed.append(collected.index[row])
+            continue
+        text = cols["text"][row] or ""
+        if added >= limits.max_documents or text_chars + min(len(text), limits.max_text_chars) > limits.max_total_chars:
+            more += 1
+            continue
+        doc = collected.of(row)
+        if row in grouped:  # in a group the report does not show: say what it is there
+            doc["role"] = "canonical" if cols["is_canonical"][row] else (_str(cols["relation"][row]) or "member")
+        added += 1
+        text_chars += sum(len(x) for x in doc["sents"])
+        listed.append(collected.index[row])
+    return listed, more
+
+
+class _Documents:
+    """The documents the page embeds, each once, in the order the groups first show them."""
+
+    def __init__(self, cols: dict, max_text_chars: int):
+        self.cols, self.max_text_chars = cols, max_text_chars
+        self.docs: list[dict] = []
+        self.index: dict[int, int] = {}
+        self.rows: list[int] = []  # table row of each entry of docs
+
+    def add(self, row: int) -> int:
+        if row in self.index:
+            return self.index[row]
+        cols = self.cols
+        text, was_cut = _cut(cols["text"][row] or "", self.max_text_chars)
         sentences, starts = split_for_display(text)
-        doc_index[row] = len(docs)
-        doc_rows.append(row)
-        docs.append({
+        self.index[row] = len(self.docs)
+        self.rows.append(row)
+        self.docs.append({
             "id": _str(cols["doc_id"][row]), "url": _str(cols["url"][row]), "title": _str(cols["title"][row]),
             "date": _str(cols["date"][row]), "site": _str(cols["site"][row]), "source": _str(cols["source"][row]),
             "words": _num(cols["n_words"][row]), "sents": sentences, "paras": starts,
             "cut": len(cols["text"][row] or "") if was_cut else None
         })
-        return doc_index[row]
+        return self.index[row]
 
-    docs_of = lambda row: docs[add_doc(row)]  # noqa: E731
-    sentences_of = lambda row: docs_of(row)["sents"]  # noqa: E731
+    def of(self, row: int) -> dict:
+        return self.docs[self.add(row)]
 
+    def drop_from(self, first: int) -> None:
+        """Forget the documents added since entry `first` (a group left out)."""
+        for row in self.rows[first:]:
+            del self.index[row]
+        del self.docs[first:], self.rows[first:]
+
+
+def _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits: ReportSettings, collected: _Documents,
+                    settings: dict | None = None, related_of: dict | None = None):
+    """The groups shown, each canonical with its members, within the page's limits."""
     out_groups: list[dict] = []
     text_chars = 0
-    budget_reached = False
     for cluster, rows in groups[: max(0, limits.max_groups)]:
-        first_new_doc = len(docs)
+        first_new_doc = len(collected.docs)
         canon_row = row_of.get(cluster)
         if canon_row is None or canon_row not in rows:
             canon_row = next((r for r in rows if cols["is_canonical"][r]), rows[0])
@@ -279,58 +397,50 @@ def build_report_data(
         )
         relation_counts = Counter(cols["relation"][r] or "unknown" for r in members)
         canon_id = cols["doc_id"][canon_row]
-        out_members = []
-        for r in members[: max(0, limits.max_members)]:
-            out_members.append(_member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of, docs_of))
+        sentences_of = lambda row: collected.of(row)["sents"]  # noqa: E731
+        out_members = [
+            _member(r, canon_row, canon_id, cols, pair_rows, p_cols, collected.add, sentences_of, collected.of, settings)
+            for r in members[: max(0, limits.max_members)]
+        ]
+        scores = [x for x in (_num(cols["score"][r]) for r in members) if x is not None]
         out_groups.append({
-            "canon": add_doc(canon_row),
+            "canon": collected.add(canon_row),
             "reason": _str(cols["canonical_reason"][canon_row]),
             "size": len(rows),
+            "score": min(scores) if scores else None,  # a group is as sure as its weakest member
             "rels": dict(sorted(relation_counts.items())),
             "members": out_members,
             "more_members": max(0, len(members) - len(out_members)),
-            "related": _group_related(rows, related_of, cols),
+            "related": _group_related(rows, related_of or {}, cols),
         })
-        group_chars = sum(len(x) for d in docs[first_new_doc:] for x in d["sents"] if isinstance(x, str))
+        group_chars = sum(len(x) for d in collected.docs[first_new_doc:] for x in d["sents"] if isinstance(x, str))
         if out_groups[1:] and text_chars + group_chars > limits.max_total_chars:
             # over the page's text budget: drop this group (and its documents) and stop here
             out_groups.pop()
-            for row in doc_rows[first_new_doc:]:
-                del doc_index[row]
-            del docs[first_new_doc:], doc_rows[first_new_doc:]
-            budget_reached = True
-            break
+            collected.drop_from(first_new_doc)
+            return out_groups, True
         text_chars += group_chars
+    return out_groups, False
 
-    rejected_rows = [r for r in range(n) if cols["status"][r] != "ok"]
-    rejected = [
-        {"id": _str(cols["doc_id"][r]), "source": _str(cols["source"][r]), "url": _str(cols["url"][r]),
-         "reason": _str(cols["reason"][r])}
-        for r in rejected_rows[: max(0, limits.max_rejected)]
-    ]
 
+def _groups_largest_first(cols: dict, n: int) -> list[tuple[str, list[int]]]:
+    """Groups: ok documents sharing a cluster_id, more than one of them; largest first."""
+    by_cluster: dict[str, list[int]] = defaultdict(list)
+    for row in range(n):
+        cluster = cols["cluster_id"][row]
+        if cols["status"][row] == "ok" and cluster is not None:
+            by_cluster[cluster].append(row)
+    groups = [(cluster, rows) for cluster, rows in by_cluster.items() if len(rows) > 1]
+    groups.sort(key=lambda g: (-len(g[1]), g[0]))
+    return groups
+
+
+def _size_histogram(groups: list[tuple[str, list[int]]]) -> list[list]:
     sizes = Counter(len(rows) for _, rows in groups)
     histogram = [[label, sum(c for s, c in sizes.items() if lo <= s <= hi)] for label, lo, hi in SIZE_BINS]
     while histogram and histogram[-1][1] == 0 and len(histogram) > 4:
         histogram.pop()
-
-    # Only the parts of foreign shape go through _clean_json; the rest is built JSON-safe above.
-    return {
-        "summary": _clean_json(dict(summary)),
-        "relations": list(RELATIONS),
-        "size_histogram": histogram,
-        "docs": docs,
-        "groups": out_groups,
-        "more_groups": max(0, len(groups) - len(out_groups)),
-        "text_budget_reached": budget_reached,
-        "total_groups": len(groups),
-        "rejected": rejected,
-        "more_rejected": max(0, len(rejected_rows) - len(rejected)),
-        "boilerplate": _boilerplate(boilerplate),
-        "limits": {"max_groups": limits.max_groups, "max_members": limits.max_members,
-                   "max_text_chars": limits.max_text_chars, "max_rejected": limits.max_rejected,
-                   "max_total_chars": limits.max_total_chars},
-    }
+    return histogram
 
 
 _RELATION_RANK = {name: rank for rank, name in enumerate(RELATIONS)}
@@ -380,7 +490,7 @@ def _share_sentences(member: dict, canon: dict, canon_index: int) -> None:
         member["ref"] = canon_index
 
 
-def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of, docs_of) -> dict:
+def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_of, docs_of, settings=None) -> dict:
     member_id = cols["doc_id"][r]
     k = pair_rows.get((canon_id, member_id))
     flipped = False
@@ -400,6 +510,8 @@ def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_
         }
         if flipped:  # the page always puts the canonical on the left
             pair["evidence"] = _flip_evidence(pair["evidence"])
+        pair["words"] = describe_pair(pair["relation"], pair["jaccard"], pair["containment"], pair["evidence"],
+                                      settings, ("canonical", "member"))
         for item in evidence.get("aligned") or []:
             if not isinstance(item, dict):
                 continue
@@ -419,6 +531,8 @@ def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_
     rows = None
     if aligned is None:
         rows = align_for_display(sentences_of(canon_row), sentences_of(r))
+    else:  # the rewrite view: the aligned pairs, with each side's sentences that have no counterpart
+        aligned = _with_unmatched(aligned, cols["text"][canon_row] or "", cols["text"][r] or "")
     _share_sentences(docs_of(r), docs_of(canon_row), add_doc(canon_row))
     return {
         "doc": add_doc(r),
@@ -430,6 +544,27 @@ def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_
         "aligned": aligned,     # [canonical sentence, member sentence, similarity] (from evidence)
         "names": names,         # [canonical spelling, member spelling, similarity]
     }
+
+
+def _with_unmatched(aligned: list[list], canon_text: str, member_text: str) -> list[list]:
+    """Rows [canonical sentence or None, member sentence or None, similarity or None]: the
+    evidence's aligned pairs placed among both texts' sentences (split as the rewrite tier splits
+    them). Pairs whose sentences are not found in the texts stay, at the end."""
+    from ...rewrite.sentences import split_for_alignment
+
+    sent_a, sent_b = split_for_alignment(canon_text), split_for_alignment(member_text)
+    first_a = {s: i for i, s in reversed(list(enumerate(sent_a)))}
+    first_b = {s: j for j, s in reversed(list(enumerate(sent_b)))}
+    placed, loose = [], []
+    for a, b, sim in aligned:
+        i, j = first_a.get(a), first_b.get(b)
+        (placed if i is not None and j is not None else loose).append((i, j, sim) if i is not None and j is not None else [a, b, sim])
+    if not placed:  # nothing to place the others against: the pairs, then the member's other sentences
+        paired_b = {b for _, b, _ in aligned}
+        return aligned + [[None, s, None] for s in sent_b if s not in paired_b]
+    rows = [[None if i is None else sent_a[i], None if j is None else sent_b[j], sim]
+            for i, j, sim in rows_with_gaps(placed, len(sent_a), len(sent_b))]
+    return rows + loose
 
 
 _FLIP_KEYS = (("coverage_a", "coverage_b"),)
@@ -444,8 +579,9 @@ def _flip_evidence(evidence: dict) -> dict:
                 del out[left]
             if out[right] is None:
                 del out[right]
-    if isinstance(out.get("shingles"), list) and len(out["shingles"]) == 2:
-        out["shingles"] = list(reversed(out["shingles"]))
+    for key in ("shingles", "sentences"):  # [doc_a's, doc_b's] counts
+        if isinstance(out.get(key), list) and len(out[key]) == 2:
+            out[key] = list(reversed(out[key]))
     return out
 
 
@@ -499,11 +635,16 @@ def write_report(
     summary: Mapping[str, Any],
     boilerplate: pa.Table | None = None,
     settings: ReportSettings | None = None,
+    path: Path | None = None,
+    run: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write out_dir/report.html within the limits of `settings` (the report section)."""
-    data = build_report_data(documents, pairs, summary, boilerplate, settings)
-    path = Path(out_dir) / REPORT_FILE
-    path.write_text(render_report(data), encoding="utf-8")
+    """Write out_dir/report.html (or `path`) within the limits of `settings` (the report section);
+    `run` is run.json's record of the run (settings, tiers, inputs) for the page to show. Written
+    under a temporary name and renamed, so a killed run never leaves half a page."""
+    data = build_report_data(documents, pairs, summary, boilerplate, settings, run)
+    path = path or Path(out_dir) / REPORT_FILE
+    with replacing(path) as temp:
+        temp.write_text(render_report(data), encoding="utf-8")
     return path
 
 
@@ -520,27 +661,30 @@ def rebuild_report(out_dir: str | Path, settings: ReportSettings | None = None) 
                 tables[name] = None
                 continue
             raise ReportError(f"{out_dir} holds no {path.name}; is it the --out folder of a samestory run?")
+        if name == "documents":
+            try:
+                check_finished(out_dir)
+            except UnfinishedRunError as exc:
+                raise ReportError(str(exc)) from None
         try:
             tables[name] = pq.read_table(path)
         except (OSError, pa.ArrowException) as exc:
             raise ReportError(f"cannot read {path}: {exc}") from None
     summary: dict = {}
     manifest_settings: dict = {}
-    manifest = out_dir / "run.json"
-    if manifest.exists():
-        try:
-            loaded = json.loads(manifest.read_text(encoding="utf-8"))
-            summary = dict(loaded.get("summary") or {})
-            manifest_settings = dict(loaded.get("settings") or {})
-        except (ValueError, AttributeError, UnicodeDecodeError, TypeError) as exc:
-            raise ReportError(f"cannot read {manifest}: {exc}") from None
+    manifest = out_dir / RUN_MANIFEST
+    try:
+        loaded = dict(json.loads(manifest.read_text(encoding="utf-8")))
+        summary = dict(loaded.get("summary") or {})
+        manifest_settings = dict(loaded.get("settings") or {})
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError, TypeError) as exc:
+        raise ReportError(f"cannot read {manifest}: {exc}") from None
     if not summary:
-        from ..write import summarize  # run.json missing: recount from the tables
-
         summary = summarize(tables["documents"], tables["pairs"], tables["boilerplate"])
     return write_report(
         out_dir, tables["documents"], tables["pairs"], summary, tables["boilerplate"],
         settings if settings is not None else _report_settings(manifest_settings, manifest),
+        run={"settings": manifest_settings, "tiers": loaded.get("tiers"), "inputs": loaded.get("inputs")},
     )
 
 

@@ -48,12 +48,24 @@
     return add(t, body);
   }
 
+  var TIERS = DATA.run && DATA.run.tiers;  // null: the run did not record them
+  // A relation whose tier did not run: "rewrite tier off", never a count of 0.
+  function relationOff(r) { return !!TIERS && r === "rewrite" && TIERS.indexOf("rewrite") === -1; }
+
+  function bpTotal(bp) {
+    var total = 0;
+    Object.keys(bp || {}).forEach(function (k) { total += Number(bp[k]) || 0; });
+    return total;
+  }
+
   function renderSummary() {
     var s = DATA.summary || {};
+    var bp = s.boilerplate_removed_by_site;
     var cards = [
       ["documents", s.documents], ["ok", s.ok], ["rejected", s.rejected], ["groups", s.groups],
       ["documents in groups", s.documents_in_groups], ["duplicates", s.duplicates],
-      ["kept (canonical or unique)", s.kept], ["verified pairs", s.verified_pairs]
+      ["kept (canonical or unique)", s.kept], ["verified pairs", s.verified_pairs],
+      ["boilerplate lines removed", bp && typeof bp === "object" ? bpTotal(bp) : undefined]
     ];
     var box = $("summary-cards");
     cards.forEach(function (c) {
@@ -64,26 +76,70 @@
       box.appendChild(card);
     });
     var byRel = s.duplicates_by_relation || {};
-    var relEntries = DATA.relations.map(function (r) { return [r, byRel[r] || 0]; });
+    var relEntries = DATA.relations.map(function (r) { return [r, byRel[r] || 0, relationOff(r) ? "tier off" : null]; });
     var byReason = s.rejected_by_reason || {};
     $("summary-rejected").appendChild(kvTable("Rejected by reason",
       Object.keys(byReason).map(function (k) { return [k, byReason[k]]; })));
-    var bp = s.boilerplate_removed_by_site;
-    if (bp && typeof bp === "object") {
-      var bpEntries = Object.keys(bp).map(function (k) { return [k, bp[k]]; });
-      bpEntries.sort(function (a, b) { return (b[1] - a[1]) || (a[0] < b[0] ? -1 : 1); });
-      $("summary-boilerplate").appendChild(kvTable("Boilerplate lines removed, by site", bpEntries));
-    }
     barChart($("chart-relations"), relEntries, true);
     barChart($("chart-sizes"), DATA.size_histogram, false);
-    renderBoilerplateLines();
+    renderRunInfo();
+    renderBoilerplateLines(bp);
+  }
+
+  var TIER_NAMES = [["lexical", "exact / near / partial (shingles, MinHash LSH, anchors)"],
+    ["boilerplate", "site boilerplate removal"], ["rewrite", "rewrites (sentence embeddings)"]];
+
+  function renderRunInfo() {
+    var run = DATA.run || {};
+    var box = $("run-info");
+    var tiers = el("p", "tiers");
+    tiers.appendChild(el("strong", null, "Tiers: "));
+    if (!run.tiers) {
+      tiers.appendChild(document.createTextNode("not recorded by this run"));
+    } else {
+      TIER_NAMES.forEach(function (t, k) {
+        var on = run.tiers.indexOf(t[0]) !== -1;
+        var item = el("span", on ? "tier on" : "tier off", t[1] + (on ? " ran" : ": tier off"));
+        item.setAttribute("data-tier", t[0]);
+        if (k) { tiers.appendChild(document.createTextNode(" · ")); }
+        tiers.appendChild(item);
+      });
+    }
+    box.appendChild(tiers);
+    if (run.inputs) {
+      var paths = (run.inputs.paths || []).join(", ");
+      box.appendChild(el("p", "inputs", "Inputs: " + paths + " (" + fmt(run.inputs.files) + " files, " +
+        fmt(run.inputs.documents) + " documents)"));
+    }
+    var sections = Object.keys(run.settings || {});
+    if (!sections.length) { return; }
+    var det = el("details", "settings");
+    det.id = "settings";
+    det.appendChild(el("summary", null, "Settings of this run"));
+    var grid = el("div", "settings-grid");
+    sections.forEach(function (name) {
+      var values = run.settings[name] || {};
+      var t = el("table", "kv settings");
+      t.setAttribute("data-section", name);
+      add(t, el("caption", null, "[" + name + "]"));
+      var body = el("tbody");
+      Object.keys(values).forEach(function (key) {
+        var v = values[key];
+        var tr = el("tr");
+        add(tr, el("td", null, key), el("td", "n", typeof v === "object" ? JSON.stringify(v) : String(v)));
+        body.appendChild(tr);
+      });
+      grid.appendChild(add(t, body));
+    });
+    det.appendChild(grid);
+    box.appendChild(det);
   }
 
   function barChart(figure, entries, colourByLabel) {
     var rowH = 20, labelW = 70, barW = 240, numW = 60;
     var svg = document.createElementNS(SVGNS, "svg");
     var height = Math.max(1, entries.length) * rowH + 4;
-    svg.setAttribute("width", String(labelW + barW + numW));
+    svg.setAttribute("width", String(labelW + barW + numW + 20));
     svg.setAttribute("height", String(height));
     svg.setAttribute("role", "img");
     var max = 0;
@@ -94,37 +150,59 @@
       label.setAttribute("x", "0"); label.setAttribute("y", String(y + 14));
       label.textContent = String(e[0]);
       var rect = document.createElementNS(SVGNS, "rect");
-      var w = max > 0 ? Math.max(e[1] > 0 ? 2 : 0, Math.round(barW * e[1] / max)) : 0;
+      var w = (max > 0 && !e[2]) ? Math.max(e[1] > 0 ? 2 : 0, Math.round(barW * e[1] / max)) : 0;
       rect.setAttribute("x", String(labelW)); rect.setAttribute("y", String(y + 3));
       rect.setAttribute("width", String(w)); rect.setAttribute("height", String(rowH - 6));
       rect.setAttribute("class", "bar" + (colourByLabel ? " " + e[0] : ""));
       var num = document.createElementNS(SVGNS, "text");
       num.setAttribute("x", String(labelW + w + 6)); num.setAttribute("y", String(y + 14));
-      num.textContent = fmt(e[1]);
+      num.textContent = e[2] || fmt(e[1]);  // e[2]: a word instead of the count ("tier off")
       svg.appendChild(label); svg.appendChild(rect); svg.appendChild(num);
     });
     figure.appendChild(svg);
   }
 
-  function renderBoilerplateLines() {
+  // One table: each site's total, then its lines (boilerplate.parquet's columns).
+  function renderBoilerplateLines(bySite) {
     var bp = DATA.boilerplate;
-    if (!bp) { return; }
-    var t = el("table", "rej");
+    var sites = bySite && typeof bySite === "object" ? Object.keys(bySite) : [];
+    if (!bp && !sites.length) { return; }
+    var columns = bp ? bp.columns : [];
+    var siteCol = columns.indexOf("site");
+    var rowsBySite = {};
+    (bp ? bp.rows : []).forEach(function (row) {
+      var site = siteCol >= 0 ? String(row[siteCol]) : "";
+      (rowsBySite[site] = rowsBySite[site] || []).push(row);
+    });
+    Object.keys(rowsBySite).forEach(function (k) { if (sites.indexOf(k) === -1) { sites.push(k); } });
+    sites.sort(function (a, b) { return ((bySite && bySite[b]) || 0) - ((bySite && bySite[a]) || 0) || (a < b ? -1 : 1); });
+    var shown = columns.filter(function (c) { return c !== "site"; });
+    var t = el("table", "rej boilerplate");
     var head = el("tr");
-    bp.columns.forEach(function (c) { head.appendChild(el("th", null, c)); });
+    shown.forEach(function (c) { head.appendChild(el("th", null, c.replace(/_/g, " "))); });
     add(t, add(el("thead"), head));
     var body = el("tbody");
-    bp.rows.forEach(function (row) {
-      var tr = el("tr");
-      row.forEach(function (v) { tr.appendChild(el("td", null, v === null ? "" : (typeof v === "object" ? JSON.stringify(v) : v))); });
-      body.appendChild(tr);
+    sites.forEach(function (site) {
+      var siteRow = el("tr", "site");
+      var cell = el("th", null, site + " — " + fmt(bySite && bySite[site] !== undefined ? bySite[site] : 0) + " lines removed");
+      cell.colSpan = Math.max(1, shown.length);
+      body.appendChild(add(siteRow, cell));
+      (rowsBySite[site] || []).forEach(function (row) {
+        var tr = el("tr");
+        row.forEach(function (v, k) {
+          if (k === siteCol) { return; }
+          tr.appendChild(el("td", null, v === null ? "" : (typeof v === "object" ? JSON.stringify(v) : v)));
+        });
+        body.appendChild(tr);
+      });
     });
     t.appendChild(body);
     var box = $("boilerplate-table");
     box.appendChild(t);
-    if (bp.total > bp.rows.length) {
+    if (bp && bp.total > bp.rows.length) {
       box.appendChild(el("p", "note", "Showing " + fmt(bp.rows.length) + " of " + fmt(bp.total) + " lines; all are in boilerplate.parquet."));
     }
+    $("boilerplate-count").textContent = fmt(bpTotal(bySite)) + " lines on " + fmt(sites.length) + (sites.length === 1 ? " site" : " sites");
     $("boilerplate-lines").hidden = false;
   }
 
@@ -209,7 +287,7 @@
   }
 
   /* ---------------------------------------------------------------- groups */
-  var state = { relation: "", query: "", page: 0, filtered: null };
+  var state = { relation: "", query: "", sort: "size", page: 0, filtered: null };
   var haystacks = null;
 
   function groupHay(g) {
@@ -234,6 +312,15 @@
       }
       out.push(k);
     }
+    if (state.sort !== "size") {  // the data comes largest first; sorting by score keeps that order on ties
+      var sign = state.sort === "score-asc" ? 1 : -1;
+      out.sort(function (x, y) {
+        var a = GROUPS[x].score, b = GROUPS[y].score;
+        if (a === null || a === undefined) { a = sign > 0 ? Infinity : -Infinity; }
+        if (b === null || b === undefined) { b = sign > 0 ? Infinity : -Infinity; }
+        return (a === b) ? x - y : sign * (a - b);
+      });
+    }
     state.filtered = out;
   }
 
@@ -245,11 +332,18 @@
     all.value = "";
     sel.appendChild(all);
     DATA.relations.forEach(function (r) {
-      var o = el("option", null, r + " (" + fmt(counts[r] || 0) + ")");
+      var o = el("option", null, r + (relationOff(r) ? " (tier off)" : " (" + fmt(counts[r] || 0) + ")"));
       o.value = r;
       sel.appendChild(o);
     });
     sel.addEventListener("change", function () { state.relation = sel.value; state.page = 0; refreshGroups(); });
+    var order = $("sort");
+    [["size", "size (largest first)"], ["score-asc", "score (lowest first)"], ["score-desc", "score (highest first)"]].forEach(function (o) {
+      var opt = el("option", null, o[1]);
+      opt.value = o[0];
+      order.appendChild(opt);
+    });
+    order.addEventListener("change", function () { state.sort = order.value; state.page = 0; refreshGroups(); });
     var search = $("search"), timer = null;
     search.addEventListener("input", function () {
       clearTimeout(timer);
@@ -258,7 +352,7 @@
     if (DATA.more_groups > 0) {
       var note = $("groups-note");
       note.textContent = "The report shows the " + fmt(GROUPS.length) + " largest of " + fmt(DATA.total_groups) +
-        " groups (" + (DATA.text_budget_reached ? "report_max_total_chars" : "report_max_groups") +
+        " groups (" + (DATA.text_budget_reached ? "report.max_total_chars" : "report.max_groups") +
         "); documents.parquet has them all.";
       note.hidden = false;
     }
@@ -279,7 +373,7 @@
     add(box, prev, label, next);
   }
 
-  function refreshGroups() {
+  function refreshGroups(openGroup) {
     applyFilters();
     var list = $("group-list");
     list.textContent = "";
@@ -290,7 +384,11 @@
     $("group-count").textContent = fmt(total) + (total === 1 ? " group" : " groups") +
       (total !== GROUPS.length ? " match (of " + fmt(GROUPS.length) + ")" : "");
     var slice = state.filtered.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
-    slice.forEach(function (k, pos) { list.appendChild(groupCard(k, pos === 0)); });
+    slice.forEach(function (k, pos) {
+      var card = groupCard(k, openGroup === undefined ? pos === 0 : k === openGroup);
+      list.appendChild(card);
+      if (k === openGroup) { card.scrollIntoView(); }
+    });
     if (!total) { list.appendChild(el("p", "note", GROUPS.length ? "No group matches." : "This run found no groups of copies.")); }
     pager($("group-pager"), state.page, pages, function (p) { state.page = p; refreshGroups(); }, "group");
   }
@@ -303,12 +401,32 @@
     return frag;
   }
 
+  function groupAnchor(k) { return "group-" + (k + 1); }
+
+  // #group-N in the address: clear the filters, go to the page that holds group N, open it.
+  function showGroupFromHash() {
+    var m = /^#group-(\d+)$/.exec(location.hash);
+    var k = m ? Number(m[1]) - 1 : -1;
+    if (k < 0 || k >= GROUPS.length) { return false; }
+    state.relation = ""; state.query = "";
+    $("relation-filter").value = ""; $("search").value = "";
+    applyFilters();
+    state.page = Math.floor(state.filtered.indexOf(k) / PAGE_SIZE);
+    refreshGroups(k);
+    return true;
+  }
+
   function groupCard(k, open) {
     var g = GROUPS[k], canon = DOCS[g.canon];
     var card = el("details", "group");
+    card.id = groupAnchor(k);
     card.setAttribute("data-group", String(k));
     var sum = el("summary");
+    var link = el("a", "anchor", "#" + (k + 1));
+    link.href = "#" + groupAnchor(k);
+    link.title = "link to this group";
     add(sum, el("span", "size", g.size), el("span", "gtitle", docLabel(canon)), relBadges(g.rels));
+    add(sum, el("span", "gscore", g.score === null || g.score === undefined ? "" : "score " + fmt3(g.score)), link);
     add(sum, el("div", "url", canon.url || canon.source || canon.id));
     card.appendChild(sum);
     var built = false;
@@ -340,7 +458,7 @@
     body.appendChild(reason);
     g.members.forEach(function (m, pos) { body.appendChild(memberView(canon, m, pos < 3)); });
     if (g.more_members > 0) {
-      body.appendChild(el("p", "note", fmt(g.more_members) + " more members are not shown (report_max_members); documents.parquet lists them."));
+      body.appendChild(el("p", "note", fmt(g.more_members) + " more members are not shown (report.max_members); documents.parquet lists them."));
     }
     if (g.related && g.related.length) {
       var rel = el("div", "related");
@@ -356,27 +474,17 @@
     return body;
   }
 
-  var EVIDENCE_LABELS = {
-    found_by: "found by", doc_cosine: "document cosine", coverage_a: "canonical covered", coverage_b: "member covered",
-    shared_shingles: "shared shingles", shingles: "shingles (canonical, member)", length_ratio: "length ratio",
-    shared_anchors: "shared anchors", normalized_text_equal: "normalised texts equal"
-  };
-
+  // The figures on one line, then the evidence in words (built from the run's settings in Python).
   function scoresLine(m) {
+    var box = el("div", "evidence");
     var line = el("div", "scores");
     function item(label, value) { add(line, label + " ", el("b", null, value), "   "); }
     item("relation", m.relation || "–");
     item("score", fmt3(m.score));
     var p = m.pair;
     if (p) {
-      if (p.jaccard !== null) { item("jaccard", fmt3(p.jaccard)); }
-      if (p.containment !== null) { item("containment", fmt3(p.containment)); }
-      Object.keys(p.evidence).forEach(function (key) {
-        var v = p.evidence[key];
-        var shown = Array.isArray(v) ? v.join(", ") : (typeof v === "number" ? (Number.isInteger(v) ? fmt(v) : fmt3(v)) :
-          (v && typeof v === "object" ? JSON.stringify(v) : String(v)));
-        item(EVIDENCE_LABELS[key] || key, shown);
-      });
+      item("jaccard", fmt3(p.jaccard));
+      item("containment", fmt3(p.containment));
     } else {
       item("pair", "no direct pair; linked through other members");
     }
@@ -384,7 +492,14 @@
     if (m.names.length) {
       item("names", m.names.map(function (n) { return n[0] + " → " + n[1]; }).join("; "));
     }
-    return line;
+    box.appendChild(line);
+    var words = p ? (p.words || []) : [];
+    if (words.length) {
+      var list = el("ul", "why");
+      words.forEach(function (w) { list.appendChild(el("li", null, w)); });
+      box.appendChild(list);
+    }
+    return box;
   }
 
   function memberView(canon, m, open) {
@@ -446,8 +561,10 @@
     });
     t.appendChild(body);
     var caption = el("div", "scores");
+    var pairsShown = rows.filter(function (r) { return r[0] !== null && r[1] !== null; }).length;
     caption.textContent = m.aligned
-      ? fmt(rows.length) + " aligned sentence pairs (from the match evidence); the full texts are below."
+      ? fmt(pairsShown) + " aligned sentence pairs (from the match evidence), " + fmt(rows.length - pairsShown) +
+        " sentences without a counterpart; the full texts are below."
       : fmt(rows.length) + " rows, " + fmt(differing) + " differ.";
     var toggle = el("label", "only-diff");
     var cb = el("input");
@@ -490,6 +607,62 @@
     return det;
   }
 
+  /* ---------------------------------------------------------------- documents */
+  var docState = { query: "", page: 0 };
+  var DOC_PAGE_SIZE = 50;
+
+  function docRole(d) {
+    if (d.role) { return d.role + " in a group this report does not show"; }
+    if (d.g === undefined) { return "kept (unique)"; }
+    var g = GROUPS[d.g];
+    if (DOCS[g.canon] === d) { return "canonical of group #" + (d.g + 1); }
+    var m = g.members.filter(function (x) { return DOCS[x.doc] === d; })[0];
+    return (m && m.relation ? m.relation : "member") + " in group #" + (d.g + 1);
+  }
+
+  function renderDocumentControls() {
+    var search = $("doc-search"), timer = null;
+    search.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { docState.query = search.value; docState.page = 0; refreshDocuments(); }, 150);
+    });
+    if (DATA.more_documents > 0) {
+      var note = $("documents-note");
+      note.textContent = fmt(DATA.more_documents) + " more kept documents are not listed (report.max_documents or " +
+        "report.max_total_chars); documents.parquet has every text.";
+      note.hidden = false;
+    }
+  }
+
+  function refreshDocuments() {
+    var terms = docState.query.toLowerCase().split(/\s+/).filter(Boolean);
+    var list = DATA.documents.filter(function (k) {
+      var d = DOCS[k], hay = [d.id, d.title || "", d.url || "", d.site || ""].join("\n").toLowerCase();
+      return terms.every(function (t) { return hay.indexOf(t) !== -1; });
+    });
+    var box = $("document-list");
+    box.textContent = "";
+    box.setAttribute("data-query", docState.query);
+    $("document-count").textContent = fmt(list.length) + " listed";
+    var pages = Math.ceil(list.length / DOC_PAGE_SIZE);
+    list.slice(docState.page * DOC_PAGE_SIZE, (docState.page + 1) * DOC_PAGE_SIZE).forEach(function (k) {
+      var d = DOCS[k];
+      var det = el("details", "doc");
+      det.setAttribute("data-doc", d.id);
+      var sum = el("summary");
+      add(sum, el("span", "gtitle", docLabel(d)), " ", el("span", "muted", docRole(d)));
+      add(sum, el("div", "url", (d.url ? d.url + " · " : "") + docMeta(d)));
+      det.appendChild(sum);
+      var built = false;
+      det.addEventListener("toggle", function () {
+        if (det.open && !built) { built = true; det.appendChild(add(el("div", "doctext"), paragraphs(d, []))); }
+      });
+      box.appendChild(det);
+    });
+    if (!list.length) { box.appendChild(el("p", "note", "No document matches.")); }
+    pager($("document-pager"), docState.page, pages, function (p) { docState.page = p; refreshDocuments(); }, "document");
+  }
+
   /* ---------------------------------------------------------------- rejected */
   var rejState = { reason: "", page: 0 };
 
@@ -508,7 +681,7 @@
     sel.addEventListener("change", function () { rejState.reason = sel.value; rejState.page = 0; refreshRejected(); });
     if (DATA.more_rejected > 0) {
       var note = $("rejected-note");
-      note.textContent = fmt(DATA.more_rejected) + " more rejected documents are not listed (report_max_rejected); documents.parquet has them all.";
+      note.textContent = fmt(DATA.more_rejected) + " more rejected documents are not listed (report.max_rejected); documents.parquet has them all.";
       note.hidden = false;
     }
   }
@@ -540,7 +713,10 @@
 
   renderSummary();
   renderGroupControls();
-  refreshGroups();
+  if (!showGroupFromHash()) { refreshGroups(); }
+  window.addEventListener("hashchange", showGroupFromHash);
+  renderDocumentControls();
+  refreshDocuments();
   renderRejectedControls();
   refreshRejected();
   document.documentElement.setAttribute("data-ready", "1");
