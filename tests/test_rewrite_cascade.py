@@ -126,6 +126,7 @@ def _short_revision() -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.e2e  # loads the sentence model
 def test_short_texts_light_revision_is_caught_independent_text_is_not():
     from samestory.rewrite import Embedder
     from samestory.rewrite.sentences import split_for_alignment
