@@ -4,7 +4,7 @@
 # available and we are root) Debian's Chromium for the report's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")"
-python3 -m pip install -q -e ".[test,ray]"
+python3 -m pip install -q -e ".[test,ray,datatrove]"
 # the rewrite tier's static screening model, distilled offline from the packaged MiniLM
 # (~2 CPU-minutes once; cached in ~/.cache/samestory, $SAMESTORY_STATIC_MODEL to move it)
 TQDM_DISABLE=1 python3 -m samestory.rewrite.static_model build
