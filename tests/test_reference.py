@@ -133,7 +133,7 @@ def test_candidates_with_new_rows_equal_one_run_filtered(settings):
     rep = exact_representatives(fp.exact_hash, np.ones(len(records), dtype=bool))
     whole = find_candidates(fp, rep, settings.lexical)
     for first_new in (1, 150, 299):
-        part = find_candidates(fp, rep, settings.lexical, first_new)
+        part = find_candidates(fp, rep, settings.lexical, first_new=first_new)
         keep = whole.pairs[:, 1] >= first_new
         assert np.array_equal(part.pairs, whole.pairs[keep])
         assert np.array_equal(part.origin, whole.origin[keep])
