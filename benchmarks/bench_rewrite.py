@@ -36,7 +36,16 @@ from samestory.rewrite.sentences import split_for_alignment  # noqa: E402
 from samestory.pipeline import run  # noqa: E402
 from samestory.records import RawDocument  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction-dev" / "html"
+def shared_data() -> Path:
+    """../shared/data beside the repository (the nearest one up the tree, so a git worktree
+    in a sub-folder finds it too)."""
+    for parent in Path(__file__).resolve().parents[1:]:
+        if (parent / "shared" / "data").is_dir():
+            return parent / "shared" / "data"
+    return Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+DATA = shared_data() / "extraction-dev" / "html"
 
 SYNONYMS = {
     "said": "stated", "says": "states", "people": "individuals", "many": "numerous", "big": "large",
@@ -137,7 +146,7 @@ def build(args) -> tuple[list[dict], dict]:
     rng = random.Random(args.seed)
     pages = load_pages(args.pages)
     settings = Settings().replace(run={"progress": False})
-    cleaned = clean_batch([RawDocument(doc_id=i, source=i, kind="html", content=h) for i, h in pages], settings)
+    cleaned = clean_batch([RawDocument(doc_id=i, source=i, kind="html", content=h) for i, h in pages], settings.clean)
     records = [{"id": i, "html": h} for i, h in pages]
     family = {i: i for i, _ in pages}   # planted family of each doc
     role = {i: "page" for i, _ in pages}

@@ -2,8 +2,8 @@
 
 Both files go through the same reading and cleaning as `run` (read.iter_documents,
 clean.clean_batch), then the same checks as the pipeline: exact (normalised texts equal),
-near/partial (word-shingle sets, lexical.classify_overlap), else rewrite (sentence alignment,
-rewrite/align.py). The embedding model loads only when the lexical checks find nothing: an exact,
+near/partial (word-shingle sets, lexical.classify_overlap), else rewrite or related (sentence
+alignment, rewrite/align.py, and the fitted decision, rewrite/decision.py, judged by the full model). The embedding model loads only when the lexical checks find nothing: an exact,
 near or partial pair gets a word-level alignment for its view (output.report.align_for_display).
 `FILE#ID` picks one record of a JSONL/Parquet/WARC file, ID as in its doc_id.
 """
@@ -25,7 +25,8 @@ from .lexical import classify_overlap, shingle_set
 from .output.report import align_for_display, rows_with_gaps
 from .read import iter_documents
 from .rewrite import Embedder, rewrite_evidence
-from .rewrite.align import align_sentences
+from .rewrite.decision import countable_rows
+from .rewrite.find import judge_pair
 from .rewrite.sentences import split_for_alignment
 
 __all__ = ["CompareError", "compare_files", "compare_texts", "print_comparison"]
@@ -111,29 +112,34 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
             "explanation": describe_pair(relation, jaccard, containment, evidence, settings.to_dict()),
         }
     embedder = embedder or Embedder(rw.model, rw.embed_batch_size)
-    emb = embedder.embed(sent_a + sent_b)
-    al = align_sentences(sent_a, emb[: len(sent_a)], sent_b, emb[len(sent_a) :], rw)
-    relation = "rewrite" if al.is_rewrite else "none"
-    evidence = rewrite_evidence(al, rw, ("compare",)).to_dict()
+    rows_a, rows_b = countable_rows(sent_a, rw.min_sentence_words), countable_rows(sent_b, rw.min_sentence_words)
+    emb = embedder.embed([sent_a[i] for i in rows_a] + [sent_b[j] for j in rows_b])
+    verdict = judge_pair(sent_a, emb[: len(rows_a)], sent_b, emb[len(rows_a) :], rw, "full")
+    al = verdict.alignment
+    relation = verdict.relation or "none"
+    evidence = rewrite_evidence(al, rw, ("compare",), verdict=verdict).to_dict()
     # the same alignment figures as a rewrite pair's evidence in pairs.parquet
     scores.update({k: evidence[k] for k in ("doc_cosine", "coverage_a", "coverage_b", "order", "one_to_one", "strong_pairs")})
-    scores["rewrite_score"] = al.score
+    scores["rewrite_score"] = verdict.score
     rule.update({
-        "rewrite.min_similarity": rw.min_similarity, "rewrite.min_coverage": rw.min_coverage,
-        "rewrite.min_aligned": rw.min_aligned, "rewrite.min_order": rw.min_order,
+        "rewrite.min_similarity": rw.min_similarity, "rewrite.decision_threshold": rw.decision_threshold,
+        "rewrite.min_coverage (related gate)": rw.min_coverage,
+        "rewrite.min_aligned (related gate)": rw.min_aligned, "rewrite.min_order (related gate)": rw.min_order,
     })
     explanation = describe_pair(relation, jaccard, containment,
                                 {k: v for k, v in evidence.items() if k != "found_by"}, settings.to_dict())
     if relation == "none":
-        explanation.insert(0, _why_not(jaccard, containment, ratio, len(sa), len(sb), al, settings))
+        explanation.insert(0, _why_not(jaccard, containment, ratio, len(sa), len(sb), verdict, settings))
     return {
         "relation": relation, "scores": scores, "rule": rule, "sentences_a": sent_a, "sentences_b": sent_b,
         "aligned": evidence["aligned"], "alignment": "embeddings", "name_variants": evidence["name_variants"],
         "model": rw.model, "explanation": explanation,
+        # the rewrite decision: its features, score and threshold (as in pairs.parquet's evidence)
+        "decision": evidence["decision"],
     }
 
 
-def _why_not(jaccard, containment, ratio, n_a, n_b, al, settings: Settings) -> str:
+def _why_not(jaccard, containment, ratio, n_a, n_b, verdict, settings: Settings) -> str:
     """Why neither relation held, threshold by threshold."""
     lex, rw = settings.lexical, settings.rewrite
     misses = [f"Jaccard {jaccard:.3f} < {lex.near_min_jaccard:g} (near)"]
@@ -143,12 +149,7 @@ def _why_not(jaccard, containment, ratio, n_a, n_b, al, settings: Settings) -> s
         misses.append(f"length ratio {ratio:.3f} > {lex.partial_max_length_ratio:g} (partial: lengths too alike)")
     elif min(n_a, n_b) < lex.partial_min_shingles:
         misses.append(f"the shorter text has {min(n_a, n_b)} shingles < {lex.partial_min_shingles} (partial)")
-    if al.score < rw.min_coverage:  # the score is the shorter text's sentence coverage
-        misses.append(f"sentence coverage of the shorter text {al.score:.2f} < {rw.min_coverage:g} (rewrite)")
-    elif al.strong < rw.min_aligned:
-        misses.append(f"{al.strong} strongly aligned sentence pairs < {rw.min_aligned} (rewrite)")
-    elif al.order < rw.min_order:
-        misses.append(f"order {al.order:.2f} < {rw.min_order:g} (rewrite)")
+    misses.append(f"rewrite decision score {verdict.score:.3f} < {rw.decision_threshold:g} (rewrite)")
     return "Not a copy: " + "; ".join(misses) + "."
 
 
@@ -177,7 +178,8 @@ def _rows(result: dict):
 
 def print_comparison(result: dict, console: Console | None = None) -> None:
     console = console or Console()
-    colour = {"exact": "green", "near": "green", "partial": "cyan", "rewrite": "magenta", "none": "white"}[result["relation"]]
+    colour = {"exact": "green", "near": "green", "partial": "cyan", "rewrite": "magenta", "related": "yellow",
+              "none": "white"}[result["relation"]]
     console.print(Text.assemble(("relation: ", "bold"), (result["relation"], f"bold {colour}")))
     console.print(f"A: {result['a']['path']}  ({result['a']['sentences']} sentences)", highlight=False)
     console.print(f"B: {result['b']['path']}  ({result['b']['sentences']} sentences)", highlight=False)
@@ -187,6 +189,13 @@ def print_comparison(result: dict, console: Console | None = None) -> None:
     for key, value in result["scores"].items():
         scores.add_row(key, f"{value}")
     console.print(scores)
+    d = result.get("decision")
+    if d:
+        console.print(
+            f"rewrite decision: score {d['score']:.3f} (threshold {d['threshold']:.2f}, judge {d['judge']}); "
+            "features: " + ", ".join(f"{k} {v:.3f}" for k, v in d["features"].items()),
+            highlight=False,
+        )
     for line in result.get("explanation", []):
         console.print(Text.assemble(("why: ", "bold"), line))
     if result["name_variants"]:

@@ -213,6 +213,12 @@ class RewriteSettings(_Section):
     min_aligned: int = setting(3, 1, doc="...with at least this many one-to-one pairs...")
     min_order: float = setting(0.4, 0.0, 1.0, doc="...and this share of them in the same order")
     name_min_similarity: float = setting(0.8, 0.0, 1.0, doc="names in aligned sentences are variants at this")
+    static_screen: bool = setting(True, doc="screen pairs with the static model before the full one")
+    static_model: str = setting("", doc="static model folder; empty = the one install.sh builds")
+    static_reject: float = setting(0.01, 0.0, 1.0, doc="static decision score below which a pair is dropped...")
+    static_accept: float = setting(0.98, 0.0, 1.0, doc="...and at or above which it is a rewrite without the full model")
+    decision_threshold: float = setting(0.58, 0.0, 1.0, doc="rewrite at this decision score (rewrite/decision.py)")
+    related_min_verbatim: int = setting(3, 0, doc="'related' below the threshold with this many verbatim sentences (0: off)")
 
 
 @dataclass(frozen=True)

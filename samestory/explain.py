@@ -23,7 +23,7 @@ FOUND_BY_WORDS = {
 _EXPLAINED = {
     "normalized_text_equal", "found_by", "shared_shingles", "shingles", "shared_anchors", "length_ratio",
     "doc_cosine", "coverage_a", "coverage_b", "order", "one_to_one", "strong_pairs", "sentences",
-    "shared_features", "signature_overlap", "aligned", "name_variants",
+    "shared_features", "signature_overlap", "aligned", "name_variants", "decision",
 }
 
 
@@ -73,6 +73,8 @@ def describe_pair(
             lines.append(f"Containment of the shorter text {containment:.3f}.")
     if "coverage_a" in ev or "doc_cosine" in ev:
         lines.append(_rewrite_sentence(ev, settings, sides))
+    if isinstance(ev.get("decision"), Mapping):
+        lines.append(_decision_sentence(ev["decision"]))
     if relation not in ("exact", "near", "partial") and (jaccard is not None or containment is not None):
         lines.append(
             f"Word overlap: Jaccard {jaccard or 0:.3f}, containment {containment or 0:.3f} of the shorter text "
@@ -137,3 +139,15 @@ def _rewrite_sentence(ev, settings, sides) -> str:
     if "doc_cosine" in ev:
         parts.append(f"whole-text cosine {ev['doc_cosine']:.3f}")
     return "; ".join(parts) + "."
+
+
+def _decision_sentence(decision: Mapping[str, Any]) -> str:
+    """The rewrite decision (rewrite/decision.py): score against threshold, who judged, features."""
+    score, threshold = decision.get("score"), decision.get("threshold")
+    judge = {"full": "the sentence model", "static": "the static screening model (sure enough alone)"}.get(
+        str(decision.get("judge")), str(decision.get("judge")))
+    verdict = "≥" if isinstance(score, (int, float)) and isinstance(threshold, (int, float)) and score >= threshold else "<"
+    features = decision.get("features") or {}
+    shown = ", ".join(f"{k.replace('_', ' ')} {_number(v)}" for k, v in features.items() if v)
+    return (f"Rewrite decision: score {_number(score)} {verdict} threshold {_number(threshold)}, judged by {judge}"
+            + (f" (features: {shown})." if shown else "."))

@@ -96,16 +96,16 @@ def run(
         with timed("candidates_verify") as counted:
             pairs = stages.lexical_pairs(corpus, settings, executor, progress, first_new)
             counted(pairs=len(pairs))
-    rewrite_stats = None
-    if settings.rewrite.enabled:
-        with timed("rewrites") as counted:
-            known = index.with_reference_pairs(pairs) if index else pairs
-            rewrites, stats = stages.rewrite_pairs(corpus, known, settings, progress, first_new)
-            stages.add_overlap_scores(rewrites, corpus, settings)
-            pairs.extend(rewrites)
-            counted(pairs=len(rewrites))
-        timings.update(rewrites_embedding=stats.embed_seconds, rewrites_model_load=stats.model_load_seconds)
-        rewrite_stats = dataclasses.asdict(stats)
+        rewrite_stats = None
+        if settings.rewrite.enabled:
+            with timed("rewrites") as counted:
+                known = index.with_reference_pairs(pairs) if index else pairs
+                rewrites, stats = stages.rewrite_pairs(corpus, known, settings, executor, progress, first_new)
+                stages.add_overlap_scores(rewrites, corpus, settings)
+                pairs.extend(rewrites)
+                counted(pairs=len(rewrites))
+            timings.update(rewrites_embedding=stats.embed_seconds, rewrites_model_load=stats.model_load_seconds)
+            rewrite_stats = dataclasses.asdict(stats)
     with timed("group_and_original") as counted:
         groups, originals = index.choose_groups(corpus, pairs) if index else stages.choose_groups(corpus, pairs)
         counted(groups=int((np.bincount(groups)[np.unique(groups)] > 1).sum()) if len(groups) else 0)

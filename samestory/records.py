@@ -12,11 +12,13 @@ from typing import Any
 
 __all__ = [
     "RawDocument", "ExactEvidence", "LexicalEvidence", "AlignedSentences", "NameVariant", "RewriteEvidence",
-    "Evidence", "Pairs", "RELATION_ORDER", "evidence_json",
+    "Evidence", "Pairs", "GROUPING_RELATIONS", "RELATION_ORDER", "evidence_json",
 ]
 
 # Strength order of relations: a chain of links is as weak as its weakest link.
-RELATION_ORDER = {"exact": 0, "near": 1, "partial": 2, "rewrite": 3}
+# "related" pairs (near misses of the rewrite decision) are written but never grouped.
+RELATION_ORDER = {"exact": 0, "near": 1, "partial": 2, "rewrite": 3, "related": 4}
+GROUPING_RELATIONS = ("exact", "near", "partial", "rewrite")
 
 
 @dataclass(slots=True)
@@ -110,6 +112,8 @@ class RewriteEvidence:
     aligned: tuple[AlignedSentences, ...]
     name_variants: tuple[NameVariant, ...]
     extra: tuple[tuple[str, Any], ...] = ()   # candidate figures (shared_features, signature_overlap)
+    # the decision: (("features", {...}), ("judge", "full"|"static"), ("score", p), ("threshold", t))
+    decision: tuple[tuple[str, Any], ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -119,6 +123,8 @@ class RewriteEvidence:
             "aligned": [x.to_dict() for x in self.aligned], "name_variants": [v.to_dict() for v in self.name_variants],
         }
         out.update(self.extra)
+        if self.decision is not None:
+            out["decision"] = dict(self.decision)
         return out
 
 
@@ -154,6 +160,11 @@ class Pairs:
         self.jaccard.append(_rounded(jaccard))
         self.containment.append(_rounded(containment))
         self.evidence.append(evidence)
+
+    def with_relations(self, relations: tuple[str, ...]) -> "Pairs":
+        """The pairs whose relation is one of `relations`, in order."""
+        keep = [k for k, r in enumerate(self.relation) if r in relations]
+        return Pairs(**{name: [getattr(self, name)[k] for k in keep] for name in self.__dataclass_fields__})
 
     def extend(self, other: "Pairs") -> None:
         for name in self.__dataclass_fields__:

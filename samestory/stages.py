@@ -27,7 +27,7 @@ from .group import connected_groups
 from .original import DocumentFacts, Originals, choose_originals
 from .output import boilerplate_table, documents_table, pairs_table, summarize
 from .progress import Progress
-from .records import Pairs, RawDocument
+from .records import GROUPING_RELATIONS, Pairs, RawDocument
 from .rewrite import Signatures, concat_signatures, replace_signature_rows, signature_batch
 from .textstore import TextStore
 
@@ -189,14 +189,17 @@ def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progre
     return pairs
 
 
-def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, progress: Progress, first_new: int = 0):
-    """Rewrite pairs (sentence embeddings) among documents the lexical tier left apart."""
+def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, executor: Executor, progress: Progress,
+                  first_new: int = 0):
+    """Rewrite and related pairs (sentence embeddings) among documents the lexical tier left
+    apart; per-pair work and embedding batches run through the executor. Rows before
+    `first_new` are reference documents."""
     from .rewrite import find_rewrites  # its model libraries load only when the tier runs
 
     with progress.task("Looking for rewrites"):
         return find_rewrites(
             corpus.texts, corpus.signatures, corpus.fingerprints.n_words, corpus.representative, lexical_found,
-            settings.rewrite, first_new=first_new,
+            settings.rewrite, executor, first_new=first_new,
         )
 
 
@@ -218,6 +221,7 @@ def add_overlap_scores(pairs: Pairs, corpus: Corpus, settings: Settings) -> None
 def choose_groups(corpus: Corpus, pairs: Pairs) -> tuple[np.ndarray, Originals]:
     """Groups (connected components of the verified pairs) and each group's original."""
     cols = corpus.columns
+    pairs = pairs.with_relations(GROUPING_RELATIONS)  # "related" pairs are shown, never grouped
     groups = connected_groups(len(corpus), pairs.a, pairs.b)
     facts = DocumentFacts(
         doc_id=cols.doc_id, date=cols.date, n_words=corpus.fingerprints.n_words, kind=cols.kind, title=cols.title,

@@ -221,23 +221,23 @@ def test_ray_cluster_run_is_byte_identical_to_local(cluster, tmp_path):
     inputs = [REPO / "examples", corpus]
     run_cli(inputs, tmp_path / "local", "--workers", "2")
     run_cli(inputs, tmp_path / "ray", "--executor", "ray", "--ray-address", cluster["address"])
-    local_files, ray_files = (output_files(tmp_path / side) for side in ("local", "ray"))
-    assert local_files == ray_files
+    local_files = output_files(tmp_path / "local")
+    assert local_files == output_files(tmp_path / "ray")
     assert {"documents.parquet", "pairs.parquet", "deduplicated/part-00000.parquet", "run.json"} <= set(local_files)
     for name in local_files:
-        local, remote = (comparable(name, (tmp_path / side / name).read_bytes()) for side in ("local", "ray"))
+        local, remote = (comparable(Path(name).name, (tmp_path / side / name).read_bytes()) for side in ("local", "ray"))
         assert local == remote, name
     summary = json.loads((tmp_path / "ray" / "run.json").read_text())["summary"]
     assert summary["duplicates_by_relation"]["near"] > 0 and summary["duplicates_by_relation"]["partial"] > 0
 
 
-REPORT_DATA = re.compile(rb'(<script type="application/json" id="samestory-data">)(.*?)(</script>)', re.S)
-
-
 def output_files(out: Path) -> list[str]:
-    """Every output file in a run folder (the corpus parts too), its work folder left out."""
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                  if p.is_file() and "_work" not in p.relative_to(out).parts)
+    """Every output file of a run folder (corpus shards too), the work folder left out: its
+    manifest records the settings, executor included."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and "_work" not in p.relative_to(out).parts)
+
+
+REPORT_DATA = re.compile(rb'(<script type="application/json" id="samestory-data">)(.*?)(</script>)', re.S)
 
 
 def comparable(name: str, data: bytes):

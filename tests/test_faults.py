@@ -25,7 +25,6 @@ import samestory as samestory_api
 from samestory import Settings
 from samestory.cli import app
 from samestory.output import OUTPUT_FILES, OutputExistsError
-from samestory.workdir import WORK_DIR
 
 from . import hostile_corpus
 
@@ -221,8 +220,9 @@ def test_an_unfinished_run_folder_needs_overwrite(tmp_path):
         samestory_api.run(tmp_path / "in.txt", out=out)
     settings = Settings().replace(run={"workers": 1, "progress": False}, rewrite={"enabled": False})
     samestory_api.run(tmp_path / "in.txt", out=out, settings=settings, overwrite=True)
-    # the outputs, and the work folder (shards for --resume / --reference)
-    assert sorted(p.name for p in out.iterdir() if p.name != WORK_DIR) == sorted(n for n in OUTPUT_FILES if n != "deduplicated.jsonl")
+    from samestory.workdir import WORK_DIR
+
+    assert sorted(p.name for p in out.iterdir()) == sorted([*(n for n in OUTPUT_FILES if n != "deduplicated.jsonl"), WORK_DIR])
 
 
 def _slow_square(x: int) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -44,6 +46,27 @@ class UnfinishedRunError(Exception):
 
 def temp_path(path: Path) -> Path:
     return path.with_name(f"{_TEMP_PREFIX}{path.name}{_TEMP_SUFFIX}")
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C/SIGTERM arriving inside the block is delivered when it ends. Starting a thread
+    waits for it to run: a signal handled in that wait unwinds before the executor records the
+    thread, so its join would miss it and its files would outlive the cleanup."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    for signum in previous:
+        signal.signal(signum, lambda got, frame: caught.append(got))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in caught:
+            signal.raise_signal(signum)  # now to the handler the run set
 
 
 def _remove(path: Path) -> None:
@@ -148,13 +171,14 @@ def write_outputs(
 
     corpus = corpus_name(settings.output.corpus_format)
     names = ["documents.parquet", "pairs.parquet", "boilerplate.parquet", corpus]
+    thread = ThreadPoolExecutor(max_workers=1)
     try:
         # Arrow's Parquet writer releases the GIL: it runs in a thread while the corpus is written
-        with ThreadPoolExecutor(max_workers=1) as thread:
+        with _signals_deferred():  # the thread must be tracked (and joined below) before Ctrl-C unwinds
             parquet_done = thread.submit(write_parquet)
-            corpus_files = write_corpus(temp_path(out / corpus), documents, settings.output.corpus_format,
-                                        settings.output.corpus_shard_mb * 2**20)
-            parquet_done.result()
+        corpus_files = write_corpus(temp_path(out / corpus), documents, settings.output.corpus_format,
+                                    settings.output.corpus_shard_mb * 2**20)
+        parquet_done.result()
         if settings.report.enabled:
             from .report import write_report
 
@@ -171,6 +195,9 @@ def write_outputs(
             os.replace(temp_path(out / name), out / name)
         os.replace(temp_path(out / RUN_MANIFEST), out / RUN_MANIFEST)  # last: the run is finished
     except BaseException:  # interrupted or failed: leave no half-written file behind, and no run.json
+        thread.shutdown(wait=True)  # the writer thread may still be creating files: let it finish first
         for name in [*names, "report.html", RUN_MANIFEST]:
             _remove(temp_path(out / name))
         raise
+    finally:
+        thread.shutdown(wait=False)

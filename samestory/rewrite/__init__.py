@@ -1,9 +1,11 @@
 """The rewrite tier: paraphrased, spun and translated-back copies, which share few word sequences.
 
-`find_rewrites(...)` (find.py) is its front: signature candidates (signature.py, candidates.py)
--> a cheap lexical sentence screen -> sentence embeddings (embed.py) -> a one-to-one,
-order-aware sentence alignment (align.py) -> name variants (names.py) -> rewrite pairs with
-their evidence. Signatures are computed per batch in the workers (`signature_batch`).
+`find_rewrites(...)` (find.py) is its front, a cascade: signature candidates (signature.py,
+candidates.py) -> a cheap lexical sentence screen -> the static model's screen and decision
+(static_model.py, decision.py) -> the full sentence model (embed.py) for the undecided pairs
+only -> a one-to-one, order-aware sentence alignment (align.py), name variants (names.py) and
+the fitted decision (decision.py) -> rewrite and related pairs with their evidence. Signatures
+are computed per batch in the workers (`signature_batch`); sentences are split by sentences.py.
 """
 
 from .embed import DEFAULT_MODEL, Embedder, ModelError

@@ -1,14 +1,28 @@
-"""The rewrite stage: candidates (candidates.py) -> lexical sentence screen -> sentence
-embeddings (embed.py) -> alignment (align.py) -> name variants (names.py) -> pairs with
-relation "rewrite".
+"""The rewrite stage, a cascade that spends model time only where it decides something:
 
-Runs after lexical verification: pairs already linked by exact/near/partial (directly or
-through their group) are skipped, and the model is loaded only when candidates remain.
+1. candidates (candidates.py): documents sharing a paraphrase-robust signature, minus pairs the
+   lexical tiers already put in one group;
+2. lexical screen: enough sentences sharing content words (`lexical_sentence_coverage`);
+3. static screen (workers, per chunk of pairs): sentences embedded with the static model
+   (static_model.py, ~10,000 sentences/s), aligned, and scored by decision.STATIC_COEFFICIENTS:
+   below `static_reject` the pair is dropped, at `static_accept` or above it is a rewrite on
+   this evidence (the judge agreed on every such pair of the fitting corpus), else it goes on;
+4. full model (workers): the remaining pairs' countable sentences, each unique sentence once,
+   sorted by token count and cut into fixed batches (so a sentence's vector never depends on
+   the number of workers), embedded with the judge model (all-MiniLM-L6-v2);
+5. judge (workers, per chunk of pairs): alignment (align.py), features and the fitted logistic
+   decision (decision.py). A pair that fails it but passes the alignment gate (align.py's rule)
+   or shares `related_min_verbatim` verbatim sentences is written as `related`: shown, never grouped.
+Results come back in candidate order whatever the executor, so outputs do not depend on it.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import sys
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,32 +30,49 @@ import numpy as np
 from ..config import RewriteSettings
 from ..group import connected_groups
 from ..records import AlignedSentences, NameVariant, Pairs, RewriteEvidence
+from . import decision
 from .align import Alignment, align_sentences
 from .candidates import rewrite_candidates
-from .embed import Embedder
 from .names import name_variants
 from .sentences import split_for_alignment
 from .signature import Signatures
 
-__all__ = ["RewriteStats", "find_rewrites", "rewrite_evidence"]
+__all__ = ["RewriteStats", "find_rewrites", "rewrite_evidence", "judge_pair"]
 
 
 @dataclass
 class RewriteStats:
     candidates: int = 0
+    candidate_documents: int = 0  # documents with at least one candidate partner
     prefiltered_out: int = 0
-    checked: int = 0
+    static_rejected: int = 0
+    static_accepted: int = 0
+    checked: int = 0              # pairs judged with the full model
     found: int = 0
+    related: int = 0
     documents_embedded: int = 0
     sentences_embedded: int = 0
-    embed_seconds: float = 0.0
+    embed_seconds: float = 0.0    # full model, summed over workers
     model_load_seconds: float = 0.0
+    static_screen: str = "on"
 
 
-def rewrite_evidence(
-    al: Alignment, settings: RewriteSettings, found_by: tuple[str, ...], extra: dict | None = None
-) -> RewriteEvidence:
-    """The evidence of a rewrite pair: the alignment's figures, its sentence pairs, name variants."""
+@dataclass(frozen=True)
+class Verdict:
+    """What the cascade decided for one pair (judge: "static" or "full")."""
+
+    relation: str | None          # "rewrite", "related" or None
+    alignment: Alignment
+    features: decision.RewriteFeatures
+    score: float
+    threshold: float
+    judge: str
+
+
+def rewrite_evidence(al: Alignment, settings: RewriteSettings, found_by: tuple[str, ...], extra: dict | None = None,
+                     verdict: Verdict | None = None) -> RewriteEvidence:
+    """The evidence of a rewrite pair: the alignment's figures, its sentence pairs, name variants,
+    and (when decided) the decision's features, score and threshold."""
     sentence_pairs = [(al.sentences_a[i], al.sentences_b[j]) for i, j, _ in al.aligned]
     return RewriteEvidence(
         found_by=tuple(found_by),
@@ -59,6 +90,10 @@ def rewrite_evidence(
             NameVariant(**v) for v in name_variants(sentence_pairs, settings.name_min_similarity)
         ),
         extra=tuple(sorted((extra or {}).items())),
+        decision=None if verdict is None else (
+            ("features", verdict.features.as_dict()), ("judge", verdict.judge),
+            ("score", verdict.score), ("threshold", verdict.threshold),
+        ),
     )
 
 
@@ -76,9 +111,7 @@ def lexical_sentence_coverage(a: list[frozenset], b: list[frozenset], min_overla
 
     A paraphrase or translation round trip keeps names, numbers and many content words in
     each sentence (the seeds: every sentence 0.44-0.80); an independent article on the same
-    event shares them only in some sentences, unrelated ones in almost none. Only pairs that
-    pass go on to sentence embeddings, which stay the real test; this screen exists because
-    embedding is ~200 sentences/s on a 2-core CPU.
+    event shares them only in some sentences, unrelated ones in almost none.
     """
     if len(a) > len(b):
         a, b = b, a
@@ -95,20 +128,184 @@ def lexical_sentence_coverage(a: list[frozenset], b: list[frozenset], min_overla
     return hits / len(a)
 
 
-def find_rewrites(
-    texts,
-    signatures: Signatures,
-    n_words: np.ndarray,
-    representative: np.ndarray,
-    verified: Pairs,
-    settings: RewriteSettings,
-    embedder: Embedder | None = None,
-    first_new: int = 0,
-) -> tuple[Pairs, RewriteStats]:
-    """Rewrite pairs among documents that head their exact group and that the lexical pairs
-    (`verified`) have not already put in one group; rows before `first_new` are reference
-    documents, compared with newer rows only."""
-    out = Pairs()
+# --- one pair ---------------------------------------------------------------------------
+
+def _embedded(sentences: list[str], rows: np.ndarray, vectors: np.ndarray, dim: int) -> np.ndarray:
+    """A (len(sentences), dim) matrix with the countable rows filled (align_sentences reads only those)."""
+    out = np.zeros((len(sentences), dim), dtype=np.float32)
+    if len(rows):
+        out[rows] = vectors
+    return out
+
+
+def judge_pair(sa: list[str], va: np.ndarray, sb: list[str], vb: np.ndarray, settings: RewriteSettings,
+               judge: str) -> Verdict:
+    """Align two documents (va, vb: unit vectors of their countable sentences, in order) and
+    decide with the full model's coefficients (judge="full") or the static ones ("static")."""
+    rows_a = decision.countable_rows(sa, settings.min_sentence_words)
+    rows_b = decision.countable_rows(sb, settings.min_sentence_words)
+    dim = va.shape[1] if va.ndim == 2 and va.shape[0] else (vb.shape[1] if vb.ndim == 2 and vb.shape[0] else 1)
+    al = align_sentences(sa, _embedded(sa, rows_a, va, dim), sb, _embedded(sb, rows_b, vb, dim), settings)
+    variants = name_variants([(al.sentences_a[i], al.sentences_b[j]) for i, j, _ in al.aligned],
+                             settings.name_min_similarity)
+    features = decision.alignment_features(al, rows_a, va, rows_b, vb, len(variants))
+    if judge == "static":
+        score = decision.score(features, decision.STATIC_COEFFICIENTS)
+        relation = "rewrite" if score >= settings.static_accept else None
+        return Verdict(relation, al, features, round(score, 4), settings.static_accept, judge)
+    score = decision.score(features)
+    if score >= settings.decision_threshold:
+        relation = "rewrite"
+    else:
+        verbatim = round(features.verbatim_share * min(len(rows_a), len(rows_b)))
+        related = al.is_rewrite or (settings.related_min_verbatim > 0 and verbatim >= settings.related_min_verbatim)
+        relation = "related" if related else None
+    return Verdict(relation, al, features, round(score, 4), settings.decision_threshold, judge)
+
+
+# --- work done in the executor's workers --------------------------------------------------
+
+@dataclass(frozen=True)
+class PairChunk:
+    """A self-contained job: pairs (k, 2), the sentences of their documents and, for the judge,
+    the full model's vectors of each document's countable sentences."""
+
+    index: np.ndarray
+    pairs: np.ndarray
+    sentences: dict[int, list[str]]
+    vectors: dict[int, np.ndarray] | None = None
+
+
+def _static_vectors(sentences: dict[int, list[str]], settings: RewriteSettings) -> dict[int, np.ndarray]:
+    from .static_model import load_static_model
+
+    model = load_static_model(settings.static_model or None)
+    rows = {row: decision.countable_rows(sents, settings.min_sentence_words) for row, sents in sentences.items()}
+    unique = sorted({sents[i] for row, sents in sentences.items() for i in rows[row].tolist()})
+    if not unique:
+        return {row: np.zeros((0, 1), np.float32) for row in sentences}
+    v = np.asarray(model.encode(unique, show_progress_bar=False), dtype=np.float32)
+    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    at = {s: k for k, s in enumerate(unique)}
+    return {row: v[[at[sents[i]] for i in rows[row].tolist()]] if len(rows[row]) else np.zeros((0, v.shape[1]), np.float32)
+            for row, sents in sentences.items()}
+
+
+def screen_chunk(job: PairChunk, settings: RewriteSettings, static: bool) -> list[tuple[str, Verdict | None]]:
+    """Per pair: ("lexical", None) screened out by content words; ("static", verdict) decided by
+    the static model (verdict.relation None: dropped); ("judge", None) for the full model."""
+    words = {row: [_content_words(s) for s in sents] for row, sents in job.sentences.items()}
+    vectors = _static_vectors(job.sentences, settings) if static else {}
+    out: list[tuple[str, Verdict | None]] = []
+    for a, b in job.pairs.tolist():
+        if settings.prefilter_min_coverage > 0 and (
+            lexical_sentence_coverage(words[a], words[b], settings.prefilter_min_overlap) < settings.prefilter_min_coverage
+        ):
+            out.append(("lexical", None))
+            continue
+        if not static:
+            out.append(("judge", None))
+            continue
+        verdict = judge_pair(job.sentences[a], vectors[a], job.sentences[b], vectors[b], settings, "static")
+        if verdict.relation is None and verdict.score >= settings.static_reject:
+            out.append(("judge", None))
+        else:
+            out.append(("static", verdict))
+    return out
+
+
+def embed_batches(job: tuple[list[list[str]], str, int]) -> tuple[list[np.ndarray], float, float]:
+    """Full-model vectors of fixed batches of sentences (model loaded once per worker process);
+    returns (vectors per batch, model seconds, load seconds)."""
+    batches, model_name, threads = job
+    from .embed import load_model
+
+    import torch
+
+    torch.set_num_threads(max(1, threads))
+    t0 = time.perf_counter()
+    model, _ = load_model(model_name)
+    load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    out = [np.asarray(model.encode(batch, batch_size=len(batch), normalize_embeddings=True, convert_to_numpy=True,
+                                   show_progress_bar=False), dtype=np.float32) for batch in batches]
+    return out, time.perf_counter() - t0, load
+
+
+def judge_chunk(job: PairChunk, settings: RewriteSettings) -> list[Verdict]:
+    return [judge_pair(job.sentences[a], job.vectors[a], job.sentences[b], job.vectors[b], settings, "full")
+            for a, b in job.pairs.tolist()]
+
+
+# --- the driver -------------------------------------------------------------------------
+
+def _chunks(index: np.ndarray, pairs: np.ndarray, sentences: dict, size: int, vectors: dict | None = None):
+    for start in range(0, len(pairs), size):
+        part = pairs[start : start + size]
+        rows = np.unique(part).tolist()
+        yield PairChunk(index[start : start + size], part, {r: sentences[r] for r in rows},
+                        None if vectors is None else {r: vectors[r] for r in rows})
+
+
+def _token_order(sentences: list[str], model_name: str) -> list[str]:
+    """Sentences sorted by token count (then text), so each batch pads little; character length
+    when the model folder has no fast tokenizer."""
+    from .embed import resolve_model
+
+    path = os.path.join(resolve_model(model_name), "tokenizer.json")
+    if os.path.exists(path):
+        from tokenizers import Tokenizer
+
+        lengths = [len(e.ids) for e in Tokenizer.from_file(path).encode_batch(sentences)]
+    else:
+        lengths = [len(s) for s in sentences]
+    return [s for _, s in sorted(zip(lengths, sentences))]
+
+
+def static_screen_state(settings: RewriteSettings) -> str:
+    """"on", or why the static screen is off (the full model then judges every pair)."""
+    if not settings.static_screen:
+        return "off (settings)"
+    from .static_model import StaticModelError, load_static_model
+
+    try:
+        load_static_model(settings.static_model or None)
+    except StaticModelError as exc:
+        print(f"samestory: rewrite static screen off: {exc}", file=sys.stderr)
+        return f"off ({exc})"
+    return "on"
+
+
+def _embed_full(rows: list[int], sentences: dict[int, list[str]], settings: RewriteSettings, executor,
+                stats: RewriteStats) -> dict[int, np.ndarray]:
+    """Vectors of each row's countable sentences: every unique sentence once, in fixed batches."""
+    countable = {r: decision.countable_rows(sentences[r], settings.min_sentence_words) for r in rows}
+    unique = sorted({sentences[r][i] for r in rows for i in countable[r].tolist()})
+    ordered = _token_order(unique, settings.model)
+    size = settings.embed_batch_size
+    batches = [ordered[k : k + size] for k in range(0, len(ordered), size)]
+    threads = max(1, (os.cpu_count() or 1) // executor.workers)
+    jobs = [(batches[k : k + 4], settings.model, threads) for k in range(0, len(batches), 4)]
+    at: dict[str, np.ndarray] = {}
+    for job, (vectors, seconds, load) in zip(jobs, executor.map(embed_batches, jobs)):
+        for batch, v in zip(job[0], vectors):
+            at.update(zip(batch, v))
+        stats.embed_seconds += seconds
+        stats.model_load_seconds = max(stats.model_load_seconds, load)
+    stats.documents_embedded, stats.sentences_embedded = len(rows), len(unique)
+    dim = next(iter(at.values())).shape[0] if at else 1
+    return {r: np.stack([at[sentences[r][i]] for i in countable[r].tolist()]) if len(countable[r])
+            else np.zeros((0, dim), np.float32) for r in rows}
+
+
+def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representative: np.ndarray, verified: Pairs,
+                  settings: RewriteSettings, executor=None, first_new: int = 0) -> tuple[Pairs, RewriteStats]:
+    """Rewrite and related pairs among documents that head their exact group and that the
+    lexical pairs (`verified`) have not already put in one group; rows before `first_new` are
+    reference documents, compared with newer rows only."""
+    from ..executors import LocalExecutor
+
+    executor = executor or LocalExecutor(1)
     stats = RewriteStats()
     n = len(texts)
     allowed = (representative == np.arange(n)) & (np.asarray(n_words) >= settings.min_words)
@@ -117,52 +314,47 @@ def find_rewrites(
         new = pairs[:, 1] >= first_new
         pairs, shared, overlap = pairs[new], shared[new], overlap[new]
     if len(pairs):
-        # skip pairs that the lexical tiers already put in one group
-        groups = connected_groups(n, verified.a, verified.b)
+        groups = connected_groups(n, verified.a, verified.b)  # skip pairs the lexical tier grouped
         fresh = groups[pairs[:, 0]] != groups[pairs[:, 1]]
         pairs, shared, overlap = pairs[fresh], shared[fresh], overlap[fresh]
     stats.candidates = len(pairs)
+    stats.candidate_documents = len(np.unique(pairs))
     if not len(pairs):
-        return out, stats
-
+        return Pairs(), stats
     sentences = {row: split_for_alignment(texts[row]) for row in np.unique(pairs).tolist()}
-    # cheap lexical screen before the expensive embeddings (see lexical_sentence_coverage)
-    if settings.prefilter_min_coverage > 0:
-        words = {row: [_content_words(s) for s in sents] for row, sents in sentences.items()}
-        keep = np.array([
-            lexical_sentence_coverage(words[a], words[b], settings.prefilter_min_overlap)
-            >= settings.prefilter_min_coverage
-            for a, b in pairs.tolist()
-        ], dtype=bool)
-        stats.prefiltered_out = int((~keep).sum())
-        pairs, shared, overlap = pairs[keep], shared[keep], overlap[keep]
-        if not len(pairs):
-            return out, stats
-
-    embedder = embedder or Embedder(settings.model, settings.embed_batch_size)
-    docs = np.unique(pairs).tolist()
-    flat = [s for row in docs for s in sentences[row]]
-    vectors = embedder.embed(flat)  # one call: every distinct sentence embedded once
-    embeddings: dict[int, np.ndarray] = {}
-    start = 0
-    for row in docs:
-        k = len(sentences[row])
-        embeddings[row] = vectors[start : start + k]
-        start += k
-    stats.documents_embedded = len(docs)
-    stats.sentences_embedded = embedder.sentences_embedded
-    stats.embed_seconds = embedder.seconds
-    stats.model_load_seconds = embedder.load_seconds
-
-    for (a, b), n_shared, ov in zip(pairs.tolist(), shared.tolist(), overlap.tolist()):
-        stats.checked += 1
-        al = align_sentences(sentences[a], embeddings[a], sentences[b], embeddings[b], settings)
-        if not al.is_rewrite:
+    stats.static_screen = static_screen_state(settings)
+    size = max(50, -(-len(pairs) // (4 * executor.workers)))
+    index = np.arange(len(pairs))
+    verdicts: list[Verdict | None] = [None] * len(pairs)
+    to_judge: list[int] = []
+    screen = functools.partial(screen_chunk, settings=settings, static=stats.static_screen == "on")
+    jobs = list(_chunks(index, pairs, sentences, size))
+    for job, results in zip(jobs, executor.map(screen, jobs)):
+        for k, (step, verdict) in zip(job.index.tolist(), results):
+            stats.prefiltered_out += step == "lexical"
+            if step == "judge":
+                to_judge.append(k)
+            elif step == "static":
+                verdicts[k] = verdict
+                stats.static_accepted += verdict.relation == "rewrite"
+                stats.static_rejected += verdict.relation is None
+    if to_judge:
+        judge_index = np.array(to_judge, dtype=np.int64)
+        rows = np.unique(pairs[judge_index]).tolist()
+        vectors = _embed_full(rows, sentences, settings, executor, stats)
+        jobs = list(_chunks(judge_index, pairs[judge_index], sentences, size, vectors))
+        for job, results in zip(jobs, executor.map(functools.partial(judge_chunk, settings=settings), jobs)):
+            for k, verdict in zip(job.index.tolist(), results):
+                verdicts[k] = verdict
+        stats.checked = len(to_judge)
+    out = Pairs()
+    for k, verdict in enumerate(verdicts):
+        if verdict is None or verdict.relation is None:
             continue
-        evidence = rewrite_evidence(
-            al, settings, ("rewrite-signature",),
-            {"shared_features": int(n_shared), "signature_overlap": round(float(ov), 4)},
-        )
-        out.add(a, b, "rewrite", al.score, None, None, evidence)
-        stats.found += 1
+        a, b = int(pairs[k, 0]), int(pairs[k, 1])
+        extra = {"shared_features": int(shared[k]), "signature_overlap": round(float(overlap[k]), 4)}
+        evidence = rewrite_evidence(verdict.alignment, settings, ("rewrite-signature",), extra, verdict)
+        out.add(a, b, verdict.relation, verdict.score, None, None, evidence)
+        stats.found += verdict.relation == "rewrite"
+        stats.related += verdict.relation == "related"
     return out, stats

@@ -274,10 +274,11 @@ def build_report_data(
     for k, (a, b) in enumerate(zip(p_a, p_b)):
         pair_rows.setdefault((a, b), k)
     p_cols = {name: _column(pairs, name) for name in ("relation", "score", "jaccard", "containment", "evidence")}
+    related_of = _related_pairs(p_a, p_b, p_cols, row_of)
 
     collected = _Documents(cols, limits.max_text_chars)
     out_groups, budget_reached = _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits, collected,
-                                                 run_info["settings"])
+                                                 run_info["settings"], related_of)
     docs = collected.docs
     for k, group in enumerate(out_groups):  # each shown document knows its group, for the document list
         docs[group["canon"]]["g"] = k
@@ -391,7 +392,7 @@ class _Documents:
 
 
 def _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits: ReportSettings, collected: _Documents,
-                    settings: dict | None = None):
+                    settings: dict | None = None, related_of: dict | None = None):
     """The groups shown, each canonical with its members, within the page's limits."""
     out_groups: list[dict] = []
     text_chars = 0
@@ -420,6 +421,7 @@ def _collect_groups(groups, cols, row_of, pair_rows, p_cols, limits: ReportSetti
             "rels": dict(sorted(relation_counts.items())),
             "members": out_members,
             "more_members": max(0, len(members) - len(out_members)),
+            "related": _group_related(rows, related_of or {}, cols),
         })
         group_chars = sum(len(x) for d in collected.docs[first_new_doc:] for x in d["sents"] if isinstance(x, str))
         if out_groups[1:] and text_chars + group_chars > limits.max_total_chars:
@@ -452,6 +454,32 @@ def _size_histogram(groups: list[tuple[str, list[int]]]) -> list[list]:
 
 
 _RELATION_RANK = {name: rank for rank, name in enumerate(RELATIONS)}
+_MAX_RELATED_SHOWN = 20
+
+
+def _related_pairs(p_a, p_b, p_cols, row_of) -> dict[int, list[tuple[int, float]]]:
+    """Each document's "related" pairs (near misses of the rewrite decision): [(other row, score)]."""
+    out: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for a, b, relation, score in zip(p_a, p_b, p_cols["relation"], p_cols["score"]):
+        if relation != "related" or a not in row_of or b not in row_of:
+            continue
+        out[row_of[a]].append((row_of[b], _num(score) or 0.0))
+        out[row_of[b]].append((row_of[a], _num(score) or 0.0))
+    return out
+
+
+def _group_related(rows: list[int], related_of, cols) -> list[dict]:
+    """"Also related to...": documents outside the group that a member nearly rewrites."""
+    inside = set(rows)
+    found = {}
+    for r in rows:
+        for other, score in related_of.get(r, ()):
+            if other in inside:
+                continue
+            key = (cols["doc_id"][r], cols["doc_id"][other])
+            found[key] = {"member": _str(cols["doc_id"][r]), "doc": _str(cols["doc_id"][other]),
+                          "title": _str(cols["title"][other]), "url": _str(cols["url"][other]), "score": score}
+    return sorted(found.values(), key=lambda x: (-x["score"], x["doc"], x["member"]))[:_MAX_RELATED_SHOWN]
 _SHOWN_ELSEWHERE = {"aligned", "name_variants"}
 
 

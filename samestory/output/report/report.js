@@ -460,6 +460,17 @@
     if (g.more_members > 0) {
       body.appendChild(el("p", "note", fmt(g.more_members) + " more members are not shown (report.max_members); documents.parquet lists them."));
     }
+    if (g.related && g.related.length) {
+      var rel = el("div", "related");
+      rel.appendChild(el("strong", null, "Also related to (near misses of the rewrite decision, not grouped):"));
+      var list = el("ul");
+      g.related.forEach(function (x) {
+        list.appendChild(el("li", null, (x.title || x.url || x.doc) + " — " + x.doc + " (score " + x.score.toFixed(2) +
+          ", via " + x.member + ")"));
+      });
+      rel.appendChild(list);
+      body.appendChild(rel);
+    }
     return body;
   }
 
