@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from pathlib import Path
 
@@ -38,3 +39,20 @@ def pytest_collection_modifyitems(items):
         source = inspect.getsource(function) if function is not None else ""
         if _E2E_FIXTURES & set(getattr(item, "fixturenames", ())) or _E2E_CALLS.search(source):
             item.add_marker(pytest.mark.e2e)
+
+
+def without_timings(path: Path) -> bytes:
+    """A run output's bytes; run.json without its "timings", the one field that varies between
+    runs of the same input and settings."""
+    if path.name != "run.json":
+        return path.read_bytes()
+    record = json.loads(path.read_text(encoding="utf-8"))
+    assert isinstance(record.pop("timings"), dict)
+    return json.dumps(record, sort_keys=True).encode()
+
+
+def output_files(out: Path) -> list[str]:
+    """Every output file of a run folder (the corpus may be a folder of parts), as paths inside
+    it; the work folder `_work/` is left out."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                  if p.is_file() and "_work" not in p.relative_to(out).parts)

@@ -24,6 +24,8 @@ ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'same
 from samestory.executors.ray_executor import RayExecutor, RayExecutorError, check_reachable  # noqa: E402
 from samestory.groupby import GroupJob, pairs_within_groups, unique_pairs  # noqa: E402
 
+from .conftest import output_files  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "ray_cluster.sh"
 
@@ -229,12 +231,6 @@ def test_ray_cluster_run_is_byte_identical_to_local(cluster, tmp_path):
         assert local == remote, name
     summary = json.loads((tmp_path / "ray" / "run.json").read_text())["summary"]
     assert summary["duplicates_by_relation"]["near"] > 0 and summary["duplicates_by_relation"]["partial"] > 0
-
-
-def output_files(out: Path) -> list[str]:
-    """Every output file of a run folder (corpus shards too), the work folder left out: its
-    manifest records the settings, executor included."""
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and "_work" not in p.relative_to(out).parts)
 
 
 REPORT_DATA = re.compile(rb'(<script type="application/json" id="samestory-data">)(.*?)(</script>)', re.S)

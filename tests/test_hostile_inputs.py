@@ -28,17 +28,8 @@ from samestory.read import decode as decode_module
 from samestory.read.decode import decode_bytes
 
 from .conftest import by_id
+from .hostile_corpus import ARTICLE, PLAIN
 
-PLAIN = (
-    "The market hall will close for renovation in May. Traders will move to a temporary hall on the "
-    "square, the council said, and the works should take about eight months to complete."
-)
-ARTICLE = (
-    "<html><head><title>Quay wall repaired</title></head><body><article><h1>Quay wall repaired</h1>"
-    "<p>The old quay wall in the harbour was repaired this week after storms in January washed out part "
-    "of its foundations, the port authority said on Thursday in a statement to residents.</p></article>"
-    "</body></html>"
-)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from samestory.groupby import pairs_within_groups
 from samestory.lexical import fingerprint_batch
 from samestory.lexical import verify_lexical
 
-from .conftest import EXAMPLES, by_id
+from .conftest import EXAMPLES, by_id, without_timings
 
 C = "crawl/"
 
@@ -114,19 +114,10 @@ def test_same_input_same_bytes(tmp_path):
     for name in ("a", "b"):
         out = tmp_path / name
         samestory.run(EXAMPLES, out=out, settings=Settings().replace(run={"workers": 2, "progress": False}, read={"batch_size": 3}))
-        digests.append({f.relative_to(out).as_posix(): hashlib.sha256(_without_timings(f)).hexdigest()
+        digests.append({f.relative_to(out).as_posix(): hashlib.sha256(without_timings(f)).hexdigest()
                         for f in sorted(out.rglob("*")) if f.is_file()})
     assert digests[0] == digests[1]
     assert len(digests[0]) >= 4
-
-
-def _without_timings(path) -> bytes:
-    """A file's bytes; for run.json without its "timings", the one field that varies between runs."""
-    if path.name != "run.json":
-        return path.read_bytes()
-    record = json.loads(path.read_text(encoding="utf-8"))
-    assert isinstance(record.pop("timings"), dict)
-    return json.dumps(record, sort_keys=True).encode()
 
 
 def test_worker_count_does_not_change_results(tmp_path):

@@ -22,32 +22,13 @@ from samestory.read import iter_documents
 from samestory.output import OUTPUT_FILES
 from samestory.workdir import WORK_DIR, WorkDirError, read_shard, shard_table
 
-from .conftest import EXAMPLES, ROOT
-
-def _comparable(path: Path) -> bytes:
-    """A file's bytes; run.json without its "timings", the one field that varies between runs."""
-    if path.name != "run.json":
-        return path.read_bytes()
-    record = json.loads(path.read_text(encoding="utf-8"))
-    record.pop("timings")
-    return json.dumps(record, sort_keys=True).encode()
-
-
-def _output_files(out: Path) -> dict[str, Path]:
-    """Every output file (the corpus may be a folder of parts), by path inside --out."""
-    found = {}
-    for name in OUTPUT_FILES:
-        path = out / name
-        for f in sorted(path.rglob("*")) if path.is_dir() else [path] if path.exists() else []:
-            found[f.relative_to(out).as_posix()] = f
-    return found
-
+from .conftest import EXAMPLES, ROOT, output_files, without_timings
 
 def _same_outputs(a: Path, b: Path) -> None:
-    files_a, files_b = _output_files(a), _output_files(b)
-    assert sorted(files_a) == sorted(files_b) and "run.json" in files_a
-    for name, path in files_a.items():
-        assert _comparable(path) == _comparable(files_b[name]), name
+    files_a, files_b = output_files(a), output_files(b)
+    assert files_a == files_b and "run.json" in files_a
+    for name in files_a:
+        assert without_timings(a / name) == without_timings(b / name), name
 
 
 def _remove_outputs(out: Path, keep_run_json: bool = False) -> None:
