@@ -1,4 +1,4 @@
-"""A corpus of hostile inputs covering every format (issue 11), built in a temp folder.
+"""A corpus of hostile inputs covering every format, built in a temp folder.
 
 `build(folder)` writes it and returns how many rows a run must produce: each input document,
 and each entry that cannot be read, is one row ("count in = count out").

@@ -1,4 +1,4 @@
-"""Fault injection (issue 11), through the command line as a user runs it.
+"""Fault injection, through the command line as a user runs it.
 
 One run over a corpus of 50+ hostile inputs (every format); kill -9 of the main process at
 several points of a run; Ctrl-C and SIGTERM. Each asserts what the user relies on: every

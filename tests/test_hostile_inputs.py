@@ -1,4 +1,4 @@
-"""Hostile inputs (issue 11): each is built in a temp folder; none may crash, hang or vanish.
+"""Hostile inputs: each is built in a temp folder; none may crash, hang or vanish.
 
 Every test asserts "count in = count out": each input document (or unreadable entry) is one row.
 """

@@ -119,7 +119,7 @@ def test_bad_inputs_are_rejected_with_reasons(tmp_path, settings):
     assert "no text left after removing site chrome" in reasons["chrome_only.html"]
     assert "too large" in reasons["huge.html"] and "max_document_bytes" in reasons["huge.html"]
     assert "not valid JSON" in reasons["lines.jsonl#2"]
-    # an array on a JSONL line is read item by item (issue 11): each non-object item is a row
+    # an array on a JSONL line is read item by item: each non-object item is a row
     assert "not a JSON object" in reasons["lines.jsonl#3.1"] and "not a JSON object" in reasons["lines.jsonl#3.2"]
     assert docs["lines.jsonl#1"]["status"] == "ok"
     assert "no text column" in reasons["notext.parquet"] and "body" in reasons["notext.parquet"]

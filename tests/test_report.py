@@ -221,7 +221,7 @@ def test_cli_report_errors_are_one_line(tmp_path):
 
 
 def test_rebuild_refuses_an_unfinished_run(tmp_path, tables):
-    """Without run.json (written last) the tables may be from a killed run (issue 11)."""
+    """Without run.json (written last) the tables may be from a killed run."""
     documents, pairs, _ = tables
     pq.write_table(documents, tmp_path / "documents.parquet")
     pq.write_table(pairs, tmp_path / "pairs.parquet")
@@ -242,7 +242,7 @@ def test_rebuild_with_an_empty_summary_recounts_it(tmp_path, tables):
     assert data["summary"]["groups"] == summarize(documents, pairs)["groups"]
 
 
-# --- the run, evidence in words, the rewrite view, documents (issue 12) ---------------------
+# --- the run, evidence in words, the rewrite view, documents -----------------------------
 
 def _seed_member(data: dict) -> dict:
     docs = data["docs"]

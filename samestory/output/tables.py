@@ -66,7 +66,7 @@ PAIR_SCHEMA = pa.schema(
         ("jaccard", pa.float64()),
         ("containment", pa.float64()),
         ("evidence", pa.string()),
-        # rewrite tier (issue 3): null for exact/near/partial pairs
+        # rewrite tier: null for exact/near/partial pairs
         ("doc_cosine", pa.float64()),
         ("coverage_a", pa.float64()),
         ("coverage_b", pa.float64()),
