@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import samestory  # noqa: E402
 from benchmarks.synthetic import generate, write_jsonl  # noqa: E402
 from samestory import Settings  # noqa: E402
+from samestory.group import connected_groups  # noqa: E402
 
 
 def groups_of(tables: list) -> set[frozenset[str]]:
@@ -37,24 +38,16 @@ def groups_of(tables: list) -> set[frozenset[str]]:
 
 
 def components_of(pair_tables: list) -> set[frozenset[str]]:
-    """Groups as connected components of the verified pairs (doc_ids are unique across days)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for table in pair_tables:
-        for a, b in zip(table.column("doc_a").to_pylist(), table.column("doc_b").to_pylist()):
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    out: dict[str, set[str]] = {}
-    for x in list(parent):
-        out.setdefault(find(x), set()).add(x)
+    """Groups as connected components of the verified pairs (doc_ids are unique across runs)."""
+    pair_tables = list(pair_tables)  # may be a generator: read twice below
+    a = [x for t in pair_tables for x in t.column("doc_a").to_pylist()]
+    b = [x for t in pair_tables for x in t.column("doc_b").to_pylist()]
+    ids = sorted(set(a) | set(b))
+    row = {d: k for k, d in enumerate(ids)}
+    labels = connected_groups(len(ids), [row[x] for x in a], [row[x] for x in b])
+    out: dict[int, set[str]] = {}
+    for doc, label in zip(ids, labels.tolist()):
+        out.setdefault(label, set()).add(doc)
     return {frozenset(m) for m in out.values()}
 
 

@@ -11,6 +11,7 @@ import pytest
 import samestory
 from benchmarks.synthetic import generate, write_jsonl
 from samestory import Settings
+from samestory.group import connected_groups
 from samestory.reference import ReferenceError
 
 from .conftest import EXAMPLES
@@ -19,23 +20,17 @@ LEXICAL = Settings().replace(run={"workers": 1, "progress": False}, rewrite={"en
 
 
 def _components(pair_tables) -> set[frozenset[str]]:
-    parent: dict[str, str] = {}
-
-    def find(x):
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
-    for t in pair_tables:
-        for a, b in zip(t.column("doc_a").to_pylist(), t.column("doc_b").to_pylist()):
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, set[str]] = {}
-    for x in list(parent):
-        groups.setdefault(find(x), set()).add(x)
-    return {frozenset(g) for g in groups.values()}
+    """Groups as connected components of the verified pairs (doc_ids are unique across runs)."""
+    pair_tables = list(pair_tables)  # may be a generator: read twice below
+    a = [x for t in pair_tables for x in t.column("doc_a").to_pylist()]
+    b = [x for t in pair_tables for x in t.column("doc_b").to_pylist()]
+    ids = sorted(set(a) | set(b))
+    row = {d: k for k, d in enumerate(ids)}
+    labels = connected_groups(len(ids), [row[x] for x in a], [row[x] for x in b])
+    out: dict[int, set[str]] = {}
+    for doc, label in zip(ids, labels.tolist()):
+        out.setdefault(label, set()).add(doc)
+    return {frozenset(m) for m in out.values()}
 
 
 def _pairs(tables) -> set[tuple]:
