@@ -112,7 +112,10 @@ class LocalExecutor:
             for child in self._children:  # only ours: a program calling run() may have its own
                 if child.is_alive():
                     child.kill()
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            # then wait for the pool's manager thread, which ends at once with its workers gone:
+            # left running, it races the interpreter's exit hook that wakes it (concurrent.futures
+            # writes to a pipe the thread is closing: "Bad file descriptor" traceback at exit)
+            self._pool.shutdown(wait=True, cancel_futures=True)
         else:
             self._pool.shutdown(cancel_futures=True)
         self._pool = None
