@@ -226,7 +226,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--write-corpus", type=Path, default=None,
+                    help="only write the corpus to this JSONL file (to time `samestory run` on it) and stop")
     args = ap.parse_args()
+    if args.write_corpus:
+        records, _ = build(args)
+        with open(args.write_corpus, "w", encoding="utf-8") as fh:
+            for rec in records:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        print(f"{len(records)} documents written to {args.write_corpus}")
+        return
 
     t0 = time.perf_counter()
     records, meta = build(args)

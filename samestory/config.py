@@ -217,6 +217,9 @@ class RewriteSettings(_Section):
     static_model: str = setting("", doc="static model folder; empty = the one install.sh builds")
     static_reject: float = setting(0.01, 0.0, 1.0, doc="static decision score below which a pair is dropped...")
     static_accept: float = setting(0.98, 0.0, 1.0, doc="...and at or above which it is a rewrite without the full model")
+    judge_top_k: int = setting(5, 0, doc="full model: of a much longer document, only the k sentences nearest "
+                                         "each of the shorter's and their neighbours (0: all)...")
+    judge_length_ratio: float = setting(2.0, 1.0, doc="...'much longer': this many times the countable sentences")
     decision_threshold: float = setting(0.58, 0.0, 1.0, doc="rewrite at this decision score (rewrite/decision.py)")
     related_min_verbatim: int = setting(3, 0, doc="'related' below the threshold with this many verbatim sentences (0: off)")
 

@@ -141,3 +141,40 @@ def test_short_texts_light_revision_is_caught_independent_text_is_not():
     short = "\n".join(ORIGINAL.splitlines()[:6])
     assert verdict(short, _short_revision()).relation == "rewrite"
     assert verdict(short, "\n".join(INDEPENDENT_MILL.splitlines()[:6])).relation is None
+
+
+def test_full_model_embeds_only_what_the_alignment_of_an_excerpt_can_reach():
+    from samestory.rewrite.find import sentences_to_judge
+
+    long = np.eye(40, dtype=np.float32)
+    short = long[[10, 30]] * 0.9 + long[[11, 31]] * np.sqrt(1 - 0.81)  # near rows 10 and 30 (and 11, 31)
+    rw = Settings().replace(rewrite={"judge_top_k": 2, "gap_max_sentences": 2}).rewrite
+    need_short, need_long = sentences_to_judge(short, long, rw)
+    assert need_short is None  # the shorter side is always embedded whole
+    assert need_long.tolist() == [9, 10, 11, 12, 29, 30, 31, 32]  # the 2 nearest each, and their neighbours
+    # documents of similar length, or the setting at 0: everything
+    assert sentences_to_judge(long[:25], long, rw) == (None, None)
+    off = Settings().replace(rewrite={"judge_top_k": 0}).rewrite
+    assert sentences_to_judge(short, long, off) == (None, None)
+
+
+def test_a_pair_reads_only_its_own_sentences_whatever_else_was_embedded_for_the_document():
+    from samestory.rewrite.find import PairChunk, judge_chunk
+
+    va, vb = _rotated(0.95, 6)
+    sents_b = [s.replace("says", "tells") for s in SENTS]
+    job = PairChunk(np.arange(2), np.array([[0, 1], [0, 1]]), {0: SENTS, 1: sents_b}, {0: va, 1: vb},
+                    [(None, None), (None, np.array([0, 1]))])
+    whole, masked = judge_chunk(job, RW)
+    assert whole.relation == "rewrite"
+    assert [(i, j) for i, j, _ in masked.alignment.aligned] == [(0, 0), (1, 1)]  # rows 2-5 of b not read
+
+
+def test_sentences_are_batched_by_their_real_token_count():
+    from samestory.rewrite.find import _token_order
+
+    short_late = "Zebras graze."
+    long_early = "A " + "very " * 40 + "long sentence about aardvarks and their burrows in the savannah."
+    # the packaged tokenizer pads every sentence to 128 tokens: sorted by that, text order would win
+    assert _token_order([long_early, short_late], RW.model) == [short_late, long_early]
+

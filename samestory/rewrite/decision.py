@@ -27,6 +27,8 @@ veto a pair the embeddings align well: each only adds evidence.
 
 from __future__ import annotations
 
+import functools
+
 import math
 import re
 from dataclasses import asdict, dataclass
@@ -98,6 +100,7 @@ def countable_rows(sentences: list[str], min_words: int) -> np.ndarray:
     return np.array([i for i, s in enumerate(sentences) if sentence_words(s) >= min_words], dtype=np.int64)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # each document's sentences are folded once per candidate pair
 def _fold(sentence: str) -> str:
     return _SPACE.sub(" ", sentence).strip().casefold()
 

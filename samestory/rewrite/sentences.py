@@ -16,6 +16,8 @@ benchmarks/sentence_split_speed.py measures agreement with it and the speed of b
 
 from __future__ import annotations
 
+import functools
+
 import re
 
 __all__ = ["split_for_alignment", "sentence_words"]
@@ -114,5 +116,6 @@ def split_for_alignment(text: str | None) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a document's sentences are counted once per candidate pair it is in
 def sentence_words(sentence: str) -> int:
     return len(_WORD.findall(sentence))
