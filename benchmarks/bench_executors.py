@@ -33,9 +33,15 @@ from benchmarks.synthetic import generate, write_jsonl  # noqa: E402
 CLUSTER = HERE.parent / "scripts" / "ray_cluster.sh"
 
 
+def _output_files(out: Path) -> list[str]:
+    """Every output file (the corpus is a folder of shards), the work folder `_work/` left out."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                  if p.is_file() and "_work" not in p.relative_to(out).parts)
+
+
 def same_outputs(a: Path, b: Path) -> bool:
-    names = sorted(p.name for p in a.iterdir())
-    if names != sorted(p.name for p in b.iterdir()):
+    names = _output_files(a)
+    if names != _output_files(b):
         return False
     for name in names:
         x, y = (a / name).read_bytes(), (b / name).read_bytes()

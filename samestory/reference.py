@@ -32,7 +32,9 @@ from .original import DocumentFacts, Originals, choose_originals
 from .records import ExactEvidence, Pairs
 from .rewrite import concat_signatures, replace_signature_rows
 from .stages import Corpus
-from .workdir import FINAL, MANIFEST, WORK_DIR, fingerprints_from, read_shard, settings_record, signatures_from
+from .workdir import (
+    FINAL, INDEX, MANIFEST, WORK_DIR, batch_from_table, fingerprints_from, read_shard, settings_record, signatures_from,
+)
 
 __all__ = ["ReferenceError", "Reference", "ReferenceIndex", "load_references"]
 
@@ -98,16 +100,22 @@ def load_reference(path: Path, settings: Settings) -> Reference:
     num_perm = settings.lexical.num_perm
     shards = sorted((path / WORK_DIR).glob("first-*.parquet"))
     corpus = Corpus()
-    fp_parts, sig_parts = [], []
-    for shard in shards:
-        part = read_shard(shard, num_perm, lines=False, texts=False)
+    index = path / WORK_DIR / INDEX
+    if index.is_file():  # one file with every document's fingerprints
+        table = pq.read_table(index)
+        sizes = json.loads(table.schema.metadata[b"shard_rows"])
+        parts = [batch_from_table(table, num_perm)]
+    else:  # a run of an earlier version: its shards, one by one
+        parts = [read_shard(shard, num_perm, lines=False, texts=False) for shard in shards]
+        sizes = [len(p.fingerprints) for p in parts]
+    for part in parts:
         for name in _META:
             getattr(corpus.columns, name).extend(getattr(part.columns, name))
-        fp_parts.append(part.fingerprints)
-        sig_parts.append(part.signatures)
-    corpus.texts = ShardTexts(shards, [len(p) for p in fp_parts])
-    corpus.fingerprints = lexical.concat_fingerprints(fp_parts, num_perm)
-    corpus.signatures = concat_signatures(sig_parts, [len(p) for p in fp_parts])
+    if len(sizes) != len(shards) or sum(sizes) != len(corpus.columns):
+        raise ReferenceError(f"--reference {path}: its work folder is incomplete (shards and index disagree)")
+    corpus.texts = ShardTexts(shards, sizes)
+    corpus.fingerprints = lexical.concat_fingerprints([p.fingerprints for p in parts], num_perm)
+    corpus.signatures = concat_signatures([p.signatures for p in parts], [len(p.fingerprints) for p in parts])
     corpus.boilerplate_lines = [0] * len(corpus)
     _apply_final(corpus, pq.read_table(path / WORK_DIR / FINAL), num_perm)
     corpus.ok = np.array([s == "ok" for s in corpus.columns.status], dtype=bool)

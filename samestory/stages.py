@@ -61,6 +61,7 @@ class Corpus:
     ok: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     boilerplate_lines: list[int] = field(default_factory=list)
     representative: np.ndarray | None = None
+    shard_sizes: list[int] = field(default_factory=list)  # documents per first-pass batch (work-folder shard)
 
     def __len__(self) -> int:
         return len(self.columns)
@@ -123,7 +124,8 @@ def read_and_fingerprint(
             sig_parts.append(part.signatures)
             tick(len(part.columns))
     corpus.fingerprints = lexical.concat_fingerprints(fp_parts, settings.lexical.num_perm)
-    corpus.signatures = concat_signatures(sig_parts, [len(p) for p in fp_parts])
+    corpus.shard_sizes = [len(p) for p in fp_parts]
+    corpus.signatures = concat_signatures(sig_parts, corpus.shard_sizes)
     corpus.ok = np.array([s == "ok" for s in corpus.columns.status], dtype=bool)
     corpus.boilerplate_lines = [0] * len(corpus)
     return corpus, line_parts

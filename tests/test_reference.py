@@ -134,3 +134,21 @@ def test_candidates_with_new_rows_equal_one_run_filtered(settings):
         assert np.array_equal(part.origin, whole.origin[keep])
         assert np.array_equal(part.shared_anchors, whole.shared_anchors[keep])
     assert (whole.pairs[:, 1] >= 150).sum() and (whole.pairs[:, 1] < 150).sum()  # both kinds exist
+
+
+@pytest.mark.e2e
+def test_a_reference_without_its_index_file_loads_from_its_shards_alike(three_days, tmp_path):
+    """The index (one file of fingerprints) is a shortcut: a run folder of an earlier version,
+    which has only the shards, gives the same outputs."""
+    results, _, outs = three_days
+    old_style = []
+    for k, out in enumerate(outs[:2]):
+        copy = tmp_path / f"ref{k}"
+        shutil.copytree(out, copy)
+        assert (copy / "_work" / "index.parquet").is_file()
+        (copy / "_work" / "index.parquet").unlink()
+        old_style.append(copy)
+    day3 = outs[2].parent / "in" / "day3.jsonl"
+    again = samestory.run(day3, out=tmp_path / "again", settings=LEXICAL, references=old_style)
+    assert again.documents.equals(results[2].documents)
+    assert again.pairs.equals(results[2].pairs)
