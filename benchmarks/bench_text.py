@@ -1,6 +1,7 @@
 """Text-path benchmark: samestory vs the datasketch MinHashLSH baseline, same corpus, same run.
 
     python benchmarks/bench_text.py 10000 100000 [--workers 2] [--seed 0]
+    python benchmarks/bench_text.py 1000000 --workers 2 --no-report --skip-baseline   # the 1M run
 
 For each size: generates a synthetic corpus of ~500-word documents with planted exact, near
 and partial copies (benchmarks/synthetic.py), runs `samestory run` on it and the baseline,
@@ -64,7 +65,8 @@ def score(pred: dict[str, object], truth: dict[str, str], planted) -> dict:
     }
 
 
-def bench(n: int, seed: int, workers: int, data_dir: Path, extra_args: tuple[str, ...] = ()) -> list[dict]:
+def bench(n: int, seed: int, workers: int, data_dir: Path, extra_args: tuple[str, ...] = (),
+          baseline: bool = True) -> list[dict]:
     corpus = data_dir / f"synth-{n}-s{seed}.jsonl"
     records, planted = generate(n, seed)
     if not corpus.exists():
@@ -83,6 +85,8 @@ def bench(n: int, seed: int, workers: int, data_dir: Path, extra_args: tuple[str
         pred = {d["doc_id"].split("#", 1)[1]: d["cluster_id"] for d in docs}
         label = f"samestory ({workers} workers{', ' + ' '.join(extra_args) if extra_args else ''})"
         rows.append({"system": label, "n": n, **m, **score(pred, truth, planted)})
+        if not baseline:
+            return rows
         groups_json = Path(tmp) / "baseline.json"
         m = run_measured([sys.executable, str(HERE / "baseline_datasketch.py"), str(corpus), str(groups_json)])
         pred = json.loads(groups_json.read_text())
@@ -97,13 +101,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", type=Path, default=HERE / "data")
     ap.add_argument("--no-report", action="store_true", help="also pass --no-report to samestory")
+    ap.add_argument("--skip-baseline", action="store_true", help="samestory only (the 1M run: datasketch takes ~15 min there)")
     args = ap.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print("| system | docs | wall s | docs/s | peak RSS MB (tree sum) | peak PSS MB (tree sum) | recall exact | recall near | recall partial | pair precision |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
-        for r in bench(n, args.seed, args.workers, args.data, ("--no-report",) if args.no_report else ()):
+        for r in bench(n, args.seed, args.workers, args.data, ("--no-report",) if args.no_report else (),
+                       baseline=not args.skip_baseline):
             rec = r["recall"]
             print(f"| {r['system']} | {n:,} | {r['wall_s']:.1f} | {n / r['wall_s']:,.0f} | {r['peak_rss_mb']:,.0f} | {r['peak_pss_mb']:,.0f} | "
                   f"{rec.get('exact', 0):.3f} | {rec.get('near', 0):.3f} | {rec.get('partial', 0):.3f} | "

@@ -78,3 +78,17 @@ def test_datasets_loads_the_shards(tmp_path):
                                cache_dir=str(tmp_path / "cache"))
     assert sorted(ds["id"]) == ["a", "u0", "u1", "u2"]
     assert json.loads(ds.filter(lambda r: r["id"] == "a")[0]["metadata"]) == {"dump": "CC-1"}
+
+
+def test_shards_are_the_same_whatever_the_chunking_of_the_documents(tmp_path):
+    """The writer filters slices of the documents table chunk by chunk (no whole-column copy);
+    a table in many chunks gives the rows of a table in one."""
+    whole = documents(7)
+    chunked = pa.Table.from_batches(whole.to_batches(max_chunksize=2))
+    assert chunked.column("text").num_chunks > 3
+    a = write_corpus(tmp_path / "a", whole, "parquet", shard_text_bytes=300)
+    b = write_corpus(tmp_path / "b", chunked, "parquet", shard_text_bytes=300)
+    assert a == b and len(a) > 1
+    rows = [pq.read_table(tmp_path / "b" / p).to_pylist() for p in b]
+    assert rows == [pq.read_table(tmp_path / "a" / p).to_pylist() for p in a]
+    assert [r["id"] for part in rows for r in part] == ["a"] + [f"u{i}" for i in range(7)]
