@@ -53,19 +53,20 @@ def partition_jobs(jobs: list[GroupJob], parts: int) -> list[list[GroupJob]]:
     return partitions
 
 
-def pairs_of_partition(partition: list[GroupJob]) -> list[np.ndarray]:
+def pairs_of_partition(partition: Iterable[GroupJob]) -> list[np.ndarray]:
     """The pairs of each job of one partition (runs in a worker)."""
     return [pairs_within_groups(job.keys, job.rows, job.max_all_pairs, job.max_group) for job in partition]
 
 
-def group_pairs(jobs: list[GroupJob], map_function: MapFunction | None = None, parts: int = 1) -> list[np.ndarray]:
+def group_pairs(jobs: Iterable[GroupJob], map_function: MapFunction | None = None, parts: int = 1) -> list[np.ndarray]:
     """Each job's pairs. With `map_function` (an executor's ordered `map`) and `parts` > 1, the
     jobs are partitioned by key hash and the partitions grouped wherever `map_function` runs
     them; a job's pairs are then the partitions' pairs concatenated in partition order. Every
     pair appears exactly as often as in one `pairs_within_groups` call, only the order
     differs; callers count or de-duplicate them (`unique_pairs`), which sorts."""
     if map_function is None or parts <= 1:
-        return pairs_of_partition(jobs)
+        return pairs_of_partition(jobs)  # an iterator of jobs is consumed one job at a time
+    jobs = list(jobs)
     found: list[list[np.ndarray]] = [[] for _ in jobs]
     for partition_pairs in map_function(pairs_of_partition, partition_jobs(jobs, parts)):
         for k, pairs in enumerate(partition_pairs):

@@ -35,7 +35,7 @@ class Executor(Protocol):
         once and keeps it (a loaded model); with Ray a worker is an actor, on a GPU if any."""
         ...
 
-    def group_pairs(self, jobs: list[GroupJob]) -> list[np.ndarray]:
+    def group_pairs(self, jobs: Iterable[GroupJob]) -> list[np.ndarray]:
         """The group-by-key step: each job's pairs (groupby.group_pairs; order within a job's
         pairs may differ between executors, the pairs do not)."""
         ...

@@ -120,7 +120,7 @@ class LocalExecutor:
             self._pool.shutdown(cancel_futures=True)
         self._pool = None
 
-    def group_pairs(self, jobs: list[GroupJob]) -> list[np.ndarray]:
+    def group_pairs(self, jobs: Iterable[GroupJob]) -> list[np.ndarray]:
         """In this process: the arrays are here already, and shipping them to the pool costs
         about what grouping them does."""
         return group_pairs(jobs)

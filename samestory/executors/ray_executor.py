@@ -168,7 +168,7 @@ class RayExecutor:
         func_ref = ray.put(func)  # shipped once per map, not once per item
         return self.ordered(lambda item: task.remote(func_ref, item), items, func)
 
-    def group_pairs(self, jobs: list[GroupJob]) -> list[np.ndarray]:
+    def group_pairs(self, jobs: Iterable[GroupJob]) -> list[np.ndarray]:
         """The group-by-key step as Ray tasks: the jobs' (key, row) arrays split by key hash into
         two partitions per worker, each grouped by one task (groupby.group_pairs)."""
         return group_pairs(jobs, self.map, parts=2 * self.workers)

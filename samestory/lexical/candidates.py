@@ -10,6 +10,7 @@ No candidate is a match by itself: verify.py checks each pair on the real shingl
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -72,12 +73,15 @@ def _only_shared(keys: np.ndarray, rows: np.ndarray, first_new: int) -> tuple[np
 
 def lsh_jobs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> list[GroupJob]:
     """One group-by-key per LSH band: rows whose band keys are equal."""
+    return list(_lsh_job_iter(minhash, rows, settings, first_new))
+
+
+def _lsh_job_iter(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, first_new: int = 0):
+    # one band's keys at a time: a grouping that consumes them in turn never holds all 32
     r = settings.lsh_rows
-    jobs = []
     for band in range(settings.lsh_bands):
         keys = band_key(np.ascontiguousarray(minhash[rows, band * r : (band + 1) * r]))
-        jobs.append(GroupJob(*_only_shared(keys, rows, first_new), settings.max_bucket_pairs_size))
-    return jobs
+        yield GroupJob(*_only_shared(keys, rows, first_new), settings.max_bucket_pairs_size)
 
 
 def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs,
@@ -100,7 +104,10 @@ def band_key(block: np.ndarray) -> np.ndarray:
 def anchor_job(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> GroupJob:
     """The group-by-key on anchors: rows sharing an anchor (anchors on too many rows are dropped)."""
     keep = allowed[fp.anchor_row]
-    keys, rows = _only_shared(fp.anchor_hash[keep], fp.anchor_row[keep], first_new)
+    if keep.all():  # the usual case: no copy of the (~60 per document) anchors
+        keys, rows = _only_shared(fp.anchor_hash, fp.anchor_row, first_new)
+    else:
+        keys, rows = _only_shared(fp.anchor_hash[keep], fp.anchor_row[keep], first_new)
     return GroupJob(keys, rows, settings.max_bucket_pairs_size, settings.max_anchor_df)
 
 
@@ -129,7 +136,9 @@ def find_candidates(
     n = len(fp)
     allowed = representative == np.arange(n)  # ok documents that head their exact group
     rows = np.flatnonzero(allowed)
-    jobs = lsh_jobs(fp.minhash, rows, settings, first_new) + [anchor_job(fp, allowed, settings, first_new)]
+    # built as the grouping asks for them (an iterator), so each job's arrays go once grouped
+    jobs = itertools.chain(_lsh_job_iter(fp.minhash, rows, settings, first_new),
+                           (anchor_job(fp, allowed, settings, first_new) for _ in (0,)))
     *band_pairs, anchor_found = group(jobs)
     lsh_uniq, _ = unique_pairs(np.concatenate(band_pairs) if band_pairs else np.zeros((0, 2), np.int64), n)
     anc_uniq, anc_counts = shared_anchor_pairs(anchor_found, n, settings)
