@@ -99,6 +99,19 @@ def paraphrase_sentence(sentence: str, rng: random.Random) -> str:
     return " ".join(out)
 
 
+def move_block(s: list[str], rng: random.Random) -> list[str]:
+    """A copy of `s` with a block of 1-3 sentences moved elsewhere (documents of 6+ sentences)."""
+    s = list(s)
+    if len(s) > 5:
+        size = rng.randint(1, 3)
+        start = rng.randrange(0, len(s) - size)
+        block = s[start : start + size]
+        del s[start : start + size]
+        dest = rng.randrange(0, len(s) + 1)
+        s[dest:dest] = block
+    return s
+
+
 def make_rewrite(sentences: list[str], rng: random.Random) -> list[str]:
     s = [paraphrase_sentence(x, rng) for x in sentences]
     if rng.random() < 0.5 and len(s) > 6:  # drop 10-25% of the sentences
@@ -106,12 +119,7 @@ def make_rewrite(sentences: list[str], rng: random.Random) -> list[str]:
         for idx in sorted(rng.sample(range(len(s)), k), reverse=True):
             del s[idx]
     if rng.random() < 0.5 and len(s) > 5:  # move a block of 1-3 sentences
-        size = rng.randint(1, 3)
-        start = rng.randrange(0, len(s) - size)
-        block = s[start : start + size]
-        del s[start : start + size]
-        dest = rng.randrange(0, len(s) + 1)
-        s[dest:dest] = block
+        s = move_block(s, rng)
     if rng.random() < 0.4 and len(s) > 4:  # merge neighbours
         for _ in range(rng.randint(1, 2)):
             k = rng.randrange(0, len(s) - 1)
@@ -226,6 +234,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--config", type=Path, default=None, help="settings TOML for the runs (default: the defaults)")
     ap.add_argument("--write-corpus", type=Path, default=None,
                     help="only write the corpus to this JSONL file (to time `samestory run` on it) and stop")
     args = ap.parse_args()
@@ -240,14 +249,15 @@ def main() -> None:
     t0 = time.perf_counter()
     records, meta = build(args)
     build_s = time.perf_counter() - t0
-    report = {"args": vars(args), "documents": len(records), "usable_english_pages": meta["usable_english_pages"],
+    report = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}, "documents": len(records), "usable_english_pages": meta["usable_english_pages"],
               "build_seconds": round(build_s, 1)}
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         with open(corpus, "w", encoding="utf-8") as fh:
             for rec in records:
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        settings = Settings().replace(run={"workers": args.workers, "progress": False})
+        settings = (Settings.from_toml(args.config) if args.config else Settings()).replace(
+            run={"workers": args.workers, "progress": False})
         runs = [("with_rewrites", True)] + ([] if args.skip_baseline else [("without_rewrites", False)])
         for name, on in runs:
             t0 = time.perf_counter()

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
     kids = []
     try:
         for task in os.listdir(f"/proc/{pid}/task"):
@@ -36,7 +36,7 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def _pss_kb(pid: int) -> int:
+def pss_kb(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as fh:
             for line in fh:
@@ -54,8 +54,8 @@ def tree_memory_kb(pid: int) -> tuple[int, int]:
     while stack:
         p = stack.pop()
         rss += _rss_kb(p)
-        pss += _pss_kb(p)
-        stack.extend(_children(p))
+        pss += pss_kb(p)
+        stack.extend(children(p))
     return rss, pss
 
 

@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.bench_rewrite import is_english, paraphrase_sentence, shared_data  # noqa: E402
+from benchmarks.bench_rewrite import is_english, move_block, paraphrase_sentence, shared_data  # noqa: E402
 from samestory.rewrite.sentences import split_for_alignment  # noqa: E402
 
 DATA = shared_data()
@@ -138,18 +138,6 @@ def swap_clauses(sentence: str, rng: random.Random) -> str:
 
 def spin(sentences: list[str], rng: random.Random) -> list[str]:
     return [paraphrase_sentence(s, rng) for s in sentences]
-
-
-def move_block(s: list[str], rng: random.Random) -> list[str]:
-    s = list(s)
-    if len(s) > 5:
-        size = rng.randint(1, 3)
-        start = rng.randrange(0, len(s) - size)
-        block = s[start : start + size]
-        del s[start : start + size]
-        dest = rng.randrange(0, len(s) + 1)
-        s[dest:dest] = block
-    return s
 
 
 def drop_some(s: list[str], rng: random.Random, low: float = 0.1, high: float = 0.3) -> list[str]:

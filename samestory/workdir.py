@@ -286,7 +286,7 @@ class WorkDir:
 
     def write_final(self, rows: np.ndarray, corpus) -> None:
         """The rows boilerplate removal changed, as they are now (what a reference run loads on
-        top of the shards)."""
+        top of the shards), and the index of every row's fingerprints (`_write_index`)."""
         rows = np.asarray(rows, dtype=np.int64)
         fp = lexical.Fingerprints(
             corpus.fingerprints.exact_hash[rows], corpus.fingerprints.n_words[rows], corpus.fingerprints.minhash[rows],

@@ -9,28 +9,14 @@ import sys
 import pytest
 
 import samestory
+from benchmarks.incremental import components_of
 from benchmarks.synthetic import generate, write_jsonl
 from samestory import Settings
-from samestory.group import connected_groups
 from samestory.reference import ReferenceError
 
 from .conftest import EXAMPLES
 
 LEXICAL = Settings().replace(run={"workers": 1, "progress": False}, rewrite={"enabled": False}, report={"enabled": False})
-
-
-def _components(pair_tables) -> set[frozenset[str]]:
-    """Groups as connected components of the verified pairs (doc_ids are unique across runs)."""
-    pair_tables = list(pair_tables)  # may be a generator: read twice below
-    a = [x for t in pair_tables for x in t.column("doc_a").to_pylist()]
-    b = [x for t in pair_tables for x in t.column("doc_b").to_pylist()]
-    ids = sorted(set(a) | set(b))
-    row = {d: k for k, d in enumerate(ids)}
-    labels = connected_groups(len(ids), [row[x] for x in a], [row[x] for x in b])
-    out: dict[int, set[str]] = {}
-    for doc, label in zip(ids, labels.tolist()):
-        out.setdefault(label, set()).add(doc)
-    return {frozenset(m) for m in out.values()}
 
 
 def _pairs(tables) -> set[tuple]:
@@ -60,7 +46,7 @@ def three_days(tmp_path_factory):
 def test_daily_runs_find_the_pairs_and_groups_of_one_run(three_days):
     results, whole, _ = three_days
     assert _pairs(r.pairs for r in results) == _pairs([whole.pairs])
-    assert _components(r.pairs for r in results) == _components([whole.pairs])
+    assert components_of(r.pairs for r in results) == components_of([whole.pairs])
     crossing = [p for p in results[2].pairs.to_pylist() if p["reference_a"] is not None]
     assert crossing and all(p["doc_a"].startswith(("day1", "day2")) for p in crossing)
 

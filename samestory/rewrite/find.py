@@ -210,8 +210,8 @@ def sentences_to_judge(va: np.ndarray, vb: np.ndarray, settings: RewriteSettings
     long page, mostly), only the `judge_top_k` sentences nearest each of the shorter's and their
     neighbours: the alignment gives each shorter sentence one counterpart, which the static model
     ranks among its nearest, and gap filling and merges reach at most the neighbours of aligned
-    sentences; the rest of the longer document aligns with nothing. On bench_rewrite 2k this cuts
-    the full model's sentences by ~40 % (3,239 instead of 5,370 for the undecided pairs)."""
+    sentences; the rest of the longer document aligns with nothing (BENCHMARKS.md §3 has what it
+    saves and what it changed)."""
     na, nb = len(va), len(vb)
     k = settings.judge_top_k
     if k == 0 or not na or not nb or max(na, nb) < settings.judge_length_ratio * min(na, nb):
