@@ -17,7 +17,8 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 __all__ = [
-    "GroupJob", "pairs_within_groups", "group_pairs", "partition_jobs", "pairs_of_partition", "unique_pairs",
+    "GroupJob", "pairs_within_groups", "group_pairs", "partition_jobs", "pairs_of_partition", "pairs_of_job",
+    "unique_pairs",
     "concat_ranges",
 ]
 
@@ -53,9 +54,39 @@ def partition_jobs(jobs: list[GroupJob], parts: int) -> list[list[GroupJob]]:
     return partitions
 
 
+#: Entries grouped at once: a bigger job (the anchors of 1M documents are ~60M entries) is
+#: grouped one key-hash part at a time, so the sort's temporaries stay ~25 bytes x this.
+MAX_GROUPED_ENTRIES = 1 << 22
+
+
+def _key_parts(keys: np.ndarray, parts: int) -> np.ndarray:
+    """The part (0..parts-1) of each key, by the same mixing as partition_jobs, a block at a time
+    (one uint64 temporary over all keys would cost 8 bytes an entry)."""
+    out = np.empty(len(keys), dtype=np.uint16)
+    with np.errstate(over="ignore"):
+        for lo in range(0, len(keys), MAX_GROUPED_ENTRIES):
+            block = keys[lo:lo + MAX_GROUPED_ENTRIES].astype(np.uint64, copy=False)
+            out[lo:lo + len(block)] = ((block * _MIX) >> np.uint64(32)) % np.uint64(parts)
+    return out
+
+
+def pairs_of_job(job: GroupJob) -> np.ndarray:
+    """pairs_within_groups of one job, in key-hash parts when the job is big: every key lies in
+    one part, so the pairs are the same; only their order differs (callers sort them)."""
+    if len(job.keys) <= MAX_GROUPED_ENTRIES:
+        return pairs_within_groups(job.keys, job.rows, job.max_all_pairs, job.max_group)
+    parts = min(-(-len(job.keys) // MAX_GROUPED_ENTRIES), 1 << 16)
+    part_of = _key_parts(job.keys, parts)
+    found = []
+    for p in range(parts):
+        pick = np.flatnonzero(part_of == p)
+        found.append(pairs_within_groups(job.keys[pick], job.rows[pick], job.max_all_pairs, job.max_group))
+    return np.concatenate(found)
+
+
 def pairs_of_partition(partition: Iterable[GroupJob]) -> list[np.ndarray]:
     """The pairs of each job of one partition (runs in a worker)."""
-    return [pairs_within_groups(job.keys, job.rows, job.max_all_pairs, job.max_group) for job in partition]
+    return [pairs_of_job(job) for job in partition]
 
 
 def group_pairs(jobs: Iterable[GroupJob], map_function: MapFunction | None = None, parts: int = 1) -> list[np.ndarray]:

@@ -32,13 +32,24 @@ __all__ = ["RunResult", "run"]
 
 @dataclass
 class RunResult:
-    documents: pa.Table
+    """What a run found. With `out`, `documents` is read back from out/documents.parquet when
+    first used: a big run's texts stay on disk until a caller asks for them."""
+
+    documents_table: pa.Table | None  # without `out`: documents.parquet's table, texts included
     pairs: pa.Table
     summary: dict
     timings: dict[str, float] = field(default_factory=dict)
     out: Path | None = None
     boilerplate: pa.Table | None = None
     rewrite_stats: dict | None = None  # counts from the rewrite tier, None when it is off
+
+    @property
+    def documents(self) -> pa.Table:
+        if self.documents_table is None:
+            import pyarrow.parquet as pq
+
+            self.documents_table = pq.read_table(self.out / "documents.parquet")
+        return self.documents_table
 
 
 def run(
@@ -110,10 +121,11 @@ def run(
         groups, originals = index.choose_groups(corpus, pairs) if index else stages.choose_groups(corpus, pairs)
         counted(groups=int((np.bincount(groups)[np.unique(groups)] > 1).sum()) if len(groups) else 0)
     with timed("write"):
-        documents, pair_table, boilerplate, summary = stages.output_tables(corpus, pairs, groups, originals, learned, index)
+        documents, pair_table, boilerplate, summary, texts = stages.output_tables(
+            corpus, pairs, groups, originals, learned, index)
         if out_dir is not None:
             record = run_record(paths if paths is not None else [records], settings, counts, timings)
             write_outputs(out_dir, documents, pair_table, summary, settings, __version__, boilerplate=boilerplate,
-                          record=record)
-    return RunResult(documents=documents, pairs=pair_table, summary=summary, timings=timings, out=out_dir,
-                     boilerplate=boilerplate, rewrite_stats=rewrite_stats)
+                          record=record, texts=texts)
+    return RunResult(documents_table=documents if texts is None else None, pairs=pair_table, summary=summary,
+                     timings=timings, out=out_dir, boilerplate=boilerplate, rewrite_stats=rewrite_stats)

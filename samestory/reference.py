@@ -32,8 +32,10 @@ from .original import DocumentFacts, Originals, choose_originals
 from .records import ExactEvidence, Pairs
 from .rewrite import concat_signatures, replace_signature_rows
 from .stages import Corpus
+from .textstore import RowTexts, ShardTextStore, StackedTexts
 from .workdir import (
     FINAL, INDEX, MANIFEST, WORK_DIR, batch_from_table, fingerprints_from, read_shard, settings_record, signatures_from,
+    text_file,
 )
 
 __all__ = ["ReferenceError", "Reference", "ReferenceIndex", "load_references"]
@@ -113,7 +115,11 @@ def load_reference(path: Path, settings: Settings) -> Reference:
             getattr(corpus.columns, name).extend(getattr(part.columns, name))
     if len(sizes) != len(shards) or sum(sizes) != len(corpus.columns):
         raise ReferenceError(f"--reference {path}: its work folder is incomplete (shards and index disagree)")
-    corpus.texts = ShardTexts(shards, sizes)
+    text_files = [text_file(shard) for shard in shards]
+    if all(f.is_file() for f in text_files):
+        corpus.texts = ShardTextStore(text_files, sizes)
+    else:  # format 1: texts in the shards themselves
+        corpus.texts = ParquetShardTexts(shards, sizes)
     corpus.fingerprints = lexical.concat_fingerprints([p.fingerprints for p in parts], num_perm)
     corpus.signatures = concat_signatures([p.signatures for p in parts], [len(p.fingerprints) for p in parts])
     corpus.boilerplate_lines = [0] * len(corpus)
@@ -149,9 +155,10 @@ def _apply_final(corpus: Corpus, final: pa.Table, num_perm: int) -> None:
     corpus.signatures = replace_signature_rows(corpus.signatures, rows, signatures_from(final))
 
 
-class ShardTexts:
-    """A reference run's clean texts, read from its shards when first asked for: only the
-    documents that become candidates are ever needed, and most shards hold none of them."""
+class ParquetShardTexts(RowTexts):
+    """A reference run of format 1 (texts in the shards' Parquet column): whole shards read
+    when first asked for; only the documents that become candidates are ever needed, and most
+    shards hold none of them."""
 
     def __init__(self, shards: list[Path], sizes: list[int]):
         self._shards = shards
@@ -186,29 +193,6 @@ class ShardTexts:
                 self._loaded[k] = texts
 
 
-class StackedTexts:
-    """Several text stores read as one, row after row (reference runs, then the new documents)."""
-
-    def __init__(self, parts: list):
-        self._parts = parts
-        self._starts = np.concatenate(([0], np.cumsum([len(p) for p in parts]))).astype(np.int64)
-
-    def __len__(self) -> int:
-        return int(self._starts[-1])
-
-    def __getitem__(self, row: int) -> str | None:
-        k = int(np.searchsorted(self._starts, int(row), side="right")) - 1
-        return self._parts[k][int(row) - int(self._starts[k])]
-
-    def prefetch(self, rows: np.ndarray) -> None:
-        """Load ahead the stored texts these rows will need (verification asks one by one)."""
-        rows = np.unique(np.asarray(rows, dtype=np.int64))
-        for k, part in enumerate(self._parts):
-            inside = rows[(rows >= self._starts[k]) & (rows < self._starts[k + 1])]
-            if len(inside) and hasattr(part, "prefetch"):
-                part.prefetch(inside - self._starts[k])
-
-
 @dataclass
 class ReferenceIndex:
     """Reference documents in front of the new ones, and what joins them."""
@@ -217,7 +201,7 @@ class ReferenceIndex:
     first_new: int          # rows [0, first_new) are reference documents
     run_of_row: np.ndarray  # (first_new,) index into refs
     new_columns: CleanBatch
-    new_texts: pa.ChunkedArray
+    new_texts: RowTexts     # the new documents' texts (the outputs' text column)
     pairs: Pairs | None = None         # the reference runs' own pairs, in combined rows
     pinned: np.ndarray | None = None   # reference rows that stay canonical
 
@@ -230,7 +214,7 @@ class ReferenceIndex:
             column = getattr(corpus.columns, name)
             for part in parts:
                 column.extend(getattr(part.columns, name))
-        new_texts = new.texts.column()
+        new_texts = new.texts
         corpus.texts = StackedTexts([p.texts for p in parts])
         sizes = [len(p) for p in parts]
         corpus.fingerprints = lexical.concat_fingerprints([p.fingerprints for p in parts], settings.lexical.num_perm)
@@ -309,8 +293,10 @@ class ReferenceIndex:
         )
         return groups, choose_originals(groups, subset, facts, pinned=self.pinned)
 
-    def new_documents_table(self, corpus: Corpus, groups: np.ndarray, originals: Originals) -> pa.Table:
-        """documents.parquet of the new documents; cluster_id may name a reference document."""
+    def new_documents_table(self, corpus: Corpus, groups: np.ndarray, originals: Originals,
+                            texts: pa.ChunkedArray | None = None) -> pa.Table:
+        """documents.parquet of the new documents (with `texts` as its text column, else none);
+        cluster_id may name a reference document."""
         from .output import documents_table
 
         f, n_new = self.first_new, len(corpus) - self.first_new
@@ -321,7 +307,7 @@ class ReferenceIndex:
         )
         # labels of groups with reference members become one extra label (never a new canonical's)
         labels = np.where(groups[f:] >= f, groups[f:] - f, n_new)
-        table = documents_table(self.new_columns, self.new_texts, corpus.fingerprints.n_words[f:], local, labels,
+        table = documents_table(self.new_columns, texts, corpus.fingerprints.n_words[f:], local, labels,
                                 corpus.ok[f:], corpus.boilerplate_lines[f:])
         ids, ok = corpus.columns.doc_id, corpus.ok[f:]
         cluster_id = [ids[int(c)] if ok[i] else None for i, c in enumerate(canonical.tolist())]

@@ -29,7 +29,7 @@ from .output import boilerplate_table, documents_table, pairs_table, summarize
 from .progress import Progress
 from .records import GROUPING_RELATIONS, Pairs, RawDocument
 from .rewrite import Signatures, concat_signatures, replace_signature_rows, signature_batch
-from .textstore import TextStore
+from .textstore import RowTexts, ShardTextStore, TextJob, TextStore
 
 __all__ = [
     "Corpus", "read_and_fingerprint", "remove_boilerplate", "lexical_pairs", "rewrite_pairs", "add_overlap_scores",
@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 _TEXT = "text"
+VERIFY_CHUNK_PAIRS = 20_000  # candidate pairs per verification job (their texts are read in the worker)
 
 
 @dataclass
@@ -44,7 +45,7 @@ class BatchResult:
     """What the first pass returns for one batch (from a worker)."""
 
     columns: CleanBatch          # metadata columns; its text column stays empty: texts travel as Arrow
-    texts: pa.Array
+    texts: pa.Array | None       # None when a worker wrote them to the batch's shard (workdir.py)
     lines: LineHashes | None
     fingerprints: lexical.Fingerprints
     signatures: Signatures
@@ -55,7 +56,7 @@ class Corpus:
     """Every document of a run, column by column, in input order."""
 
     columns: CleanBatch = field(default_factory=CleanBatch)
-    texts: TextStore = field(default_factory=TextStore)
+    texts: RowTexts = field(default_factory=TextStore)  # in memory, or in the work folder's shards
     fingerprints: lexical.Fingerprints | None = None
     signatures: Signatures | None = None
     ok: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
@@ -81,11 +82,13 @@ def first_pass(raws: list[RawDocument], settings: Settings, now: datetime | None
     )
 
 
-def second_pass(item: tuple[list[str | None], list], settings: Settings) -> tuple[list, list[int], lexical.Fingerprints, Signatures]:
-    """Per batch, in a worker: drop the learned boilerplate lines, then fingerprint again. A
-    text left with too few words comes back as None (rejected)."""
-    texts, drops = item
-    texts, removed = strip_lines_batch(texts, drops)
+def second_pass(item: tuple[TextJob, list[int], list], settings: Settings) -> tuple[list, list[int], lexical.Fingerprints, Signatures]:
+    """Per batch, in a worker: read the rows' texts (`text_job`, textstore.py), drop the learned
+    boilerplate lines, then fingerprint again. A text left with too few words comes back as
+    None (rejected)."""
+    text_job, rows, drops = item
+    found = text_job.read()
+    texts, removed = strip_lines_batch([found[r] for r in rows], drops)
     min_words = max(settings.clean.min_words, 1)
     texts = [t if k == 0 or (t is not None and len(t.split()) >= min_words) else None for t, k in zip(texts, removed)]
     signatures = signature_batch(texts, settings.rewrite) if settings.rewrite.enabled else concat_signatures([], [])
@@ -108,8 +111,9 @@ def read_and_fingerprint(
     corpus = Corpus()
     work = functools.partial(first_pass, settings=settings, now=now)
     batches = _batches(records, settings.read.batch_size)
-    if store is not None:
+    if store is not None:  # the texts stay in the shards' files: the driver never holds them all
         work, batches = store.sharded(work, batches, settings.lexical.num_perm)
+        corpus.texts = ShardTextStore()
     line_parts: list[LineHashes] = []
     fp_parts, sig_parts = [], []
     with progress.task("Reading and cleaning", unit="docs") as tick:
@@ -117,7 +121,10 @@ def read_and_fingerprint(
             for column in fields(CleanBatch):
                 if column.name != _TEXT:
                     getattr(corpus.columns, column.name).extend(getattr(part.columns, column.name))
-            corpus.texts.extend(part.texts)
+            if store is not None:
+                corpus.texts.add(store.text_file(len(fp_parts)), len(part.columns))
+            else:
+                corpus.texts.extend(part.texts)
             if part.lines is not None:
                 line_parts.append(part.lines)
             fp_parts.append(part.fingerprints)
@@ -146,7 +153,7 @@ def remove_boilerplate(corpus: Corpus, line_parts: list[LineHashes], settings: S
         return learned
     size = settings.read.batch_size
     chunks = [affected[i:i + size] for i in range(0, len(affected), size)]
-    items = (([corpus.texts[r] for r in rows], [learned.drops[r] for r in rows]) for rows in chunks)
+    items = ((corpus.texts.job(rows), rows, [learned.drops[r] for r in rows]) for rows in chunks)
     fp_parts, sig_parts = [], []
     with progress.task("Removing boilerplate", unit="docs", total=len(affected)) as tick:
         for rows, (texts, removed, fp, sig) in zip(chunks, executor.map(functools.partial(second_pass, settings=settings), items)):
@@ -182,9 +189,10 @@ def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progre
         exact_rep[:first_new] = -1
         if first_new:  # reference texts are read from their shards: read the needed ones at once
             corpus.texts.prefetch(np.concatenate([candidates.pairs.ravel(), exact_rep[exact_rep >= 0]]))
-        pairs = lexical.verify_exact(corpus.texts, exact_rep)
+        pairs = lexical.verify_exact(corpus.texts, exact_rep)  # reads the duplicates' texts, a batch at a time
         check = functools.partial(lexical.verify_chunk, settings=settings.lexical)
-        chunk = max(200, -(-n_candidates // (4 * executor.workers)))
+        # ~4 chunks per worker, at most VERIFY_CHUNK_PAIRS: a worker holds one chunk's texts
+        chunk = min(max(200, -(-n_candidates // (4 * executor.workers))), VERIFY_CHUNK_PAIRS)
         for k, part in enumerate(executor.map(check, lexical.candidate_chunks(corpus.texts, candidates, chunk))):
             pairs.extend(part)
             tick(min(chunk, n_candidates - k * chunk))  # chunks are in order, each `chunk` pairs but the last
@@ -238,15 +246,20 @@ def changed_rows(learned: Boilerplate) -> np.ndarray:
 
 
 def output_tables(corpus: Corpus, pairs: Pairs, groups: np.ndarray, originals: Originals, learned: Boilerplate,
-                  index=None) -> tuple[pa.Table, pa.Table, pa.Table, dict]:
-    """documents, pairs and boilerplate tables and the summary; with reference runs (`index`),
-    the new documents only."""
+                  index=None) -> tuple[pa.Table, pa.Table, pa.Table, dict, RowTexts | None]:
+    """documents, pairs and boilerplate tables, the summary, and the text store the documents'
+    text column comes from (None when the table holds it); with reference runs (`index`), the
+    new documents only. Texts held in memory are the column itself (zero copy); texts in the
+    work folder's shards stay there, and the writers read them a row group at a time."""
+    texts = index.new_texts if index is not None else corpus.texts
+    column = texts.column() if isinstance(texts, TextStore) else None
     if index is not None:
-        documents = index.new_documents_table(corpus, groups, originals)
+        documents = index.new_documents_table(corpus, groups, originals, column)
         pair_table = index.new_pairs_table(pairs, corpus)
     else:
-        documents = documents_table(corpus.columns, corpus.texts.column(), corpus.fingerprints.n_words, originals,
+        documents = documents_table(corpus.columns, column, corpus.fingerprints.n_words, originals,
                                     groups, corpus.ok, corpus.boilerplate_lines)
         pair_table = pairs_table(pairs, corpus.columns.doc_id)
     boilerplate = boilerplate_table(learned)
-    return documents, pair_table, boilerplate, summarize(documents, pair_table, boilerplate)
+    return documents, pair_table, boilerplate, summarize(documents, pair_table, boilerplate), \
+        (None if column is not None else texts)

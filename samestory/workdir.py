@@ -1,7 +1,9 @@
 """The work folder of a run (`--out/_work/`): per input batch, the clean texts and fingerprints.
 
 The first pass writes one Parquet shard per batch of input records (`first-000000.parquet`,
-...), each atomically (temporary name, fsync, rename), so a shard on disk is always complete.
+...: metadata, fingerprints, line hashes) and its texts beside it (`first-000000.texts.arrow`,
+uncompressed Arrow IPC, read a row at a time by textstore.ShardTextStore), each atomically
+(temporary name, fsync, rename; texts first), so a shard on disk is always complete.
 `manifest.json` records what the shards were made from (input files with size and mtime, the
 settings, the references); `final.parquet` holds the rows that boilerplate removal changed
 (their final text and fingerprints), so a finished run's folder is a reference index for a
@@ -32,18 +34,19 @@ from .clean.dates import date_columns, dates_from_columns
 from .config import Settings
 from .rewrite import Signatures
 from .stages import BatchResult
+from .textstore import read_text_file, write_text_file
 
 __all__ = [
     "WORK_DIR", "WorkDirError", "WorkDir", "input_files", "shard_table", "read_shard",
     "write_atomically", "fingerprint_columns", "fingerprints_from", "signatures_from", "settings_record", "FINAL",
-    "MANIFEST", "INDEX", "batch_from_table",
+    "MANIFEST", "INDEX", "batch_from_table", "text_file", "write_shard",
 ]
 
 WORK_DIR = "_work"
 MANIFEST = "manifest.json"
 FINAL = "final.parquet"
 INDEX = "index.parquet"
-FORMAT = 1
+FORMAT = 2  # 2: texts in their own Arrow IPC file per shard (random access)
 # settings that change where or how visibly a run works, never what it finds
 _NEUTRAL_SECTIONS = ("run",)
 
@@ -168,8 +171,8 @@ def _document_columns(columns, fp: lexical.Fingerprints, sig: Signatures) -> dic
 
 
 def shard_table(batch: BatchResult) -> pa.Table:
+    """A shard's metadata, fingerprints and line hashes (its texts go in their own file)."""
     data = _document_columns(batch.columns, batch.fingerprints, batch.signatures)
-    data["text"] = batch.texts.cast(pa.large_string())
     if batch.lines is not None:
         data["line_hash"] = _list_array(batch.lines.offsets, batch.lines.hashes)
         data["line_words"] = _list_array(batch.lines.offsets, batch.lines.words)
@@ -178,10 +181,13 @@ def shard_table(batch: BatchResult) -> pa.Table:
 
 def read_shard(path: Path, num_perm: int, lines: bool = True, texts: bool = True) -> BatchResult:
     """A shard as the first pass returned it (without its line hashes unless `lines`, without
-    its texts, None, unless `texts`)."""
+    its texts, None, unless `texts`). A shard of format 1 holds its texts in a column."""
     skip = ("line_hash", "line_words")[:0 if lines else 2] + (() if texts else ("text",))
     table = pq.read_table(path, columns=[c for c in pq.read_schema(path).names if c not in skip] if skip else None)
-    return batch_from_table(table, num_perm)
+    batch = batch_from_table(table, num_perm)
+    if texts and batch.texts is None:
+        batch.texts = read_text_file(text_file(path)).cast(pa.large_string())
+    return batch
 
 
 def batch_from_table(table: pa.Table, num_perm: int) -> BatchResult:
@@ -202,25 +208,34 @@ def batch_from_table(table: pa.Table, num_perm: int) -> BatchResult:
     )
 
 
-def _write_shard(path: Path, batch: BatchResult) -> None:
+def write_shard(path: Path, batch: BatchResult) -> None:
+    """The texts file first, then the shard: a shard on disk always has its texts."""
+    write_atomically(text_file(path), lambda p: write_text_file(p, batch.texts))
     table = shard_table(batch)
     write_atomically(path, lambda p: pq.write_table(table, p, compression="zstd"))
 
 
 def first_pass_or_load(item: tuple[int, list | None], work: Callable, folder: str, num_perm: int):
     """In a worker: a batch's first pass, written as its shard; or, for a batch whose shard a
-    previous (interrupted) run completed, that shard as read back."""
+    previous (interrupted) run completed, that shard as read back. The texts stay in the shard's
+    texts file (the driver reads them from there when it needs them): None in the result."""
     k, raws = item
     path = Path(folder) / shard_name(k)
     if raws is None:
-        return read_shard(path, num_perm)
+        return read_shard(path, num_perm, texts=False)
     result = work(raws)
-    _write_shard(path, result)
+    write_shard(path, result)
+    result.texts = None
     return result
 
 
 def shard_name(k: int) -> str:
     return f"first-{k:06d}.parquet"
+
+
+def text_file(shard: Path) -> Path:
+    """The texts file beside a shard: first-000000.parquet -> first-000000.texts.arrow."""
+    return shard.with_name(shard.name.removesuffix(".parquet") + ".texts.arrow")
 
 
 class WorkDir:
@@ -269,6 +284,9 @@ class WorkDir:
     def has_shard(self, k: int) -> bool:
         return (self.path / shard_name(k)).is_file()
 
+    def text_file(self, k: int) -> Path:
+        return text_file(self.path / shard_name(k))
+
     def sharded(self, work: Callable, batches: Iterable[list], num_perm: int) -> tuple[Callable, Iterator]:
         """The first pass as (function, items) for an executor: each batch is cleaned and written
         as its shard, or, when its shard exists (`--resume`), read back without cleaning."""
@@ -309,10 +327,42 @@ class WorkDir:
         """Every document's metadata and fingerprints, as the run grouped them, in one file: a
         later `--reference` run loads it at once instead of reading every shard (360 of them for
         90k documents cost ~1.3 s, most of it per-file overhead). The shards' sizes go in its
-        schema metadata, for reading texts from the shards."""
-        data = _document_columns(corpus.columns, corpus.fingerprints, corpus.signatures)
-        table = pa.table(data).replace_schema_metadata({"shard_rows": json.dumps(corpus.shard_sizes)})
-        write_atomically(self.path / INDEX, lambda p: pq.write_table(table, p, compression="zstd"))
+        schema metadata, for reading texts from the shards. Written INDEX_ROWS documents at a
+        time, so the Arrow copy of the columns never covers the whole corpus."""
+        n = len(corpus)
+        fp, sig = corpus.fingerprints, corpus.signatures
+        metadata = {"shard_rows": json.dumps(corpus.shard_sizes)}
+
+        def write(path: Path) -> None:
+            writer = None
+            try:
+                for lo in range(0, max(n, 1), INDEX_ROWS):
+                    hi = min(n, lo + INDEX_ROWS)
+                    columns = CleanBatch(**{name: getattr(corpus.columns, name)[lo:hi] for name in _META})
+                    part = pa.table(_document_columns(columns, _slice_fingerprints(fp, lo, hi),
+                                                      Signatures(*_slice_keyed(sig.feature_hash, sig.row, lo, hi))))
+                    if writer is None:
+                        writer = pq.ParquetWriter(path, part.schema.with_metadata(metadata), compression="zstd")
+                    writer.write_table(part.replace_schema_metadata(metadata))
+            finally:
+                if writer is not None:
+                    writer.close()
+
+        write_atomically(self.path / INDEX, write)
+
+
+INDEX_ROWS = 100_000  # documents per row group of index.parquet
+
+
+def _slice_keyed(keys: np.ndarray, rows: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (key, row) entries of rows lo..hi-1 (rows ascending), renumbered from 0."""
+    a, b = np.searchsorted(rows, [lo, hi], side="left")
+    return keys[a:b], rows[a:b] - lo
+
+
+def _slice_fingerprints(fp: lexical.Fingerprints, lo: int, hi: int) -> lexical.Fingerprints:
+    return lexical.Fingerprints(fp.exact_hash[lo:hi], fp.n_words[lo:hi], fp.minhash[lo:hi],
+                                *_slice_keyed(fp.anchor_hash, fp.anchor_row, lo, hi))
 
 
 def _pick_keyed(keys: np.ndarray, rows: np.ndarray, picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

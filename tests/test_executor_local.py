@@ -28,7 +28,10 @@ def test_map_with_state_builds_state_once_per_process(workers):
     states = {(state, pid) for state, pid, _ in first}
     assert 1 <= len(states) <= workers
     assert len({state for state, _ in states}) == len({pid for _, pid in states})  # one state per process
-    assert {(state, pid) for state, pid, _ in again} <= states  # kept between calls
+    # kept between calls: a process has one state over both (a worker idle in the first call,
+    # as happens on a loaded machine, builds its own in the second)
+    both = {(state, pid) for state, pid, _ in first + again}
+    assert len({state for state, _ in both}) == len({pid for _, pid in both}) <= workers
     if workers == 1:
         assert states == {(first[0][0], os.getpid())}  # inline: built in this process
 

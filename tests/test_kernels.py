@@ -284,6 +284,21 @@ def test_pairs_within_groups_star_and_drop():
     assert pairs_within_groups(np.array([1, 2], np.uint64), np.array([0, 1]), 3).shape == (0, 2)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_a_big_job_is_grouped_in_parts_with_the_same_pairs(seed, monkeypatch):
+    import samestory.groupby as groupby
+
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, 300, size=3000).astype(np.uint64)
+    rows = rng.permutation(3000).astype(np.int64)
+    job = groupby.GroupJob(keys, rows, max_all_pairs=6, max_group=40)
+    whole = sorted(map(tuple, groupby.pairs_of_job(job).tolist()))
+    monkeypatch.setattr(groupby, "MAX_GROUPED_ENTRIES", 256)  # 12 parts, each key in one of them
+    assert len(np.unique(groupby._key_parts(keys, 12))) == 12
+    parts = sorted(map(tuple, groupby.pairs_of_job(job).tolist()))
+    assert parts == whole == ref_pairs_within_groups(keys, rows, 6, 40)
+
+
 def test_unique_pairs_counts_match_a_counter():
     rng = np.random.default_rng(5)
     n = 30

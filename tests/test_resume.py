@@ -20,7 +20,7 @@ from samestory import Settings
 from samestory.stages import first_pass
 from samestory.read import iter_documents
 from samestory.output import OUTPUT_FILES
-from samestory.workdir import WORK_DIR, WorkDirError, read_shard, shard_table
+from samestory.workdir import WORK_DIR, WorkDirError, read_shard, write_shard
 
 from .conftest import EXAMPLES, ROOT, output_files, without_timings
 
@@ -45,7 +45,8 @@ def test_shard_round_trip_is_exact(tmp_path, settings):
 
     raws = list(iter_documents([EXAMPLES]))
     result = first_pass(raws, settings)
-    pq.write_table(shard_table(result), tmp_path / "s.parquet")
+    write_shard(tmp_path / "s.parquet", result)
+    assert "text" not in pq.read_schema(tmp_path / "s.parquet").names  # the texts have their own file
     back = read_shard(tmp_path / "s.parquet", settings.lexical.num_perm)
     assert back.columns == result.columns and back.texts.equals(result.texts)
     for name in ("exact_hash", "n_words", "minhash", "anchor_hash", "anchor_row"):
@@ -155,3 +156,17 @@ def test_resume_refuses_changed_added_or_missing_inputs(tmp_path):
     first.unlink()
     with pytest.raises(WorkDirError, match=f"{first.name} of the interrupted run is missing"):
         samestory.run(inputs, out=out, settings=_small_settings(), resume=True)
+
+
+def test_texts_stay_in_the_work_folder(tmp_path):
+    import pyarrow.parquet as pq
+
+    from samestory.workdir import text_file
+
+    in_memory = samestory.run(EXAMPLES, settings=_small_settings())
+    on_disk = samestory.run(EXAMPLES, out=tmp_path / "out", settings=_small_settings())
+    assert on_disk.documents_table is None  # read back from documents.parquet only when asked for
+    assert on_disk.documents.equals(in_memory.documents)
+    shards = sorted((tmp_path / "out" / WORK_DIR).glob("first-*.parquet"))
+    assert len(shards) > 1 and all(text_file(s).is_file() for s in shards)
+    assert not any("text" in pq.read_schema(s).names for s in shards)

@@ -18,16 +18,22 @@ from .shingles import shingle_sets
 __all__ = ["classify_overlap", "verify_exact", "verify_lexical", "candidate_chunks", "verify_chunk"]
 
 
-def verify_exact(texts: list[str | None], representative: np.ndarray) -> Pairs:
-    """Pair each exact duplicate with its group's first document, after checking the texts."""
+def verify_exact(texts, representative: np.ndarray, block: int = 20_000) -> Pairs:
+    """Pair each exact duplicate with its group's first document, after checking the texts.
+    `texts` is a text store (textstore.py), read a block of rows at a time."""
     out = Pairs()
+    rows = np.flatnonzero((representative >= 0) & (representative != np.arange(len(representative))))
     normalized: dict[int, str] = {}
-    for row in np.flatnonzero((representative >= 0) & (representative != np.arange(len(representative)))):
-        rep = int(representative[row])
-        if rep not in normalized:
-            normalized[rep] = normalize_for_match(texts[rep])
-        if normalize_for_match(texts[row]) == normalized[rep]:  # guards against hash collisions
-            out.add(rep, int(row), "exact", 1.0, 1.0, 1.0, ExactEvidence())
+    for start in range(0, len(rows), block):
+        part = rows[start:start + block]
+        reps = representative[part]
+        wanted = np.unique(np.concatenate([part, reps[~np.isin(reps, list(normalized))]]))
+        text_of = dict(zip(wanted.tolist(), texts.take(wanted)))
+        for row, rep in zip(part.tolist(), reps.tolist()):
+            if rep not in normalized:
+                normalized[rep] = normalize_for_match(text_of[rep])
+            if normalize_for_match(text_of[row]) == normalized[rep]:  # guards against hash collisions
+                out.add(rep, row, "exact", 1.0, 1.0, 1.0, ExactEvidence())
     return out
 
 
@@ -51,19 +57,21 @@ def classify_overlap(shared: int, size_a: int, size_b: int, settings: LexicalSet
 
 
 def candidate_chunks(texts, candidates: Candidates, pairs_per_chunk: int = 4000):
-    """Split candidates into self-contained jobs (pairs + the texts they need) for workers."""
+    """Split candidates into self-contained jobs for workers: the pairs, and a text job
+    (textstore.py) with which the worker reads the texts they need, from the work folder's
+    shards when the run has one."""
     for start in range(0, len(candidates.pairs), pairs_per_chunk):
         part = Candidates(
             pairs=candidates.pairs[start : start + pairs_per_chunk],
             origin=candidates.origin[start : start + pairs_per_chunk],
             shared_anchors=candidates.shared_anchors[start : start + pairs_per_chunk],
         )
-        yield part, {int(r): texts[r] for r in np.unique(part.pairs)}
+        yield part, texts.job(np.unique(part.pairs))
 
 
 def verify_chunk(job, settings: LexicalSettings) -> Pairs:
-    part, texts = job
-    return verify_lexical(texts, part, settings)
+    part, text_job = job
+    return verify_lexical(text_job.read(), part, settings)
 
 
 def verify_lexical(texts, candidates: Candidates, settings: LexicalSettings) -> Pairs:

@@ -52,10 +52,11 @@ CORPUS_SCHEMA = pa.schema([
 ])
 
 
-def kept_table(documents: pa.Table) -> pa.Table:
-    """The corpus rows: status ok and no relation to an original (documents' column names)."""
+def kept_table(documents: pa.Table, texts=None) -> pa.Table:
+    """The corpus rows: status ok and no relation to an original (documents' column names).
+    `texts`: the run's text store, when `documents` has no text column."""
     rows, sizes = _kept_rows(documents)
-    return _corpus_rows(documents, rows, sizes)
+    return _corpus_rows(documents, rows, sizes, texts)
 
 
 def _kept_rows(documents: pa.Table) -> tuple[pa.Array, dict[str, int]]:
@@ -66,7 +67,7 @@ def _kept_rows(documents: pa.Table) -> tuple[pa.Array, dict[str, int]]:
     return pc.indices_nonzero(kept), sizes
 
 
-def _corpus_rows(documents: pa.Table, rows: pa.Array, sizes: dict[str, int]) -> pa.Table:
+def _corpus_rows(documents: pa.Table, rows: pa.Array, sizes: dict[str, int], texts=None) -> pa.Table:
     """The corpus table of the given rows (ascending) of `documents`: only their texts are copied, so the
     writer can go shard by shard instead of copying every kept text at once (at 1M documents
     that copy was ~2.6 GB on top of the texts themselves)."""
@@ -78,6 +79,8 @@ def _corpus_rows(documents: pa.Table, rows: pa.Array, sizes: dict[str, int]) -> 
     mask = np.zeros(span, dtype=bool)
     mask[indexes - first] = True
     kept = documents.slice(first, span).filter(pa.array(mask))
+    if texts is not None:  # the table has no text column: read these rows' texts from the store
+        kept = kept.append_column("text", texts.take_array(indexes))
     cluster = kept.column("cluster_id").to_pylist()
     group_size = pa.array([sizes.get(c, 1) for c in cluster], pa.int32())
     columns = {
@@ -103,27 +106,35 @@ def corpus_name(fmt: str) -> str:
 
 
 def write_corpus(path: Path, documents: pa.Table, fmt: str = "parquet",
-                 shard_text_bytes: int = SHARD_TEXT_BYTES) -> list[str]:
+                 shard_text_bytes: int = SHARD_TEXT_BYTES, texts=None) -> list[str]:
     """Write the corpus at `path` (a folder of shards, or one JSONL file; the caller renames it
-    into place). Returns the shard names inside the folder ([] for JSONL)."""
+    into place). Returns the shard names inside the folder ([] for JSONL). `texts`: the run's
+    text store (textstore.py) when `documents` has no text column."""
     corpus_name(fmt)  # checks the format
+    if "text" in documents.column_names:
+        texts = None
     rows, sizes = _kept_rows(documents)
     if fmt == "jsonl":
         with open(path, "w", encoding="utf-8") as fh:
             for start in range(0, len(rows), _JSONL_ROWS):
-                _write_jsonl(fh, _corpus_rows(documents, rows.slice(start, _JSONL_ROWS), sizes))
+                _write_jsonl(fh, _corpus_rows(documents, rows.slice(start, _JSONL_ROWS), sizes, texts))
         return []
-    return _write_parquet_shards(path, documents, rows, sizes, shard_text_bytes)
+    return _write_parquet_shards(path, documents, rows, sizes, shard_text_bytes, texts)
 
 
 _JSONL_ROWS = 20_000  # corpus rows built at once for the JSONL file
 
 
 def _write_parquet_shards(folder: Path, documents: pa.Table, rows: pa.Array, sizes: dict[str, int],
-                          shard_text_bytes: int) -> list[str]:
+                          shard_text_bytes: int, texts=None) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     # lengths of the kept texts (a null text counts 0): no copy of the texts themselves
-    lengths = pc.binary_length(documents.column("text")).take(rows).fill_null(0).to_pylist() if len(rows) else []
+    if not len(rows):
+        lengths = []
+    elif texts is not None:
+        lengths = texts.nbytes(rows.to_numpy(zero_copy_only=False)).tolist()
+    else:
+        lengths = pc.binary_length(documents.column("text")).take(rows).fill_null(0).to_pylist()
     bounds, start, size = [], 0, 0
     for i, n in enumerate(lengths):
         size += n
@@ -135,10 +146,16 @@ def _write_parquet_shards(folder: Path, documents: pa.Table, rows: pa.Array, siz
     written = []
     for k, (lo, hi) in enumerate(bounds):
         name = f"part-{k:05d}.parquet"
-        table = _corpus_rows(documents, rows.slice(lo, hi - lo), sizes)
-        pq.write_table(table, folder / name, compression="zstd", row_group_size=5_000)
+        # one row group at a time: the writer holds ~5k texts, not a whole shard's
+        with pq.ParquetWriter(folder / name, CORPUS_SCHEMA, compression="zstd") as writer:
+            for start in range(lo, hi, _ROW_GROUP):
+                part = _corpus_rows(documents, rows.slice(start, min(_ROW_GROUP, hi - start)), sizes, texts)
+                writer.write_table(part, row_group_size=_ROW_GROUP)
         written.append(name)
     return written
+
+
+_ROW_GROUP = 5_000  # rows per row group of a corpus shard
 
 
 def _write_jsonl(fh, table: pa.Table) -> None:

@@ -76,42 +76,45 @@ PAIR_SCHEMA = pa.schema(
 
 
 
-def documents_table(columns, texts: pa.ChunkedArray, n_words: np.ndarray, originals, groups: np.ndarray,
+def documents_table(columns, texts: pa.ChunkedArray | None, n_words: np.ndarray, originals, groups: np.ndarray,
                     ok: np.ndarray, boilerplate_lines: list[int]) -> pa.Table:
-    """documents.parquet: one row per input document, in input order."""
+    """documents.parquet: one row per input document, in input order. Without `texts` the table
+    has no text column: the writers then take it from the run's text store a slice at a time
+    (write.write_documents), so the texts of a big run are never all in memory."""
     doc_ids = columns.doc_id
     n = len(doc_ids)
     in_group = np.bincount(groups, minlength=n)[groups] > 1 if n else np.zeros(0, bool)
     cluster_id = [doc_ids[int(originals.canonical[i])] if ok[i] else None for i in range(n)]
     is_canonical = [bool(ok[i] and originals.canonical[i] == i) for i in range(n)]
     when, precision = date_columns(columns.date)
-    return pa.table(
-        {
-            "doc_id": doc_ids,
-            "record_id": columns.record_id,
-            "source": columns.source,
-            "format": columns.kind,
-            "url": columns.url,
-            "title": columns.title,
-            "date": when,
-            "date_precision": precision,
-            "site": columns.site,
-            "status": columns.status,
-            "reason": columns.reason,
-            "text": texts,
-            "n_words": n_words,
-            "cluster_id": cluster_id,
-            "is_canonical": is_canonical,
-            "relation": originals.relation,
-            "score": originals.score,
-            "via": originals.via,
-            "canonical_reason": [originals.reason[i] if in_group[i] else None for i in range(n)],
-            "chrome_lines_removed": columns.chrome_lines,
-            "boilerplate_lines_removed": boilerplate_lines,
-            "metadata": columns.metadata,
-        },
-        schema=DOCUMENT_SCHEMA,
-    )
+    data = {
+        "doc_id": doc_ids,
+        "record_id": columns.record_id,
+        "source": columns.source,
+        "format": columns.kind,
+        "url": columns.url,
+        "title": columns.title,
+        "date": when,
+        "date_precision": precision,
+        "site": columns.site,
+        "status": columns.status,
+        "reason": columns.reason,
+        "text": texts,
+        "n_words": n_words,
+        "cluster_id": cluster_id,
+        "is_canonical": is_canonical,
+        "relation": originals.relation,
+        "score": originals.score,
+        "via": originals.via,
+        "canonical_reason": [originals.reason[i] if in_group[i] else None for i in range(n)],
+        "chrome_lines_removed": columns.chrome_lines,
+        "boilerplate_lines_removed": boilerplate_lines,
+        "metadata": columns.metadata,
+    }
+    if texts is None:
+        del data["text"]
+        return pa.table(data, schema=DOCUMENT_SCHEMA.remove(DOCUMENT_SCHEMA.get_field_index("text")))
+    return pa.table(data, schema=DOCUMENT_SCHEMA)
 
 
 def pairs_table(pairs: Pairs, doc_ids: list[str]) -> pa.Table:

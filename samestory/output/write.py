@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from ..config import Settings
 from .corpus import CORPUS_JSONL, CORPUS_PARQUET_DIR, corpus_name, write_corpus
-from .tables import BOILERPLATE_SCHEMA
+from .tables import BOILERPLATE_SCHEMA, DOCUMENT_SCHEMA
 
 __all__ = [
     "OutputExistsError", "UnfinishedRunError", "prepare_out_dir", "write_outputs", "summarize", "OUTPUT_FILES",
@@ -154,18 +154,39 @@ def _boilerplate_by_site(boilerplate: pa.Table | None) -> dict[str, int]:
     return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+DOCUMENT_ROW_GROUP = 20_000  # rows per row group of documents.parquet
+
+
+def write_documents(path: Path, documents: pa.Table, texts=None) -> None:
+    """documents.parquet. A table without its text column gets it from `texts` (a textstore
+    store) one row group at a time, so the writer never holds more than 20k texts."""
+    if "text" in documents.column_names or texts is None:
+        # row groups of 20k rows bound the writer's buffers and let readers skip through the file
+        pq.write_table(documents, path, compression="zstd", row_group_size=DOCUMENT_ROW_GROUP)
+        return
+    position = DOCUMENT_SCHEMA.get_field_index("text")
+    schema = documents.schema.insert(position, DOCUMENT_SCHEMA.field("text"))
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for lo in range(0, documents.num_rows, DOCUMENT_ROW_GROUP):
+            part = documents.slice(lo, DOCUMENT_ROW_GROUP)
+            column = texts.array(lo, lo + part.num_rows)
+            writer.write_table(part.add_column(position, DOCUMENT_SCHEMA.field("text"), column),
+                               row_group_size=DOCUMENT_ROW_GROUP)
+
+
 def write_outputs(
     out: Path, documents: pa.Table, pairs: pa.Table, summary: dict, settings: Settings, version: str,
-    boilerplate: pa.Table | None = None, record: dict | None = None,
+    boilerplate: pa.Table | None = None, record: dict | None = None, texts=None,
 ) -> None:
+    """Every output file, each under a temporary name, renamed at the end (run.json last).
+    `texts`: the run's text store, when `documents` was built without its text column."""
     # No timestamps anywhere: the same input and settings give byte-identical files, but for
     # run.json's "timings" (the seconds each stage took; `record` comes from pipeline.run_record).
     if boilerplate is None:
         boilerplate = BOILERPLATE_SCHEMA.empty_table()
 
     def write_parquet() -> None:
-        # row groups of 20k rows bound the writer's buffers and let readers skip through the file
-        pq.write_table(documents, temp_path(out / "documents.parquet"), compression="zstd", row_group_size=20_000)
+        write_documents(temp_path(out / "documents.parquet"), documents, texts)
         pq.write_table(pairs, temp_path(out / "pairs.parquet"), compression="zstd")
         pq.write_table(boilerplate, temp_path(out / "boilerplate.parquet"), compression="zstd")
 
@@ -177,14 +198,14 @@ def write_outputs(
         with _signals_deferred():  # the thread must be tracked (and joined below) before Ctrl-C unwinds
             parquet_done = thread.submit(write_parquet)
         corpus_files = write_corpus(temp_path(out / corpus), documents, settings.output.corpus_format,
-                                    settings.output.corpus_shard_mb * 2**20)
+                                    settings.output.corpus_shard_mb * 2**20, texts=texts)
         parquet_done.result()
         if settings.report.enabled:
             from .report import write_report
 
             run = {"settings": settings.to_dict(), **{k: v for k, v in (record or {}).items() if k in ("tiers", "inputs")}}
             write_report(out, documents, pairs, summary, boilerplate, settings=settings.report,
-                         path=temp_path(out / "report.html"), run=run)
+                         path=temp_path(out / "report.html"), run=run, texts=texts)
             names.append("report.html")
         manifest = {
             "samestory_version": version, "settings": settings.to_dict(), "summary": summary, **(record or {}),

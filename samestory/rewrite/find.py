@@ -397,7 +397,8 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
     stats.candidate_documents = len(np.unique(pairs))
     if not len(pairs):
         return Pairs(), stats
-    sentences = {row: split_for_alignment(texts[row]) for row in np.unique(pairs).tolist()}
+    rows = np.unique(pairs)
+    sentences = dict(zip(rows.tolist(), map(split_for_alignment, texts.take(rows))))  # texts: a textstore store
     stats.static_screen = static_screen_state(settings)
     size = max(50, -(-len(pairs) // (4 * executor.workers)))
     index = np.arange(len(pairs))

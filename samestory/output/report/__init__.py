@@ -241,6 +241,21 @@ def _column(table: pa.Table, name: str, default=None) -> list:
     return [default] * table.num_rows
 
 
+class _Texts:
+    """The text column read by row: the page shows a few hundred documents, so a corpus' texts
+    are never all turned into Python strings. From the table's column, else from `texts` (a
+    textstore store: the run's texts when the documents table was built without them)."""
+
+    def __init__(self, documents: pa.Table, texts=None):
+        self._column = documents.column("text") if "text" in documents.column_names else None
+        self._texts = texts
+
+    def __getitem__(self, row: int) -> str | None:
+        if self._column is not None:
+            return self._column[row].as_py()
+        return self._texts[row] if self._texts is not None else None
+
+
 _REQUIRED_DOC_COLUMNS = ("doc_id", "status")
 
 
@@ -251,6 +266,7 @@ def build_report_data(
     boilerplate: pa.Table | None = None,
     limits: ReportSettings | None = None,
     run: Mapping[str, Any] | None = None,
+    texts=None,
 ) -> dict:
     """Everything the page shows, as plain JSON-able data (deterministic for the same tables).
 
@@ -262,9 +278,10 @@ def build_report_data(
     if missing:
         raise ReportError(f"documents table lacks column(s): {', '.join(missing)}")
     cols = {name: _column(documents, name) for name in (
-        "doc_id", "source", "url", "title", "date", "date_precision", "site", "status", "reason", "text", "n_words",
+        "doc_id", "source", "url", "title", "date", "date_precision", "site", "status", "reason", "n_words",
         "cluster_id", "is_canonical", "relation", "score", "via", "canonical_reason",
     )}
+    cols["text"] = _Texts(documents, texts)
     n = documents.num_rows
     row_of = {doc_id: row for row, doc_id in enumerate(cols["doc_id"])}
     groups = _groups_largest_first(cols, n)
@@ -647,11 +664,13 @@ def write_report(
     settings: ReportSettings | None = None,
     path: Path | None = None,
     run: Mapping[str, Any] | None = None,
+    texts=None,
 ) -> Path:
     """Write out_dir/report.html (or `path`) within the limits of `settings` (the report section);
-    `run` is run.json's record of the run (settings, tiers, inputs) for the page to show. Written
-    under a temporary name and renamed, so a killed run never leaves half a page."""
-    data = build_report_data(documents, pairs, summary, boilerplate, settings, run)
+    `run` is run.json's record of the run (settings, tiers, inputs) for the page to show; `texts`
+    the text store when `documents` has no text column. Written under a temporary name and
+    renamed, so a killed run never leaves half a page."""
+    data = build_report_data(documents, pairs, summary, boilerplate, settings, run, texts)
     path = path or Path(out_dir) / REPORT_FILE
     with replacing(path) as temp:
         temp.write_text(render_report(data), encoding="utf-8")
