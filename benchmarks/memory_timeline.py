@@ -3,7 +3,8 @@
 Runs `samestory run CORPUS --out OUT --quiet -v --log-file LOG` (plus any extra arguments),
 samples the PSS of the driver process and the sum over its worker processes every 0.5 s
 (benchmarks/measure.py), and splits the samples by the stage-end lines of the log. Prints a
-markdown table: each stage's seconds and the peak PSS of the driver and of the workers in it.
+markdown table: each stage's seconds and the peak PSS of the driver, of the workers, and of
+the whole process tree (driver + workers in one sample) in it.
 
     python benchmarks/memory_timeline.py benchmarks/data/synth-1000000-s0.jsonl /tmp/out -- --no-rewrites --no-report -w 2
 """
@@ -64,15 +65,16 @@ def main() -> None:
            "--quiet", "-v", "--log-file", str(log), *args.extra]
     start, samples = sample(cmd)
     print(f"{' '.join(cmd[2:])}: {samples[-1][0] if samples else 0:.1f} s")
-    print("| stage | seconds | ends at s | driver peak PSS MB | workers' peak PSS MB |")
-    print("|---|---:|---:|---:|---:|")
+    print("| stage | seconds | ends at s | driver peak PSS MB | workers' peak PSS MB | tree peak PSS MB (same sample) |")
+    print("|---|---:|---:|---:|---:|---:|")
     begin = 0.0
     for stage, end, seconds in stage_ends(log, start):
         inside = [s for s in samples if begin <= s[0] <= end] or [(0, 0, 0)]
         print(f"| {stage} | {seconds:.1f} | {end:.1f} | {max(s[1] for s in inside) / 1024:,.0f} | "
-              f"{max(s[2] for s in inside) / 1024:,.0f} |")
+              f"{max(s[2] for s in inside) / 1024:,.0f} | {max(s[1] + s[2] for s in inside) / 1024:,.0f} |")
         begin = end
-    print(f"| whole run | | | {max(s[1] for s in samples) / 1024:,.0f} | {max(s[2] for s in samples) / 1024:,.0f} |")
+    print(f"| whole run | | | {max(s[1] for s in samples) / 1024:,.0f} | {max(s[2] for s in samples) / 1024:,.0f} | "
+          f"{max(s[1] + s[2] for s in samples) / 1024:,.0f} |")
 
 
 if __name__ == "__main__":

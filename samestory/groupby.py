@@ -31,6 +31,12 @@ class GroupJob:
     rows: np.ndarray
     max_all_pairs: int
     max_group: int | None = None
+    #: which entries take part (None: all): a mask spares a filtered copy of big arrays
+    keep: np.ndarray | None = None
+
+    def entries(self) -> tuple[np.ndarray, np.ndarray]:
+        """(keys, rows) of the entries that take part."""
+        return (self.keys, self.rows) if self.keep is None else (self.keys[self.keep], self.rows[self.keep])
 
 
 MapFunction = Callable[[Callable, Iterable], Iterator]
@@ -45,11 +51,12 @@ def partition_jobs(jobs: list[GroupJob], parts: int) -> list[list[GroupJob]]:
     whose key falls in p (rows keep their relative order)."""
     partitions: list[list[GroupJob]] = [[] for _ in range(parts)]
     for job in jobs:
+        job_keys, job_rows = job.entries()
         with np.errstate(over="ignore"):
-            bucket = ((job.keys.astype(np.uint64, copy=False) * _MIX) >> np.uint64(32)) % np.uint64(parts)
+            bucket = ((job_keys.astype(np.uint64, copy=False) * _MIX) >> np.uint64(32)) % np.uint64(parts)
         order = np.argsort(bucket, kind="stable")
         bounds = np.searchsorted(bucket[order], np.arange(1, parts, dtype=np.uint64))
-        for p, (keys, rows) in enumerate(zip(np.split(job.keys[order], bounds), np.split(job.rows[order], bounds))):
+        for p, (keys, rows) in enumerate(zip(np.split(job_keys[order], bounds), np.split(job_rows[order], bounds))):
             partitions[p].append(GroupJob(keys, rows, job.max_all_pairs, job.max_group))
     return partitions
 
@@ -74,12 +81,15 @@ def pairs_of_job(job: GroupJob) -> np.ndarray:
     """pairs_within_groups of one job, in key-hash parts when the job is big: every key lies in
     one part, so the pairs are the same; only their order differs (callers sort them)."""
     if len(job.keys) <= MAX_GROUPED_ENTRIES:
-        return pairs_within_groups(job.keys, job.rows, job.max_all_pairs, job.max_group)
+        return pairs_within_groups(*job.entries(), job.max_all_pairs, job.max_group)
     parts = min(-(-len(job.keys) // MAX_GROUPED_ENTRIES), 1 << 16)
     part_of = _key_parts(job.keys, parts)
     found = []
     for p in range(parts):
-        pick = np.flatnonzero(part_of == p)
+        chosen = part_of == p
+        if job.keep is not None:
+            chosen &= job.keep
+        pick = np.flatnonzero(chosen)
         found.append(pairs_within_groups(job.keys[pick], job.rows[pick], job.max_all_pairs, job.max_group))
     return np.concatenate(found)
 

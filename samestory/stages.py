@@ -130,8 +130,9 @@ def read_and_fingerprint(
             fp_parts.append(part.fingerprints)
             sig_parts.append(part.signatures)
             tick(len(part.columns))
-    corpus.fingerprints = lexical.concat_fingerprints(fp_parts, settings.lexical.num_perm)
     corpus.shard_sizes = [len(p) for p in fp_parts]
+    del part  # the last batch's arrays, so that joining frees every part it copies
+    corpus.fingerprints = lexical.concat_fingerprints(fp_parts, settings.lexical.num_perm, consume=True)
     corpus.signatures = concat_signatures(sig_parts, corpus.shard_sizes)
     corpus.ok = np.array([s == "ok" for s in corpus.columns.status], dtype=bool)
     corpus.boilerplate_lines = [0] * len(corpus)
@@ -179,10 +180,11 @@ def remove_boilerplate(corpus: Corpus, line_parts: list[LineHashes], settings: S
 def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progress: Progress, first_new: int = 0) -> Pairs:
     """Exact groups and near/partial candidates (group-by-key), verified in chunks by the executor.
     Rows before `first_new` are reference documents: pairs among them are not looked for."""
-    fp = corpus.fingerprints
     with progress.task("Finding candidates"):
-        corpus.representative = lexical.exact_representatives(fp.exact_hash, corpus.ok)
-        candidates = lexical.find_candidates(fp, corpus.representative, settings.lexical, executor.group_pairs, first_new)
+        corpus.representative = lexical.exact_representatives(corpus.fingerprints.exact_hash, corpus.ok)
+        candidates = lexical.find_candidates(corpus.fingerprints, corpus.representative, settings.lexical,
+                                             executor.group_pairs, first_new)
+    corpus.fingerprints = _without_candidate_keys(corpus.fingerprints)
     n_candidates = len(candidates.pairs)
     with progress.task("Verifying candidate pairs", unit="pairs", total=n_candidates) as tick:
         exact_rep = corpus.representative.copy()
@@ -197,6 +199,15 @@ def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progre
             pairs.extend(part)
             tick(min(chunk, n_candidates - k * chunk))  # chunks are in order, each `chunk` pairs but the last
     return pairs
+
+
+def _without_candidate_keys(fp: lexical.Fingerprints) -> lexical.Fingerprints:
+    """The fingerprints less MinHash and anchors, which nothing uses once the candidates are
+    found (~1.5 KB a document: 1.5 GB at 1M documents, freed before verification)."""
+    return lexical.Fingerprints(
+        exact_hash=fp.exact_hash, n_words=fp.n_words, minhash=np.zeros((0, fp.minhash.shape[1]), dtype=fp.minhash.dtype),
+        anchor_hash=np.zeros(0, dtype=fp.anchor_hash.dtype), anchor_row=np.zeros(0, dtype=fp.anchor_row.dtype),
+    )
 
 
 def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, executor: Executor, progress: Progress,

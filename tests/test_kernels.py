@@ -297,6 +297,12 @@ def test_a_big_job_is_grouped_in_parts_with_the_same_pairs(seed, monkeypatch):
     assert len(np.unique(groupby._key_parts(keys, 12))) == 12
     parts = sorted(map(tuple, groupby.pairs_of_job(job).tolist()))
     assert parts == whole == ref_pairs_within_groups(keys, rows, 6, 40)
+    keep = rng.random(3000) < 0.7  # a mask instead of a filtered copy: the same pairs
+    masked = groupby.GroupJob(keys, rows, 6, 40, keep)
+    want = ref_pairs_within_groups(keys[keep], rows[keep], 6, 40)
+    assert sorted(map(tuple, groupby.pairs_of_job(masked).tolist())) == want
+    (partitioned,) = groupby.partition_jobs([masked], 3)[1:2]
+    assert set(partitioned[0].keys.tolist()) <= set(keys[keep].tolist())
 
 
 def test_unique_pairs_counts_match_a_counter():

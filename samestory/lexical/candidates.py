@@ -104,11 +104,12 @@ def band_key(block: np.ndarray) -> np.ndarray:
 def anchor_job(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> GroupJob:
     """The group-by-key on anchors: rows sharing an anchor (anchors on too many rows are dropped)."""
     keep = allowed[fp.anchor_row]
-    if keep.all():  # the usual case: no copy of the (~60 per document) anchors
-        keys, rows = _only_shared(fp.anchor_hash, fp.anchor_row, first_new)
-    else:
-        keys, rows = _only_shared(fp.anchor_hash[keep], fp.anchor_row[keep], first_new)
-    return GroupJob(keys, rows, settings.max_bucket_pairs_size, settings.max_anchor_df)
+    if keep.all():
+        keep = None
+    if not first_new:  # the anchors are used in place, with a mask: no copy of the (~60 per document) entries
+        return GroupJob(fp.anchor_hash, fp.anchor_row, settings.max_bucket_pairs_size, settings.max_anchor_df, keep)
+    keys, rows = (fp.anchor_hash, fp.anchor_row) if keep is None else (fp.anchor_hash[keep], fp.anchor_row[keep])
+    return GroupJob(*_only_shared(keys, rows, first_new), settings.max_bucket_pairs_size, settings.max_anchor_df)
 
 
 def shared_anchor_pairs(pairs: np.ndarray, n: int, settings: LexicalSettings) -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ import xxhash
 
 from ..clean.normalize import match_tokens_text, normalize_for_match
 from ..config import LexicalSettings
-from ..groupby import concat_keyed, replace_keyed_rows
+from ..groupby import replace_keyed_rows
 from .shingles import shingles_from_tokens, token_hashes_batch
 
 __all__ = ["Fingerprints", "fingerprint_batch", "concat_fingerprints", "replace_rows", "EMPTY_SIGNATURE"]
@@ -82,21 +82,31 @@ def fingerprint_batch(texts: list[str | None], settings: LexicalSettings) -> Fin
     )
 
 
-def concat_fingerprints(parts: list[Fingerprints], num_perm: int) -> Fingerprints:
-    """Join batch results in order; anchor rows are shifted to corpus-wide row numbers."""
-    if not parts:
-        return Fingerprints(
-            np.zeros(0, np.uint64), np.zeros(0, np.int32), np.zeros((0, num_perm), np.uint32),
-            np.zeros(0, np.uint64), np.zeros(0, np.int64),
-        )
-    anchor_hash, anchor_row = concat_keyed([(p.anchor_hash, p.anchor_row) for p in parts], [len(p) for p in parts])
-    return Fingerprints(
-        exact_hash=np.concatenate([p.exact_hash for p in parts]),
-        n_words=np.concatenate([p.n_words for p in parts]),
-        minhash=np.concatenate([p.minhash for p in parts]),
-        anchor_hash=anchor_hash,
-        anchor_row=anchor_row,
+def concat_fingerprints(parts: list[Fingerprints], num_perm: int, consume: bool = False) -> Fingerprints:
+    """Join batch results in order; anchor rows are shifted to corpus-wide row numbers.
+
+    The result is allocated up front and filled part by part; with `consume`, each entry of
+    `parts` is set to None once copied. Large arrays get their memory from the OS as they are
+    filled, so the corpus' fingerprints are held about once while joining, not twice as with
+    np.concatenate (1.5 GB at 1M documents)."""
+    n = sum(len(p) for p in parts)
+    m = sum(len(p.anchor_hash) for p in parts)
+    out = Fingerprints(
+        np.empty(n, np.uint64), np.empty(n, np.int32), np.empty((n, num_perm), np.uint32),
+        np.empty(m, np.uint64), np.empty(m, np.int64),
     )
+    row = entry = 0
+    for i, p in enumerate(parts):
+        size, anchors = len(p), len(p.anchor_hash)
+        out.exact_hash[row:row + size] = p.exact_hash
+        out.n_words[row:row + size] = p.n_words
+        out.minhash[row:row + size] = p.minhash
+        out.anchor_hash[entry:entry + anchors] = p.anchor_hash
+        np.add(p.anchor_row, row, out=out.anchor_row[entry:entry + anchors], casting="unsafe")
+        row, entry = row + size, entry + anchors
+        if consume:
+            parts[i] = None
+    return out
 
 
 def replace_rows(fp: Fingerprints, rows: np.ndarray, new: Fingerprints) -> Fingerprints:

@@ -15,6 +15,8 @@ from ..records import ExactEvidence, LexicalEvidence, Pairs
 from .candidates import FROM_ANCHORS, FROM_LSH, Candidates
 from .shingles import shingle_sets
 
+SHINGLE_BLOCK = 2_000  # texts whose shingle sets are computed in one vectorised pass
+
 __all__ = ["classify_overlap", "verify_exact", "verify_lexical", "candidate_chunks", "verify_chunk"]
 
 
@@ -80,7 +82,10 @@ def verify_lexical(texts, candidates: Candidates, settings: LexicalSettings) -> 
     # shingle sets are recomputed for the documents in candidate pairs only (cheaper in
     # memory than keeping every document's set from the fingerprint stage)
     involved = np.unique(candidates.pairs).tolist()
-    sets = dict(zip(involved, shingle_sets([texts[r] for r in involved], settings.shingle_words)))
+    sets: dict[int, np.ndarray] = {}
+    for start in range(0, len(involved), SHINGLE_BLOCK):  # bounded: the vectorised pass holds ~10x its texts
+        block = involved[start:start + SHINGLE_BLOCK]
+        sets.update(zip(block, shingle_sets([texts[r] for r in block], settings.shingle_words)))
     for (a, b), origin, anchors in zip(candidates.pairs.tolist(), candidates.origin.tolist(), candidates.shared_anchors.tolist()):
         sa, sb = sets[a], sets[b]
         shared = len(np.intersect1d(sa, sb, assume_unique=True))
