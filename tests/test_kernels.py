@@ -565,3 +565,19 @@ def test_classify_overlap_follows_the_settings():
     assert classify_overlap(1, 2, 8, s)[0] is None  # 2 shingles < 3
     assert classify_overlap(28, 29, 29, s)[0] == "near"  # Jaccard 28/30
     assert classify_overlap(27, 29, 29, s)[0] is None  # Jaccard 27/31
+
+
+# ---------------------------------------------------------------- typography fold
+
+import unicodedata
+
+from samestory.clean.normalize import TYPOGRAPHY_FOLD, fold_typography
+
+
+def test_fold_typography_equals_translate():
+    # replacing character after character equals str.translate only while no replacement
+    # holds a character of the table
+    assert not any(chr(c) in "".join(TYPOGRAPHY_FOLD.values()) for c in TYPOGRAPHY_FOLD)
+    every = "".join(chr(c) for c in TYPOGRAPHY_FOLD) + "".join(map(chr, range(128)))
+    for text in [every, every[::-1], "it's `quoted` ``twice``", "", "Ünïcödé ß", "it’s “quoted” — dashed", "zero\u200bwidth"]:
+        assert fold_typography(text) == unicodedata.normalize("NFKC", text).translate(TYPOGRAPHY_FOLD)
