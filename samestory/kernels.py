@@ -2,9 +2,9 @@
 
 Hand-written because no library tokenises a UTF-8 byte buffer, hashes each word with our
 polynomial (whose values are stored fingerprints and may not change) and shingles the words
-in one pass; the numpy versions in lexical/shingles.py and lexical/fingerprints.py did the
-same in several passes with large temporaries, and remain as the fallback and as the tests'
-oracle.
+in one pass; the numpy versions in lexical/shingles.py and the Python loop in
+boilerplate/site_lines.py did the same in several passes with large temporaries, or one
+Python call per line, and remain as the fallback and as the tests' oracle.
 
 The text kernels take the texts of a batch as one byte buffer with per-text [start, end)
 bounds and classify code points with CLASSES (built here from the Python definitions, so the
@@ -24,7 +24,10 @@ import numpy as np
 
 from .clean.normalize import _PUNCT_TO_SPACE
 
-__all__ = ["CLASSES", "SPACE", "PUNCT", "shingle_kernel", "anchor_kernel"]
+__all__ = [
+    "CLASSES", "SPACE", "PUNCT", "shingle_kernel", "line_kernel", "anchor_kernel",
+    "LINE_ZERO", "LINE_HASHED", "LINE_LONG", "LINE_SHORT",
+]
 
 SPACE = 1  # str.isspace(): where str.split() splits
 PUNCT = 2  # a key of normalize._PUNCT_TO_SPACE: ends a word for shingling
@@ -183,6 +186,130 @@ def shingle_kernel(data, starts, ends, classes, k, out, flat):
             windows = 0
         counts[d] = windows
     return out_ends, n_words, counts
+
+
+# what line_kernel says about each line
+LINE_ZERO = 0      # hash 0, 0 words: no letter (blank lines among them)
+LINE_HASHED = 1    # hash the kernel's bytes out[line_start:line_end]
+LINE_LONG = 2      # more than max_words words, not ASCII: Python casefolds and hashes it
+LINE_SHORT = 3     # at most max_words words, not ASCII: Python's normalize_line
+
+
+@_jit
+def line_kernel(data, starts, ends, line_counts, classes, line_punct, max_words, out):
+    """The lines (split on "\\n", line_counts[d] of them) of each text data[starts[d]:ends[d]]
+    (UTF-8; line_counts[d] == 0 for a missing text): per line its words (as len(line.split()))
+    and what to hash (see LINE_*). For an ASCII line the kernel writes the bytes to hash to
+    `out` (as long as `data`): a long line (> max_words words) stripped and lowercased (its
+    casefold), a short one as site_lines.normalize_line gives it (digit runs as "0",
+    `line_punct` and spaces as one space, lowercase), with its words counted in that form.
+    Returns (words, kind, line_start, line_end) per line."""
+    n = len(starts)
+    total = 0
+    for d in range(n):
+        total += line_counts[d]
+    words = np.zeros(total, dtype=np.int32)
+    kind = np.zeros(total, dtype=np.uint8)
+    line_start = np.zeros(total, dtype=np.int64)
+    line_end = np.zeros(total, dtype=np.int64)
+    o = 0
+    li = 0
+    for d in range(n):
+        if line_counts[d] == 0:
+            continue
+        end = ends[d]
+        ls = starts[d]
+        while True:
+            # the line's end le, its words (as ASCII first: branch-free), ASCII or not
+            nw = 0
+            prev_space = 1
+            bits = 0
+            i = ls
+            while i < end:
+                b = data[i]
+                if b == 10:
+                    break
+                bits |= b
+                space = classes[b] & SPACE
+                nw += prev_space & (space ^ 1)
+                prev_space = space
+                i += 1
+            le = i
+            ascii_only = bits < 0x80
+            s = ls
+            e = le
+            if ascii_only:  # the stripped bounds [s, e)
+                while s < e and classes[data[s]] & SPACE:
+                    s += 1
+                while e > s and classes[data[e - 1]] & SPACE:
+                    e -= 1
+            else:  # count again, code point by code point
+                nw = 0
+                prev_space = 1
+                i = ls
+                while i < le:
+                    cp, length = _code_point(data, i)
+                    space = classes[cp] & SPACE if cp < 0x10000 else 0
+                    nw += prev_space & (space ^ 1)
+                    prev_space = space
+                    i += length
+            if nw > max_words:
+                words[li] = nw
+                if ascii_only:
+                    line_start[li] = o
+                    source = data[s:e]  # slices: unsigned loop indices let LLVM vectorise
+                    target = out[o : o + e - s]
+                    for j in range(len(source)):
+                        b = source[j]
+                        target[j] = b + np.uint8(32) if np.uint8(65) <= b <= np.uint8(90) else b
+                    o += e - s
+                    line_end[li] = o
+                    kind[li] = LINE_HASHED
+                else:
+                    kind[li] = LINE_LONG
+            elif nw > 0:
+                if ascii_only:
+                    first = o
+                    prev_digit = False
+                    pending = False
+                    letter = False
+                    spaces = 0
+                    for j in range(s, e):
+                        b = data[j]
+                        if 48 <= b <= 57:
+                            if prev_digit:
+                                continue
+                            prev_digit = True
+                            ch = 48
+                        else:
+                            prev_digit = False
+                            if classes[b] & SPACE or line_punct[b]:
+                                pending = o > first
+                                continue
+                            ch = b + 32 if 65 <= b <= 90 else b
+                            if 97 <= ch <= 122:
+                                letter = True
+                        if pending:
+                            out[o] = 32
+                            o += 1
+                            spaces += 1
+                            pending = False
+                        out[o] = ch
+                        o += 1
+                    if letter:
+                        words[li] = spaces + 1
+                        line_start[li] = first
+                        line_end[li] = o
+                        kind[li] = LINE_HASHED
+                    else:
+                        o = first
+                else:
+                    kind[li] = LINE_SHORT
+            li += 1
+            if le >= end:
+                break
+            ls = le + 1
+    return words, kind, line_start, line_end
 
 
 @_jit

@@ -594,6 +594,7 @@ import re
 import xxhash
 
 from samestory import kernels as compiled
+from samestory.boilerplate.site_lines import line_hashes_batch, line_hashes_python, normalize_line
 from samestory.clean.normalize import _PUNCT_TO_SPACE
 from samestory.lexical.fingerprints import anchors_numpy
 from samestory.lexical.shingles import text_shingles, text_shingles_numpy
@@ -702,6 +703,25 @@ def test_fingerprint_batch_same_with_and_without_kernels(monkeypatch):
     )
 
 
+LINE_TEXTS = [
+    None, "", "\n", "one line", "Two\nlines", "trailing newline\n", "\n\nblank first", " \t \n\u3000\n\x85\n\u2028",
+    "© 2024 London Glossy Post.\nPosted 3 May 2024 — Comments (12)\nShare:  Facebook | X\n——",
+    "1,000 apples_and 22 pears!!\n12ab34 a1b2c3\n__init__ x_y", "CAPS and Mixed Case\r\nwindows line\r\n",
+    "ÉCOLE publique\nstraße ß\nİstanbul\n北京、東京\n👍 ok", "\x00ab \x1cc\x1fd \x7fe",
+    " ".join(["word"] * 70) + "\n" + " ".join(["Wörd"] * 70) + "\n  " + " ".join(["LONG"] * 61) + "  ",
+]
+
+
+@pytest.mark.parametrize("max_words", [None, 0, 1, 3, 60])
+def test_line_kernel_matches_python(max_words):
+    rng = np.random.default_rng(50 if max_words is None else 51 + max_words)
+    texts = LINE_TEXTS + random_texts(rng, 200, 300) + random_texts(rng, 200, 300, ASCII_ALPHABET)
+    got, want = line_hashes_batch(texts, max_words), line_hashes_python(texts, max_words)
+    assert_same_arrays([got.offsets, got.hashes, got.words], [want.offsets, want.hashes, want.words])
+    got, want = line_hashes_batch([], max_words), line_hashes_python([], max_words)
+    assert_same_arrays([got.offsets, got.hashes, got.words], [want.offsets, want.hashes, want.words])
+
+
 def test_character_classes_cover_every_space_and_listed_punctuation():
     # the kernels look code points up in a table of the Basic Multilingual Plane only
     above = "".join(map(chr, range(0x10000, 0x110000)))
@@ -710,6 +730,8 @@ def test_character_classes_cover_every_space_and_listed_punctuation():
     spaces = {c for c in range(0x10000) if chr(c).isspace()}
     assert {c for c in range(0x10000) if compiled.CLASSES[c] & compiled.SPACE} == spaces
     assert {c for c in range(0x10000) if compiled.CLASSES[c] & compiled.PUNCT} == set(_PUNCT_TO_SPACE)
+    # a line of spaces only is a line without letters for normalize_line too (the kernel's shortcut)
+    assert all(normalize_line(chr(c) * 2) == "" for c in spaces)
 
 
 def test_kernels_compile_without_a_cache_folder(monkeypatch):
