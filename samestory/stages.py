@@ -131,7 +131,7 @@ def read_and_fingerprint(
             sig_parts.append(part.signatures)
             tick(len(part.columns))
     corpus.shard_sizes = [len(p) for p in fp_parts]
-    del part  # the last batch's arrays, so that joining frees every part it copies
+    part = None  # the last batch's arrays, so that joining frees every part it copies
     corpus.fingerprints = lexical.concat_fingerprints(fp_parts, settings.lexical.num_perm, consume=True)
     corpus.signatures = concat_signatures(sig_parts, corpus.shard_sizes)
     corpus.ok = np.array([s == "ok" for s in corpus.columns.status], dtype=bool)

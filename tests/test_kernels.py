@@ -586,3 +586,188 @@ def test_classify_overlap_follows_the_settings():
     assert classify_overlap(1, 2, 8, s)[0] is None  # 2 shingles < 3
     assert classify_overlap(28, 29, 29, s)[0] == "near"  # Jaccard 28/30
     assert classify_overlap(27, 29, 29, s)[0] is None  # Jaccard 27/31
+
+
+# ---------------------------------------------------------------- typography fold
+
+import unicodedata
+
+from samestory.clean.normalize import TYPOGRAPHY_FOLD, fold_typography
+
+
+def test_fold_typography_equals_translate():
+    # replacing character after character equals str.translate only while no replacement
+    # holds a character of the table
+    assert not any(chr(c) in "".join(TYPOGRAPHY_FOLD.values()) for c in TYPOGRAPHY_FOLD)
+    every = "".join(chr(c) for c in TYPOGRAPHY_FOLD) + "".join(map(chr, range(128)))
+    for text in [every, every[::-1], "it's `quoted` ``twice``", "", "Ünïcödé ß", "it’s “quoted” — dashed", "zero\u200bwidth"]:
+        assert fold_typography(text) == unicodedata.normalize("NFKC", text).translate(TYPOGRAPHY_FOLD)
+
+
+# ---------------------------------------------------------------- compiled kernels (numba)
+#
+# samestory/kernels.py must give exactly the values of the numpy and Python code it replaces
+# (fingerprints of earlier runs are stored and reused), so each kernel is checked against
+# that code, which stays as the fallback where numba is missing.
+
+import re
+
+import xxhash
+
+from samestory import kernels as compiled
+from samestory.boilerplate.site_lines import line_hashes_batch, line_hashes_python, normalize_line
+from samestory.clean.normalize import _PUNCT_TO_SPACE
+from samestory.lexical.fingerprints import anchors_numpy
+from samestory.lexical.shingles import text_shingles, text_shingles_numpy
+
+# ASCII, digits, punctuation, tabs and line ends, 2-, 3- and 4-byte UTF-8, Unicode spaces
+# (NBSP, ideographic, line separator, NEL), listed non-ASCII punctuation, characters that
+# NFKC, the typography fold or casefold change (ligature, full-width, Kelvin sign, sharp s,
+# dotted I, curly quote, dash, zero width space), control characters.
+ALPHABET = (
+    list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") * 3
+    + list(" " * 20 + "\t\n\r\x0b\x0c.,;:!?'\"()-_/`@#")
+    + ["é", "ß", "İ", "ø", "北", "京", "👍", "𝔘", "\u3000", "\u2028", "\x85", "\xa0", "\u2009", "\x1c",
+       "«", "»", "…", "，", "。", "、", "\u200b", "\u2019", "\u201c", "\u2014", "ﬁ", "Ａ", "\u212a", "\x00", "\x7f"]
+)
+
+
+ASCII_ALPHABET = [c for c in ALPHABET if c.isascii()]
+
+
+def random_texts(rng: np.random.Generator, n: int, max_chars: int = 120, alphabet=ALPHABET) -> list[str | None]:
+    texts: list[str | None] = []
+    for _ in range(n):
+        size = int(rng.integers(0, max_chars))
+        texts.append("".join(rng.choice(alphabet, size=size)))
+    return texts
+
+
+EDGE_TEXTS = [
+    None, "", " ", "\n\n", "\u3000 \u2028", "...", "«»", "one", "two words", "three little words",
+    "four words in all", "five words and no more", "  Leading and trailing  ", "a,b;c.d", "Ünïcödé ß İstanbul",
+    "北京、東京。大阪", "👍 emoji 𝔘𝔫𝔦 word", "tab\tand\u00a0nbsp\u2009thin", "x\u2028y\x85z", "ﬁne ＡＢＣ \u212aelvin",
+    "it’s “quoted” — dashed `tick`", "zero\u200bwidth", "\x00ab \x00\x00ab ab", "1,000 apples_and 22 pears!!",
+]
+
+
+def assert_same_arrays(got, want):
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype
+        assert np.array_equal(g, w)
+
+
+def test_compiled_kernels_are_in_use():
+    assert shingles.kernels() is compiled  # else the tests below compare the fallback with itself
+
+
+@pytest.mark.parametrize("k", [1, 2, 5])
+def test_shingle_kernel_matches_numpy(k):
+    rng = np.random.default_rng(30 + k)
+    texts = EDGE_TEXTS + random_texts(rng, 200) + random_texts(rng, 100, 120, ASCII_ALPHABET)
+    assert_same_arrays(text_shingles(texts, k), text_shingles_numpy(texts, k))
+    for text in texts[:40]:  # one text at a time as well (shingle_set does that)
+        assert_same_arrays(text_shingles([text], k), text_shingles_numpy([text], k))
+    assert_same_arrays(text_shingles([], k), text_shingles_numpy([], k))
+    assert_same_arrays(text_shingles([None, None], k), text_shingles_numpy([None, None], k))
+
+
+def test_shingle_kernel_matches_numpy_across_chunks_and_long_texts(monkeypatch):
+    rng = np.random.default_rng(40)
+    vocab = np.array(random_words(rng, 500, alphabet="abcdéfghß北👍,."))
+    long_text = " ".join(vocab[rng.integers(0, len(vocab), size=60_000)])
+    texts = random_texts(rng, 50, 400) + [long_text] + random_texts(rng, 50, 400)
+    want = text_shingles_numpy(texts, 5)
+    assert_same_arrays(text_shingles(texts, 5), want)
+    monkeypatch.setattr(shingles, "MAX_CHUNK_CHARS", 300)  # the reference in many chunks
+    assert_same_arrays(text_shingles_numpy(texts, 5), want)
+    assert_same_arrays(text_shingles(texts, 5), want)
+
+
+def test_shingle_kernel_matches_plain_python():
+    # independent of both implementations: the token and window hashes written out above
+    rng = np.random.default_rng(41)
+    texts = EDGE_TEXTS + random_texts(rng, 100)
+    exact, n_words, flat, offsets = text_shingles(texts, 5)
+    for i, text in enumerate(texts):
+        normalized = " ".join(fold_typography(text).casefold().split()) if text is not None else None
+        words = normalized.translate(_PUNCT_TO_SPACE).split() if normalized is not None else []
+        assert n_words[i] == len(words)
+        doc, _ = ref_token_hashes([" ".join(words)])
+        assert as_list(flat[int(offsets[i]) : int(offsets[i + 1])]) == ref_shingles([doc], 5)[0]
+        assert exact[i] == (0 if text is None else xxhash.xxh3_64_intdigest(normalized.encode()))
+
+
+@pytest.mark.parametrize("modulus", [1, 3, 8, 7919])
+def test_anchor_kernel_matches_numpy(modulus):
+    rng = np.random.default_rng(modulus)
+    counts = rng.integers(0, 40, size=60)
+    counts[:3] = 0
+    flat = rng.integers(0, 2**64, size=int(counts.sum()), dtype=np.uint64)
+    flat[5:15] = flat[15:25] = flat[0:10]  # repeats inside and across rows
+    flat[: len(flat) // 2] -= flat[: len(flat) // 2] % np.uint64(modulus)  # many anchors
+    assert_same_arrays(compiled.anchor_kernel(flat, counts, modulus), anchors_numpy(flat, counts, modulus))
+    empty = np.zeros(0, np.uint64)
+    assert_same_arrays(compiled.anchor_kernel(empty, np.zeros(2, np.int64), modulus), anchors_numpy(empty, np.zeros(2, np.int64), modulus))
+
+
+def test_fingerprint_batch_same_with_and_without_kernels(monkeypatch):
+    settings = LexicalSettings(anchor_modulus=3)
+    texts = EDGE_TEXTS + random_texts(np.random.default_rng(42), 200, 600)
+    got = fingerprint_batch(texts, settings)
+    monkeypatch.setattr(shingles, "_KERNELS", [None])
+    assert shingles.kernels() is None
+    want = fingerprint_batch(texts, settings)
+    assert_same_arrays(
+        [got.exact_hash, got.n_words, got.minhash, got.anchor_hash, got.anchor_row],
+        [want.exact_hash, want.n_words, want.minhash, want.anchor_hash, want.anchor_row],
+    )
+
+
+LINE_TEXTS = [
+    None, "", "\n", "one line", "Two\nlines", "trailing newline\n", "\n\nblank first", " \t \n\u3000\n\x85\n\u2028",
+    "© 2024 London Glossy Post.\nPosted 3 May 2024 — Comments (12)\nShare:  Facebook | X\n——",
+    "1,000 apples_and 22 pears!!\n12ab34 a1b2c3\n__init__ x_y", "CAPS and Mixed Case\r\nwindows line\r\n",
+    "ÉCOLE publique\nstraße ß\nİstanbul\n北京、東京\n👍 ok", "\x00ab \x1cc\x1fd \x7fe",
+    " ".join(["word"] * 70) + "\n" + " ".join(["Wörd"] * 70) + "\n  " + " ".join(["LONG"] * 61) + "  ",
+]
+
+
+@pytest.mark.parametrize("max_words", [None, 0, 1, 3, 60])
+def test_line_kernel_matches_python(max_words):
+    rng = np.random.default_rng(50 if max_words is None else 51 + max_words)
+    texts = LINE_TEXTS + random_texts(rng, 200, 300) + random_texts(rng, 200, 300, ASCII_ALPHABET)
+    got, want = line_hashes_batch(texts, max_words), line_hashes_python(texts, max_words)
+    assert_same_arrays([got.offsets, got.hashes, got.words], [want.offsets, want.hashes, want.words])
+    got, want = line_hashes_batch([], max_words), line_hashes_python([], max_words)
+    assert_same_arrays([got.offsets, got.hashes, got.words], [want.offsets, want.hashes, want.words])
+
+
+def test_character_classes_cover_every_space_and_listed_punctuation():
+    # the kernels look code points up in a table of the Basic Multilingual Plane only
+    above = "".join(map(chr, range(0x10000, 0x110000)))
+    assert re.search(r"\s", above) is None  # str.split() splits on no code point above it
+    assert all(c < 0x10000 for c in _PUNCT_TO_SPACE)
+    spaces = {c for c in range(0x10000) if chr(c).isspace()}
+    assert {c for c in range(0x10000) if compiled.CLASSES[c] & compiled.SPACE} == spaces
+    assert {c for c in range(0x10000) if compiled.CLASSES[c] & compiled.PUNCT} == set(_PUNCT_TO_SPACE)
+    # a line of spaces only is a line without letters for normalize_line too (the kernel's shortcut)
+    assert all(normalize_line(chr(c) * 2) == "" for c in spaces)
+
+
+def test_kernels_compile_without_a_cache_folder(monkeypatch):
+    # where numba finds no writable cache folder it raises at decoration; the kernels then
+    # compile in each process instead of failing
+    real = compiled.numba.njit
+
+    def no_cache(*args, **kwargs):
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compiled.numba, "njit", no_cache)
+
+    def double(x):
+        return 2 * x
+
+    assert compiled._jit(double)(21) == 42

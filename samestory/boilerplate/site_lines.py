@@ -44,6 +44,7 @@ import xxhash
 from ..config import BoilerplateSettings
 from ..clean.normalize import tidy_text
 from ..clean.urls import host_of
+from ..lexical.shingles import kernels
 
 __all__ = [
     "LineHashes", "Boilerplate", "normalize_line", "line_hashes_batch", "concat_line_hashes",
@@ -59,6 +60,8 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 # ASCII punctuation (and "_") to space: str.translate does for ASCII lines what _NON_WORD does,
 # several times faster; non-ASCII lines still go through the regex.
 _ASCII_PUNCT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+_ASCII_PUNCT_MASK = np.zeros(128, dtype=np.bool_)  # the same characters, for the compiled kernel
+_ASCII_PUNCT_MASK[list(_ASCII_PUNCT)] = True
 
 
 def normalize_line(line: str) -> str:
@@ -93,7 +96,62 @@ class LineHashes:
 def line_hashes_batch(texts: list[str | None], max_words: int | None = None) -> LineHashes:
     """Hash every line. Lines of more than `max_words` words can never be boilerplate: they are
     hashed as they are, without normalising (most article paragraphs; their hashes still serve
-    to tell copies of one article apart from different articles)."""
+    to tell copies of one article apart from different articles).
+
+    A compiled kernel (samestory.kernels) splits the lines, counts their words and, for ASCII
+    lines, writes the bytes to hash; lines with other characters take the Python path of
+    line_hashes_python, which gives the same values and serves where numba is missing."""
+    compiled = kernels()
+    if compiled is None:
+        return line_hashes_python(texts, max_words)
+    n = len(texts)
+    # surrogatepass: a lone surrogate reaches the Python path as it did before (not ASCII)
+    parts = [b"" if t is None else t.encode("utf-8", "surrogatepass") for t in texts]
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=n)
+    ends = np.cumsum(lengths)
+    counts = np.fromiter((0 if t is None else t.count("\n") + 1 for t in texts), dtype=np.int64, count=n)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    data = np.frombuffer(b"".join(parts), dtype=np.uint8)
+    del parts
+    out = np.empty(len(data), dtype=np.uint8)
+    limit = max_words if max_words is not None else np.iinfo(np.int64).max
+    words, kind, start, end = compiled.line_kernel(
+        data, ends - lengths, ends, counts, compiled.CLASSES, _ASCII_PUNCT_MASK, limit, out
+    )
+    del data
+    hashes = np.zeros(len(words), dtype=np.uint64)
+    hashed = np.flatnonzero(kind == compiled.LINE_HASHED)
+    if len(hashed):
+        view = memoryview(out)
+        hashes[hashed] = np.fromiter(
+            (xxhash.xxh3_64_intdigest(view[a:b]) or 1 for a, b in zip(start[hashed].tolist(), end[hashed].tolist())),
+            dtype=np.uint64, count=len(hashed),
+        )
+    rest = np.flatnonzero(kind >= compiled.LINE_LONG)
+    if len(rest):
+        doc_of = np.searchsorted(offsets, rest, side="right") - 1
+        split: dict[int, list[str]] = {}
+        for row, d, long in zip(rest.tolist(), doc_of.tolist(), (kind[rest] == compiled.LINE_LONG).tolist()):
+            lines = split.get(d)
+            if lines is None:
+                lines = split[d] = texts[d].split("\n")
+            line = lines[row - offsets[d]]
+            if long:
+                hashes[row] = xxhash.xxh3_64_intdigest(line.strip().casefold().encode("utf-8")) or 1
+                continue
+            norm = normalize_line(line)
+            if norm and _has_letter(norm):
+                hashes[row] = xxhash.xxh3_64_intdigest(norm.encode("utf-8")) or 1
+                words[row] = norm.count(" ") + 1
+            else:
+                words[row] = 0
+    return LineHashes(offsets, hashes, words)
+
+
+def line_hashes_python(texts: list[str | None], max_words: int | None = None) -> LineHashes:
+    """line_hashes_batch in plain Python, one line at a time: the fallback without numba and
+    the reference the kernel is tested against."""
     counts = np.zeros(len(texts), dtype=np.int64)
 
     hashes: list[int] = []

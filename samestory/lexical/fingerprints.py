@@ -16,12 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import rensa
-import xxhash
 
-from ..clean.normalize import match_tokens_text, normalize_for_match
 from ..config import LexicalSettings
 from ..groupby import replace_keyed_rows
-from .shingles import shingles_from_tokens, token_hashes_batch
+from .shingles import kernels, text_shingles
 
 __all__ = ["Fingerprints", "fingerprint_batch", "concat_fingerprints", "replace_rows", "EMPTY_SIGNATURE"]
 
@@ -42,18 +40,8 @@ class Fingerprints:
 
 def fingerprint_batch(texts: list[str | None], settings: LexicalSettings) -> Fingerprints:
     n = len(texts)
-    exact = np.zeros(n, dtype=np.uint64)
-    token_texts: list[str] = []
-    for i, text in enumerate(texts):
-        if text is None:
-            token_texts.append("")
-            continue
-        normalized = normalize_for_match(text)
-        exact[i] = xxhash.xxh3_64_intdigest(normalized.encode("utf-8"))
-        token_texts.append(match_tokens_text(normalized))
-    tokens, lengths = token_hashes_batch(token_texts)
+    exact, lengths, flat, offsets = text_shingles(texts, settings.shingle_words)
     n_words = lengths.astype(np.int32)
-    flat, offsets = shingles_from_tokens(tokens, lengths, settings.shingle_words)
 
     minhash = np.full((n, settings.num_perm), EMPTY_SIGNATURE, dtype=np.uint32)
     counts = np.diff(offsets.astype(np.int64))
@@ -66,20 +54,27 @@ def fingerprint_batch(texts: list[str | None], settings: LexicalSettings) -> Fin
         )
         minhash[has] = np.asarray(matrix.to_rows(), dtype=np.uint32)
 
-    row_of = np.repeat(np.arange(n, dtype=np.int64), counts)
-    pick = flat % np.uint64(settings.anchor_modulus) == 0
+    compiled = kernels()
+    if compiled is not None:
+        anchor_hash, anchor_row = compiled.anchor_kernel(flat, counts, settings.anchor_modulus)
+    else:
+        anchor_hash, anchor_row = anchors_numpy(flat, counts, settings.anchor_modulus)
+    return Fingerprints(
+        exact_hash=exact, n_words=n_words, minhash=minhash, anchor_hash=anchor_hash, anchor_row=anchor_row
+    )
+
+
+def anchors_numpy(flat: np.ndarray, counts: np.ndarray, modulus: int) -> tuple[np.ndarray, np.ndarray]:
+    """The anchors without numba (and the reference for kernels.anchor_kernel): the shingles
+    of each row that are 0 modulo `modulus`, sorted and unique per row."""
+    row_of = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    pick = flat % np.uint64(modulus) == 0
     anchor_hash, anchor_row = flat[pick], row_of[pick]
     order = np.lexsort((anchor_hash, anchor_row))
     anchor_hash, anchor_row = anchor_hash[order], anchor_row[order]
     first = np.ones(len(anchor_hash), dtype=bool)  # an anchor repeated inside a document counts once
     first[1:] = (anchor_hash[1:] != anchor_hash[:-1]) | (anchor_row[1:] != anchor_row[:-1])
-    return Fingerprints(
-        exact_hash=exact,
-        n_words=n_words,
-        minhash=minhash,
-        anchor_hash=anchor_hash[first],
-        anchor_row=anchor_row[first],
-    )
+    return anchor_hash[first], anchor_row[first]
 
 
 def concat_fingerprints(parts: list[Fingerprints], num_perm: int, consume: bool = False) -> Fingerprints:

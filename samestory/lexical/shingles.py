@@ -1,4 +1,7 @@
-"""Word tokens to 64-bit shingle hashes, vectorised over a whole batch with numpy.
+"""Word tokens to 64-bit shingle hashes, over a whole batch at once.
+
+text_shingles runs one compiled pass (samestory/kernels.py, numba); the numpy functions here
+compute the same values, and are its fallback and its tests' reference.
 
 A shingle is a window of `k` consecutive words; two texts that share many shingles share
 word sequences, which is what near and partial copies do and independent texts do not.
@@ -7,8 +10,9 @@ word sequences, which is what near and partial copies do and independent texts d
 from __future__ import annotations
 
 import numpy as np
+import xxhash
 
-from ..clean.normalize import match_tokens_text, normalize_for_match
+from ..clean.normalize import fold_typography, match_tokens_text, normalize_for_match
 from ..groupby import concat_ranges
 
 _MASK64 = (1 << 64) - 1
@@ -133,15 +137,77 @@ def shingles_from_tokens(tokens: np.ndarray, lengths: np.ndarray, k: int) -> tup
     return flat, offsets
 
 
+_KERNELS: list = []
+
+
+def kernels():
+    """samestory.kernels (numba), imported on first use; None where numba cannot be imported."""
+    if not _KERNELS:
+        try:
+            from .. import kernels as compiled
+        except ImportError:
+            compiled = None
+        _KERNELS.append(compiled)
+    return _KERNELS[0]
+
+
+def text_shingles(texts: list[str | None], k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For many texts at once: (exact hash, words, flat shingle hashes, row offsets).
+
+    The exact hash is xxh3 of normalize_for_match(text) (0 for None), the words those of
+    match_tokens_text(normalize_for_match(text)), the shingles shingles_from_tokens of their
+    token hashes. One compiled pass over the texts' bytes (samestory.kernels); the numpy
+    functions above compute the same values where numba is missing.
+    """
+    compiled = kernels()
+    if compiled is None:
+        return text_shingles_numpy(texts, k)
+    n = len(texts)
+    parts = [b"" if t is None else fold_typography(t).casefold().encode("utf-8") for t in texts]
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=n)
+    ends = np.cumsum(lengths)
+    data = np.frombuffer(b"".join(parts), dtype=np.uint8)
+    del parts
+    out = np.empty(len(data), dtype=np.uint8)
+    flat = np.empty(int((lengths // 2).sum()) + n, dtype=np.uint64)
+    out_ends, n_words, counts = compiled.shingle_kernel(data, ends - lengths, ends, compiled.CLASSES, k, out, flat)
+    del data
+    flat = flat[: int(counts.sum())]
+    bounds = [0] + out_ends.tolist()
+    view = memoryview(out)
+    exact = np.fromiter(
+        (0 if t is None else xxhash.xxh3_64_intdigest(view[bounds[i] : bounds[i + 1]]) for i, t in enumerate(texts)),
+        dtype=np.uint64, count=n,
+    )
+    offsets = np.zeros(n + 1, dtype=np.uint64)
+    np.cumsum(counts, out=offsets[1:])
+    return exact, n_words, flat, offsets
+
+
+def text_shingles_numpy(texts: list[str | None], k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """text_shingles without numba: the reference the compiled kernel is tested against."""
+    exact = np.zeros(len(texts), dtype=np.uint64)
+    token_texts: list[str] = []
+    for i, text in enumerate(texts):
+        if text is None:
+            token_texts.append("")
+            continue
+        normalized = normalize_for_match(text)
+        exact[i] = xxhash.xxh3_64_intdigest(normalized.encode("utf-8"))
+        token_texts.append(match_tokens_text(normalized))
+    tokens, lengths = token_hashes_batch(token_texts)
+    flat, offsets = shingles_from_tokens(tokens, lengths, k)
+    return exact, lengths, flat, offsets
+
+
 def shingle_set(text: str, k: int) -> np.ndarray:
     """Sorted unique shingle hashes of one clean text (used when verifying a pair)."""
     return shingle_sets([text], k)[0]
 
 
 def shingle_sets(texts: list[str], k: int) -> list[np.ndarray]:
-    """Sorted unique shingle hashes of many texts, computed in one vectorised pass."""
-    tokens, lengths = token_hashes_batch([match_tokens_text(normalize_for_match(t)) for t in texts])
-    flat, offsets = shingles_from_tokens(tokens, lengths, k)
+    """Sorted unique shingle hashes of many texts, computed in one pass."""
+    _, _, flat, offsets = text_shingles(texts, k)
     bounds = offsets.astype(np.int64).tolist()
     # per-row np.unique beats one global lexsort here: rows are small and already contiguous
     return [np.unique(flat[bounds[i] : bounds[i + 1]]) for i in range(len(texts))]
