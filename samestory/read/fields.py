@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import math
 from dataclasses import dataclass, field
@@ -108,6 +109,11 @@ class MappedRecord:
 
 
 _MISSING = object()
+
+
+@functools.lru_cache(maxsize=1024)
+def _key_parts(key: str) -> tuple[str, ...]:
+    return tuple(key.split("."))
 
 
 def map_record(obj: Mapping[str, Any], keys: FieldKeys = FieldKeys()) -> MappedRecord:
@@ -200,8 +206,11 @@ def _lookup(record: Mapping[str, Any], key: str) -> Any:
         return record[key]
     if "." not in key:
         return _MISSING
+    parts = _key_parts(key)
+    if parts[0] not in record:  # the usual miss (a record without `metadata`): no walk
+        return _MISSING
     node: Any = record
-    for part in key.split("."):
+    for part in parts:
         if isinstance(node, str) and node.lstrip().startswith("{"):
             try:
                 node = json.loads(node)
