@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from itertools import islice
 from typing import Iterator
 
 import numpy as np
@@ -95,8 +94,18 @@ def second_pass(item: tuple[TextJob, list[int], list], settings: Settings) -> tu
     return texts, removed, lexical.fingerprint_batch(texts, settings.lexical), signatures
 
 
-def _batches(records: Iterator[RawDocument], size: int) -> Iterator[list[RawDocument]]:
-    while batch := list(islice(records, size)):
+def _batches(records: Iterator[RawDocument], size: int, max_chars: int) -> Iterator[list[RawDocument]]:
+    """Batches of at most `size` records, closed early once their content passes `max_chars`
+    (an HTML crawl's batches stay as small in memory as a text corpus's)."""
+    batch: list[RawDocument] = []
+    chars = 0
+    for record in records:
+        batch.append(record)
+        chars += len(record.content or "")
+        if len(batch) >= size or chars >= max_chars:
+            yield batch
+            batch, chars = [], 0
+    if batch:
         yield batch
 
 
@@ -110,7 +119,7 @@ def read_and_fingerprint(
     cleaned again."""
     corpus = Corpus()
     work = functools.partial(first_pass, settings=settings, now=now)
-    batches = _batches(records, settings.read.batch_size)
+    batches = _batches(records, settings.read.batch_size, settings.read.batch_mb * 2**20)
     if store is not None:  # the texts stay in the shards' files: the driver never holds them all
         work, batches = store.sharded(work, batches, settings.lexical.num_perm)
         corpus.texts = ShardTextStore()

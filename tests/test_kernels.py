@@ -771,3 +771,14 @@ def test_kernels_compile_without_a_cache_folder(monkeypatch):
         return 2 * x
 
     assert compiled._jit(double)(21) == 42
+
+
+def test_batches_close_at_a_count_or_at_a_content_size():
+    from samestory.records import RawDocument
+    from samestory.stages import _batches
+
+    docs = [RawDocument(doc_id=str(i), source="s", kind="text", content="x" * n) for i, n in enumerate([5, 5, 30, 1, 1, 1])]
+    sizes = lambda batches: [[d.doc_id for d in b] for b in batches]  # noqa: E731
+    assert sizes(_batches(iter(docs), 4, 1000)) == [["0", "1", "2", "3"], ["4", "5"]]
+    assert sizes(_batches(iter(docs), 4, 10)) == [["0", "1"], ["2"], ["3", "4", "5"]]
+    assert sizes(_batches(iter([]), 4, 10)) == []
