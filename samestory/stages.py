@@ -28,6 +28,7 @@ from .output import boilerplate_table, documents_table, pairs_table, summarize
 from .progress import Progress
 from .records import GROUPING_RELATIONS, Pairs, RawDocument
 from .rewrite import Signatures, concat_signatures, replace_signature_rows, signature_batch
+from .runlog import release_freed_memory
 from .textstore import RowTexts, ShardTextStore, TextJob, TextStore
 
 __all__ = [
@@ -141,7 +142,8 @@ def read_and_fingerprint(
             tick(len(part.columns))
     corpus.shard_sizes = [len(p) for p in fp_parts]
     part = None  # the last batch's arrays, so that joining frees every part it copies
-    corpus.fingerprints = lexical.concat_fingerprints(fp_parts, settings.lexical.num_perm, consume=True)
+    corpus.fingerprints = lexical.concat_fingerprints(fp_parts, settings.lexical.num_perm, consume=True,
+                                                      release=release_freed_memory)
     corpus.signatures = concat_signatures(sig_parts, corpus.shard_sizes)
     corpus.ok = np.array([s == "ok" for s in corpus.columns.status], dtype=bool)
     corpus.boilerplate_lines = [0] * len(corpus)

@@ -782,3 +782,19 @@ def test_batches_close_at_a_count_or_at_a_content_size():
     assert sizes(_batches(iter(docs), 4, 1000)) == [["0", "1", "2", "3"], ["4", "5"]]
     assert sizes(_batches(iter(docs), 4, 10)) == [["0", "1"], ["2"], ["3", "4", "5"]]
     assert sizes(_batches(iter([]), 4, 10)) == []
+
+
+def test_concat_fingerprints_consumes_its_parts_and_gives_the_same_arrays():
+    settings = LexicalSettings()
+    texts = [" ".join(f"w{i}x{j}" for j in range(40)) for i in range(9)]
+    parts = [fingerprint_batch(texts[k:k + 3], settings) for k in range(0, 9, 3)]
+    kept = concat_fingerprints(list(parts), settings.num_perm)
+    calls = []
+    consumed = list(parts)
+    joined = concat_fingerprints(consumed, settings.num_perm, consume=True, release=lambda: calls.append(1))
+    assert consumed == [None, None, None] and calls == []  # 64 MB were not reached
+    whole = fingerprint_batch(texts, settings)
+    for name in ("exact_hash", "n_words", "minhash", "anchor_hash", "anchor_row"):
+        assert np.array_equal(getattr(joined, name), getattr(whole, name)), name
+        assert np.array_equal(getattr(kept, name), getattr(whole, name)), name
+        assert getattr(joined, name).dtype == getattr(whole, name).dtype

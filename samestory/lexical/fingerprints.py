@@ -13,6 +13,7 @@ batches from many processes (or cluster workers) concatenate cheaply.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import rensa
@@ -77,12 +78,14 @@ def anchors_numpy(flat: np.ndarray, counts: np.ndarray, modulus: int) -> tuple[n
     return anchor_hash[first], anchor_row[first]
 
 
-def concat_fingerprints(parts: list[Fingerprints], num_perm: int, consume: bool = False) -> Fingerprints:
+def concat_fingerprints(parts: list[Fingerprints], num_perm: int, consume: bool = False,
+                        release: Callable[[], None] | None = None) -> Fingerprints:
     """Join batch results in order; anchor rows are shifted to corpus-wide row numbers.
 
     The result is allocated up front and filled part by part; with `consume`, each entry of
-    `parts` is set to None once copied. Large arrays get their memory from the OS as they are
-    filled, so the corpus' fingerprints are held about once while joining, not twice as with
+    `parts` is set to None once copied, and `release` (which gives freed heap back to the OS)
+    is called every 64 MB copied. Large arrays get their memory from the OS as they are filled,
+    so the corpus' fingerprints are held about once while joining, not twice as with
     np.concatenate (1.5 GB at 1M documents)."""
     n = sum(len(p) for p in parts)
     m = sum(len(p.anchor_hash) for p in parts)
@@ -90,7 +93,7 @@ def concat_fingerprints(parts: list[Fingerprints], num_perm: int, consume: bool 
         np.empty(n, np.uint64), np.empty(n, np.int32), np.empty((n, num_perm), np.uint32),
         np.empty(m, np.uint64), np.empty(m, np.int64),
     )
-    row = entry = 0
+    row = entry = copied = 0
     for i, p in enumerate(parts):
         size, anchors = len(p), len(p.anchor_hash)
         out.exact_hash[row:row + size] = p.exact_hash
@@ -100,7 +103,12 @@ def concat_fingerprints(parts: list[Fingerprints], num_perm: int, consume: bool 
         np.add(p.anchor_row, row, out=out.anchor_row[entry:entry + anchors], casting="unsafe")
         row, entry = row + size, entry + anchors
         if consume:
+            copied += p.minhash.nbytes + p.anchor_hash.nbytes + p.anchor_row.nbytes
             parts[i] = None
+            if release is not None and copied >= 64 * 2**20:
+                del p
+                release()
+                copied = 0
     return out
 
 
