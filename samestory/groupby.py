@@ -124,6 +124,10 @@ def pairs_within_groups(keys: np.ndarray, rows: np.ndarray, max_all_pairs: int, 
     """
     if len(keys) < 2:
         return np.zeros((0, 2), dtype=np.int64)
+    if len(keys) >= _FILTER_FROM:
+        repeated = _repeated(keys)
+        if repeated is not None:  # a key held once gives no pair: sort only the others
+            keys, rows = keys[repeated], rows[repeated]
     order = np.lexsort((rows, keys))
     keys, rows = keys[order], rows[order]
     boundaries = np.flatnonzero(keys[1:] != keys[:-1]) + 1
@@ -155,6 +159,21 @@ def pairs_within_groups(keys: np.ndarray, rows: np.ndarray, max_all_pairs: int, 
         out.append(np.stack([rows[hub], rows[spoke]], axis=1))
     pairs = np.concatenate(out) if out else np.zeros((0, 2), dtype=np.int64)
     return np.sort(pairs, axis=1)
+
+
+_FILTER_FROM = 1 << 14  # below this, the sort costs less than the compiled filter's call
+
+
+def _repeated(keys: np.ndarray) -> np.ndarray | None:
+    """Which entries hold a key some other entry holds too (samestory.kernels, compiled); None
+    where numba is missing (then every entry is sorted, with the same pairs)."""
+    try:
+        from .kernels import repeated_kernel
+    except ImportError:
+        return None
+    out = np.empty(len(keys), dtype=bool)
+    repeated_kernel(np.ascontiguousarray(keys, dtype=np.uint64), out)
+    return out
 
 
 def concat_ranges(counts: np.ndarray) -> np.ndarray:

@@ -346,3 +346,31 @@ def anchor_kernel(flat, counts, modulus):
             m = last
         rows[first:m] = r
     return hashes[:m], rows[:m]
+
+
+@_jit
+def repeated_kernel(keys, out):
+    """out[i] = True where keys[i] occurs more than once in `keys`: one pass through an
+    open-addressing table (linear probing) instead of a sort. Most keys of a group-by-key step
+    (LSH band keys, anchors) occur once, and a sort of only the repeated ones is much shorter."""
+    n = len(keys)
+    size = 2
+    while size < 2 * n:
+        size <<= 1
+    mask = np.uint64(size - 1)
+    table = np.zeros(size, np.uint64)
+    seen = np.zeros(size, np.uint8)  # 0: empty slot, 1: key seen once, 2: seen again
+    slot_of = np.empty(n, np.int64)
+    for i in range(n):
+        key = keys[i]
+        slot = np.int64(_mix(key) & mask)
+        while seen[slot] != 0 and table[slot] != key:
+            slot = np.int64((np.uint64(slot) + np.uint64(1)) & mask)
+        if seen[slot] == 0:
+            seen[slot] = 1
+            table[slot] = key
+        else:
+            seen[slot] = 2
+        slot_of[i] = slot
+    for i in range(n):
+        out[i] = seen[slot_of[i]] == 2

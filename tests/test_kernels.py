@@ -305,6 +305,33 @@ def test_a_big_job_is_grouped_in_parts_with_the_same_pairs(seed, monkeypatch):
     assert set(partitioned[0].keys.tolist()) <= set(keys[keep].tolist())
 
 
+def test_pairs_within_groups_after_the_repeated_keys_filter(monkeypatch):
+    import samestory.groupby as groupby
+
+    monkeypatch.setattr(groupby, "_FILTER_FROM", 2)  # the filter on every call
+    rng = np.random.default_rng(11)
+    keys = (rng.zipf(1.6, size=500) % 97).astype(np.uint64)
+    rows = np.sort(rng.permutation(3000)[:500]).astype(np.int64)
+    for max_group in (None, 12):
+        got = sorted(map(tuple, groupby.pairs_within_groups(keys, rows, 4, max_group).tolist()))
+        assert got == ref_pairs_within_groups(keys, rows, 4, max_group)
+
+
+def test_repeated_keys_kernel_matches_counts():
+    from samestory.kernels import repeated_kernel
+
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 50, size=3000).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    keys[:5] = [0, 0, 7, 2**64 - 1, 2**64 - 1]  # zero and the largest key are keys like any other
+    out = np.empty(len(keys), dtype=bool)
+    repeated_kernel(keys, out)
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    assert np.array_equal(out, counts[inverse] >= 2)
+    unique = np.arange(1000, dtype=np.uint64)
+    repeated_kernel(unique, out[:1000])
+    assert not out[:1000].any()
+
+
 def test_unique_pairs_counts_match_a_counter():
     rng = np.random.default_rng(5)
     n = 30
