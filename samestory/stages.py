@@ -8,6 +8,7 @@ learning, candidates, groups) run here over the concatenated arrays.
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Iterator
@@ -202,11 +203,13 @@ def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progre
         exact_rep[:first_new] = -1
         if first_new:  # reference texts are read from their shards: read the needed ones at once
             corpus.texts.prefetch(np.concatenate([candidates.pairs.ravel(), exact_rep[exact_rep >= 0]]))
-        pairs = lexical.verify_exact(corpus.texts, exact_rep)  # reads the duplicates' texts, a batch at a time
         check = functools.partial(lexical.verify_chunk, settings=settings.lexical)
         # ~4 chunks per worker, at most VERIFY_CHUNK_PAIRS: a worker holds one chunk's texts
         chunk = min(max(200, -(-n_candidates // (4 * executor.workers))), VERIFY_CHUNK_PAIRS)
-        for k, part in enumerate(executor.map(check, lexical.candidate_chunks(corpus.texts, candidates, chunk))):
+        verified = executor.map(check, lexical.candidate_chunks(corpus.texts, candidates, chunk))
+        first = next(verified, None)  # the workers have their first chunks: check exact copies meanwhile
+        pairs = lexical.verify_exact(corpus.texts, exact_rep)  # reads the duplicates' texts, a batch at a time
+        for k, part in enumerate(itertools.chain([first] if first is not None else [], verified)):
             pairs.extend(part)
             tick(min(chunk, n_candidates - k * chunk))  # chunks are in order, each `chunk` pairs but the last
     return pairs

@@ -116,13 +116,19 @@ def _key_parts(key: str) -> tuple[str, ...]:
     return tuple(key.split("."))
 
 
+@functools.lru_cache(maxsize=64)
+def _field_plan(keys: FieldKeys) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(field, keys to try) for the fields after the content, once per FieldKeys."""
+    return tuple((name, keys.candidates(name)) for name in MAPPED[1:])
+
+
 def map_record(obj: Mapping[str, Any], keys: FieldKeys = FieldKeys()) -> MappedRecord:
     """The mapped fields of `obj` and the rest as metadata; never raises for bad values."""
     record = _open_containers(obj)
     out = MappedRecord()
     _map_content(record, keys, out, obj)
-    for name in MAPPED[1:]:
-        for key in keys.candidates(name):
+    for name, candidates in _field_plan(keys):
+        for key in candidates:
             value = _lookup(record, key)
             if value is _MISSING or value is None:
                 continue
