@@ -200,7 +200,9 @@ class ShardTextStore(RowTexts):
     """Texts in one Arrow IPC file per shard of a work folder; a few files stay mapped for
     reads one row at a time (the rewrite tier, the report)."""
 
-    OPEN_FILES = 16
+    #: files kept mapped for reads one row at a time (the report reads a few thousand rows spread
+    #: over every shard): a mapping costs address space, and memory only for the pages read
+    OPEN_FILES = 1024
 
     def __init__(self, files: Iterable[str] = (), sizes: Iterable[int] = ()) -> None:
         self._files: list[str] = []
@@ -239,8 +241,10 @@ class ShardTextStore(RowTexts):
         row = int(row)
         if row in self._changed:
             return self._changed[row]
-        (k,), (offset,) = self._locate(np.array([row], dtype=np.int64))
-        return self._file(int(k))[int(offset)].as_py()
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        k = bisect.bisect_right(self._starts, row) - 1
+        return self._file(k)[row - self._starts[k]].as_py()
 
     def __setitem__(self, row: int, text: str | None) -> None:
         if not 0 <= int(row) < len(self):

@@ -249,11 +249,15 @@ class _Texts:
     def __init__(self, documents: pa.Table, texts=None):
         self._column = documents.column("text") if "text" in documents.column_names else None
         self._texts = texts
+        self._read: dict[int, str | None] = {}  # the page reads a shown document's text several times
 
     def __getitem__(self, row: int) -> str | None:
-        if self._column is not None:
-            return self._column[row].as_py()
-        return self._texts[row] if self._texts is not None else None
+        if row not in self._read:
+            if self._column is not None:
+                self._read[row] = self._column[row].as_py()
+            else:
+                self._read[row] = self._texts[row] if self._texts is not None else None
+        return self._read[row]
 
 
 _REQUIRED_DOC_COLUMNS = ("doc_id", "status")
