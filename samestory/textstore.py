@@ -146,25 +146,16 @@ def _patched(array: pa.Array, lo: int, changed: dict[int, str | None]) -> pa.Arr
     return pa.array(values, type=pa.large_string())
 
 
-class TextStore(RowTexts):
-    """Texts held in memory as Arrow chunks. A 100k-document crawl of ~3 kB texts costs ~350 MB
-    either way, but Python strings would be copied once more into the output table and are slow
-    to give back to the OS; Arrow chunks are the output column itself (zero copy)."""
+class _ChunkedTexts(RowTexts):
+    """Texts in consecutive chunks (`_chunk(k)` holds rows _starts[k].._starts[k+1]-1), with
+    replaced rows kept apart."""
 
     def __init__(self) -> None:
-        self._chunks: list[pa.Array] = []
         self._starts: list[int] = [0]
         self._changed: dict[int, str | None] = {}  # rows replaced after reading (boilerplate removal)
 
-    def extend(self, texts: pa.Array | Iterable[str | None]) -> None:
-        if isinstance(texts, pa.Array):
-            # copy into Arrow's own memory: an array unpickled from a worker's message is a view
-            # that would keep the whole message (fingerprints included) alive
-            chunk = pa.concat_arrays([texts.cast(pa.large_string())])
-        else:
-            chunk = pa.array(list(texts), type=pa.large_string())
-        self._chunks.append(chunk)
-        self._starts.append(self._starts[-1] + len(chunk))
+    def _chunk(self, k: int) -> pa.Array:  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def __len__(self) -> int:
         return self._starts[-1]
@@ -176,12 +167,35 @@ class TextStore(RowTexts):
         if not 0 <= row < len(self):
             raise IndexError(row)
         k = bisect.bisect_right(self._starts, row) - 1
-        return self._chunks[k][row - self._starts[k]].as_py()
+        return self._chunk(k)[row - self._starts[k]].as_py()
 
     def __setitem__(self, row: int, text: str | None) -> None:
         if not 0 <= int(row) < len(self):
             raise IndexError(row)
         self._changed[int(row)] = text
+
+
+class TextStore(_ChunkedTexts):
+    """Texts held in memory as Arrow chunks. A 100k-document crawl of ~3 kB texts costs ~350 MB
+    either way, but Python strings would be copied once more into the output table and are slow
+    to give back to the OS; Arrow chunks are the output column itself (zero copy)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._chunks: list[pa.Array] = []
+
+    def _chunk(self, k: int) -> pa.Array:
+        return self._chunks[k]
+
+    def extend(self, texts: pa.Array | Iterable[str | None]) -> None:
+        if isinstance(texts, pa.Array):
+            # copy into Arrow's own memory: an array unpickled from a worker's message is a view
+            # that would keep the whole message (fingerprints included) alive
+            chunk = pa.concat_arrays([texts.cast(pa.large_string())])
+        else:
+            chunk = pa.array(list(texts), type=pa.large_string())
+        self._chunks.append(chunk)
+        self._starts.append(self._starts[-1] + len(chunk))
 
     def column(self) -> pa.ChunkedArray:
         """All texts as one Arrow column; only chunks holding replaced rows are rebuilt."""
@@ -196,7 +210,7 @@ class TextStore(RowTexts):
         return lengths.take(pa.array(np.asarray(rows, dtype=np.int64))).to_numpy().astype(np.int64)
 
 
-class ShardTextStore(RowTexts):
+class ShardTextStore(_ChunkedTexts):
     """Texts in one Arrow IPC file per shard of a work folder; a few files stay mapped for
     reads one row at a time (the rewrite tier, the report)."""
 
@@ -205,9 +219,8 @@ class ShardTextStore(RowTexts):
     OPEN_FILES = 1024
 
     def __init__(self, files: Iterable[str] = (), sizes: Iterable[int] = ()) -> None:
+        super().__init__()
         self._files: list[str] = []
-        self._starts: list[int] = [0]
-        self._changed: dict[int, str | None] = {}
         self._open: OrderedDict[int, pa.Array] = OrderedDict()
         for path, size in zip(files, sizes):
             self.add(path, size)
@@ -217,10 +230,7 @@ class ShardTextStore(RowTexts):
         self._files.append(str(path))
         self._starts.append(self._starts[-1] + int(size))
 
-    def __len__(self) -> int:
-        return self._starts[-1]
-
-    def _file(self, k: int) -> pa.Array:
+    def _chunk(self, k: int) -> pa.Array:
         if k in self._open:
             self._open.move_to_end(k)
             return self._open[k]
@@ -236,20 +246,6 @@ class ShardTextStore(RowTexts):
         if len(rows) and (rows.min() < 0 or rows.max() >= len(self)):
             raise IndexError(f"row out of range 0..{len(self) - 1}")
         return k, rows - starts[k]
-
-    def __getitem__(self, row: int) -> str | None:
-        row = int(row)
-        if row in self._changed:
-            return self._changed[row]
-        if not 0 <= row < len(self):
-            raise IndexError(row)
-        k = bisect.bisect_right(self._starts, row) - 1
-        return self._file(k)[row - self._starts[k]].as_py()
-
-    def __setitem__(self, row: int, text: str | None) -> None:
-        if not 0 <= int(row) < len(self):
-            raise IndexError(row)
-        self._changed[int(row)] = text
 
     def job(self, rows: Iterable[int]) -> ShardTextJob:
         rows = np.unique(np.asarray(list(rows) if not isinstance(rows, np.ndarray) else rows, dtype=np.int64))
