@@ -89,8 +89,8 @@ class ReadSettings(_Section):
     name: ClassVar[str] = "read"
     #: A 20 MB "page" is nearly always a dump or a trap, and extraction time grows with it.
     max_document_bytes: int = setting(10_000_000, 1, doc="bigger documents are rejected, not parsed")
-    #: A batch is also a work-folder shard. Bigger batches cost less per document (measured at
-    #: 100k texts: 1024 records 15.2 s, 256 records 16.5 s); `batch_mb` keeps HTML batches small.
+    #: A batch is also a work-folder shard. Bigger batches cost less per document (single runs of
+    #: `samestory run` on 100k texts: 1024 records 15.2 s, 256 records 16.5 s); `batch_mb` keeps HTML batches small.
     batch_size: int = setting(1024, 1, doc="records handed to a worker at once, at most")
     batch_mb: int = setting(16, 1, doc="a batch closes once its records' content passes this many MB")
     text_key: str = setting("", doc="record field holding the text; dotted paths reach nested fields")

@@ -52,10 +52,9 @@ def partition_jobs(jobs: list[GroupJob], parts: int) -> list[list[GroupJob]]:
     partitions: list[list[GroupJob]] = [[] for _ in range(parts)]
     for job in jobs:
         job_keys, job_rows = job.entries()
-        with np.errstate(over="ignore"):
-            bucket = ((job_keys.astype(np.uint64, copy=False) * _MIX) >> np.uint64(32)) % np.uint64(parts)
+        bucket = _key_parts(job_keys, parts)
         order = np.argsort(bucket, kind="stable")
-        bounds = np.searchsorted(bucket[order], np.arange(1, parts, dtype=np.uint64))
+        bounds = np.searchsorted(bucket[order], np.arange(1, parts))
         for p, (keys, rows) in enumerate(zip(np.split(job_keys[order], bounds), np.split(job_rows[order], bounds))):
             partitions[p].append(GroupJob(keys, rows, job.max_all_pairs, job.max_group))
     return partitions
@@ -67,8 +66,9 @@ MAX_GROUPED_ENTRIES = 1 << 22
 
 
 def _key_parts(keys: np.ndarray, parts: int) -> np.ndarray:
-    """The part (0..parts-1) of each key, by the same mixing as partition_jobs, a block at a time
-    (one uint64 temporary over all keys would cost 8 bytes an entry)."""
+    """The part (0..parts-1, at most 2**16 parts) of each key: its mixed high bits modulo
+    `parts`, computed a block at a time (one uint64 temporary over all keys would cost 8 bytes
+    an entry). Used by the executors' partitions and by big jobs' parts alike."""
     out = np.empty(len(keys), dtype=np.uint16)
     with np.errstate(over="ignore"):
         for lo in range(0, len(keys), MAX_GROUPED_ENTRIES):

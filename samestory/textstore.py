@@ -76,11 +76,19 @@ class ShardTextJob:
 
     def read(self) -> dict[int, str | None]:
         out: dict[int, str | None] = dict(self.changed)
-        for k, path in enumerate(self.files):
-            pick = np.flatnonzero(self.file_of == k)
-            values = read_text_file(path).take(pa.array(self.offset[pick])).to_pylist()
+        for k, pick in _by_file(self.file_of):
+            values = read_text_file(self.files[k]).take(pa.array(self.offset[pick])).to_pylist()
             out.update(zip(self.rows[pick].tolist(), values))
         return out
+
+
+def _by_file(file_of: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(file, positions of its rows) for each file `file_of` names: one sort, not a scan per file."""
+    if not len(file_of):
+        return []
+    order = np.argsort(file_of, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(file_of[order])) + 1)
+    return [(int(file_of[g[0]]), g) for g in groups]
 
 
 @dataclass
@@ -134,15 +142,16 @@ class RowTexts:
         """Load ahead the texts these rows will need (stores that read whole files at once)."""
 
 
-def _patched(array: pa.Array, lo: int, changed: dict[int, str | None]) -> pa.Array:
-    """`array` (rows lo.. of a store) with the store's replaced rows put in."""
-    hi = lo + len(array)
-    rows = [r for r in changed if lo <= r < hi]
-    if not rows:
+def _patched(array: pa.Array, rows: Iterable[int], changed: dict[int, str | None]) -> pa.Array:
+    """`array` (the texts of `rows`, in order) with the store's replaced rows put in."""
+    if not changed:
+        return array
+    at = [(i, r) for i, r in enumerate(rows) if r in changed]
+    if not at:
         return array
     values = array.to_pylist()
-    for r in rows:
-        values[r - lo] = changed[r]
+    for i, r in at:
+        values[i] = changed[r]
     return pa.array(values, type=pa.large_string())
 
 
@@ -199,15 +208,9 @@ class TextStore(_ChunkedTexts):
 
     def column(self) -> pa.ChunkedArray:
         """All texts as one Arrow column; only chunks holding replaced rows are rebuilt."""
-        chunks = [_patched(chunk, self._starts[k], self._changed) for k, chunk in enumerate(self._chunks)]
+        chunks = [_patched(chunk, range(self._starts[k], self._starts[k + 1]), self._changed)
+                  for k, chunk in enumerate(self._chunks)]
         return pa.chunked_array(chunks, type=pa.large_string())
-
-    def array(self, lo: int, hi: int) -> pa.Array:
-        return self.column().slice(lo, hi - lo).combine_chunks() if hi > lo else pa.array([], pa.large_string())
-
-    def nbytes(self, rows: np.ndarray) -> np.ndarray:
-        lengths = pc.binary_length(self.column()).fill_null(0)
-        return lengths.take(pa.array(np.asarray(rows, dtype=np.int64))).to_numpy().astype(np.int64)
 
 
 class ShardTextStore(_ChunkedTexts):
@@ -266,20 +269,14 @@ class ShardTextStore(_ChunkedTexts):
         if not len(rows):
             return pa.array([], type=pa.large_string())
         k, offset = self._locate(rows)
-        order = np.argsort(k, kind="stable")  # file by file, then back to the order asked for
-        groups = np.split(order, np.flatnonzero(np.diff(k[order])) + 1)
-        joined = pa.concat_arrays([read_text_file(self._files[int(k[g[0]])]).take(pa.array(offset[g])) for g in groups])
+        groups = _by_file(k)  # file by file, then back to the order asked for
+        joined = pa.concat_arrays([read_text_file(self._files[f]).take(pa.array(offset[g])) for f, g in groups])
+        order = np.concatenate([g for _, g in groups])
         if not np.array_equal(order, np.arange(len(order))):
             inverse = np.empty_like(order)
             inverse[order] = np.arange(len(order))
             joined = joined.take(pa.array(inverse))
-        changed = [i for i, r in enumerate(rows.tolist()) if r in self._changed]
-        if changed:
-            values = joined.to_pylist()
-            for i in changed:
-                values[i] = self._changed[int(rows[i])]
-            joined = pa.array(values, type=pa.large_string())
-        return joined.cast(pa.large_string())
+        return _patched(joined.cast(pa.large_string()), rows.tolist(), self._changed)
 
     def _pieces(self, lo: int, hi: int) -> Iterable[tuple[int, int, int]]:
         """(file, start, stop) within files covering rows lo..hi-1."""
@@ -296,15 +293,15 @@ class ShardTextStore(_ChunkedTexts):
         pieces = [read_text_file(self._files[k]).slice(a, b - a) for k, a, b in self._pieces(lo, hi)]
         # concat copies into memory of our own, so the files' mappings end here
         joined = pa.concat_arrays(pieces) if pieces else pa.array([], type=pa.large_string())
-        return _patched(joined.cast(pa.large_string()), lo, self._changed)
+        return _patched(joined.cast(pa.large_string()), range(lo, hi), self._changed)
 
     def nbytes(self, rows: np.ndarray) -> np.ndarray:
         rows = np.asarray(rows, dtype=np.int64)
         k, offset = self._locate(rows)
         out = np.zeros(len(rows), dtype=np.int64)
-        for f in np.unique(k).tolist():
-            pick = np.flatnonzero(k == f)
-            lengths = pc.binary_length(read_text_file(self._files[f]).take(pa.array(offset[pick]))).fill_null(0)
+        for f, pick in _by_file(k):
+            # lengths from the offsets alone: the texts' own pages are not read
+            lengths = pc.binary_length(read_text_file(self._files[f])).take(pa.array(offset[pick])).fill_null(0)
             out[pick] = lengths.to_numpy()
         for i, r in enumerate(rows.tolist()):
             if r in self._changed:
