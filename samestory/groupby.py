@@ -19,7 +19,7 @@ import numpy as np
 __all__ = [
     "GroupJob", "pairs_within_groups", "group_pairs", "partition_jobs", "pairs_of_partition", "pairs_of_job",
     "unique_pairs",
-    "concat_ranges",
+    "concat_ranges", "sorted_unique",
 ]
 
 
@@ -174,6 +174,20 @@ def _repeated(keys: np.ndarray) -> np.ndarray | None:
     out = np.empty(len(keys), dtype=bool)
     repeated_kernel(np.ascontiguousarray(keys, dtype=np.uint64), out)
     return out
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique(values): the sorted distinct values, flattened. Written as a sort because
+    np.unique without return_* flags takes a hash-table path in numpy >= 2.3 that is 4-13x
+    slower than sorting on 64-bit hashes (measured with numpy 2.4: 600k values 0.42 s against
+    0.03 s; 500 values 47 us against 10 us)."""
+    flat = np.sort(np.asarray(values).ravel())
+    if len(flat) < 2:
+        return flat
+    first = np.empty(len(flat), dtype=bool)
+    first[0] = True
+    np.not_equal(flat[1:], flat[:-1], out=first[1:])
+    return flat[first]
 
 
 def concat_ranges(counts: np.ndarray) -> np.ndarray:

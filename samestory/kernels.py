@@ -26,7 +26,7 @@ from .clean.normalize import _PUNCT_TO_SPACE
 
 __all__ = [
     "CLASSES", "SPACE", "PUNCT", "shingle_kernel", "line_kernel", "anchor_kernel",
-    "LINE_ZERO", "LINE_HASHED", "LINE_LONG", "LINE_SHORT",
+    "LINE_ZERO", "LINE_HASHED", "LINE_LONG", "LINE_SHORT", "repeated_kernel", "sorted_match_kernel",
 ]
 
 SPACE = 1  # str.isspace(): where str.split() splits
@@ -374,3 +374,40 @@ def repeated_kernel(keys, out):
         slot_of[i] = slot
     for i in range(n):
         out[i] = seen[slot_of[i]] == 2
+
+
+@_jit
+def sorted_match_kernel(hay, needles, lo_out, count_out):
+    """For each of the ascending `needles`, where it starts in the ascending `hay`
+    (lo_out: the first index with hay[i] >= needle) and how many entries equal it (count_out).
+
+    Each search gallops forward from the previous needle's position (steps 1, 2, 4, ... then a
+    binary search in the last step): a key index of a reference run is searched for a new
+    batch's keys in time that follows the batch, reading only the pages it lands on, where
+    np.searchsorted restarts a full binary search per needle (twice: left and right side)."""
+    n = len(hay)
+    pos = 0
+    for i in range(len(needles)):
+        x = needles[i]
+        if pos < n and hay[pos] < x:
+            last = pos  # hay[last] < x
+            bound = 1
+            probe = pos + 1
+            while probe < n and hay[probe] < x:
+                last = probe
+                bound <<= 1
+                probe = pos + bound
+            hi = probe if probe < n else n  # hay[hi] >= x, or hi == n
+            lo = last + 1
+            while lo < hi:  # first index in (last, hi] with hay >= x
+                mid = (lo + hi) >> 1
+                if hay[mid] < x:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            pos = lo
+        count = 0
+        while pos + count < n and hay[pos + count] == x:
+            count += 1
+        lo_out[i] = pos
+        count_out[i] = count

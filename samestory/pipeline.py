@@ -20,6 +20,7 @@ import pyarrow as pa
 from . import __version__, stages
 from .config import Settings
 from .executors import make_executor
+from .groupby import sorted_unique
 from .output import prepare_out_dir, write_outputs
 from .progress import Progress
 from .read import InputError, iter_documents, iter_record_documents, split_inputs
@@ -97,7 +98,7 @@ def run(
             del line_hashes
             counted(documents_changed=sum(1 for k in corpus.boilerplate_lines if k), ok=int(corpus.ok.sum()))
             if store is not None:
-                store.write_final(stages.changed_rows(learned), corpus)
+                store.write_final(stages.changed_rows(learned), corpus, settings.lexical)
         index = None
         if refs:
             with timed("reference_load") as counted:
@@ -105,7 +106,7 @@ def run(
                 counted(reference_documents=index.first_new)
         first_new = index.first_new if index else 0
         with timed("candidates_verify") as counted:
-            pairs = stages.lexical_pairs(corpus, settings, executor, progress, first_new)
+            pairs = stages.lexical_pairs(corpus, settings, executor, progress, first_new, index.keys if index else None)
             counted(pairs=len(pairs))
         rewrite_stats = None
         if settings.rewrite.enabled:
@@ -119,7 +120,7 @@ def run(
             rewrite_stats = dataclasses.asdict(stats)
     with timed("group_and_original") as counted:
         groups, originals = index.choose_groups(corpus, pairs) if index else stages.choose_groups(corpus, pairs)
-        counted(groups=int((np.bincount(groups)[np.unique(groups)] > 1).sum()) if len(groups) else 0)
+        counted(groups=int((np.bincount(groups)[sorted_unique(groups)] > 1).sum()) if len(groups) else 0)
     with timed("write"):
         documents, pair_table, boilerplate, summary, texts = stages.output_tables(
             corpus, pairs, groups, originals, learned, index)

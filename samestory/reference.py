@@ -15,6 +15,7 @@ holds a document when it is not this run (its run id, `_work/manifest.json`).
 
 from __future__ import annotations
 
+import itertools
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
@@ -22,12 +23,15 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import lexical
 from .clean import CleanBatch
 from .config import Settings
 from .group import connected_groups
+from .groupby import sorted_unique
+from .lexical.keyindex import KEYS_DIR, KeyIndex, ReferenceKeys
 from .original import DocumentFacts, Originals, choose_originals
 from .records import ExactEvidence, Pairs
 from .rewrite import concat_signatures, replace_signature_rows
@@ -43,6 +47,8 @@ __all__ = ["ReferenceError", "Reference", "ReferenceIndex", "load_references"]
 # settings sections whose values decide what a fingerprint means: they must match
 _FINGERPRINT_SECTIONS = ("clean", "lexical", "rewrite")
 _META = [f.name for f in fields(CleanBatch) if f.name != "text"]
+_ELSEWHERE = ExactEvidence()  # a reference pair's evidence stays in its run (frozen: one instance serves all)
+_KEY_SEP = "\x1f"  # between run id and doc_id in a lookup key (a run id is hex)
 
 
 class ReferenceError(Exception):
@@ -59,10 +65,12 @@ class Reference:
     cluster_run: list[str]            # run id of the run holding each document's cluster_id
     cluster_id: list[str | None]
     pairs: pa.Table                   # its pairs.parquet
+    keys: KeyIndex                    # its sorted LSH band keys and anchors (its MinHash and anchors)
 
 
 def load_references(paths: list, settings: Settings) -> list["Reference"]:
-    refs = [load_reference(Path(p), settings) for p in paths]
+    with ThreadPoolExecutor(max_workers=min(4, max(1, len(paths)))) as pool:  # Parquet reads release the GIL
+        refs = list(pool.map(lambda p: load_reference(Path(p), settings), paths))
     seen: dict[str, Path] = {}
     for ref in refs:
         if ref.run_id in seen:
@@ -97,17 +105,28 @@ def _check_folder(path: Path, settings: Settings) -> dict:
 
 
 def load_reference(path: Path, settings: Settings) -> Reference:
-    """An earlier run's documents as they were when it grouped them (after boilerplate removal)."""
+    """An earlier run's documents as they were when it grouped them (after boilerplate removal).
+
+    Its candidate keys come from its key index (`_work/keys/`, memory-mapped), so its MinHash
+    and anchors are not read; a run of an earlier version has no key index: its fingerprints
+    are read and the index is built here, once per run."""
     manifest = _check_folder(path, settings)
     num_perm = settings.lexical.num_perm
     shards = sorted((path / WORK_DIR).glob("first-*.parquet"))
     corpus = Corpus()
     index = path / WORK_DIR / INDEX
+    sizes = None
     if index.is_file():  # one file with every document's fingerprints
-        table = pq.read_table(index)
-        sizes = json.loads(table.schema.metadata[b"shard_rows"])
-        parts = [batch_from_table(table, num_perm)]
+        schema = pq.read_schema(index)
+        sizes = json.loads(schema.metadata[b"shard_rows"])
+        try:
+            keys = KeyIndex.read(path / WORK_DIR / KEYS_DIR, settings.lexical, sum(sizes))
+        except (OSError, ValueError) as exc:
+            raise ReferenceError(f"--reference {path}: {exc}") from None
+        skip = ({"minhash", "anchors"} if keys is not None else set()) | (set() if settings.rewrite.enabled else {"signature"})
+        parts = [batch_from_table(pq.read_table(index, columns=[c for c in schema.names if c not in skip]), num_perm)]
     else:  # a run of an earlier version: its shards, one by one
+        keys = None
         parts = [read_shard(shard, num_perm, lines=False, texts=False) for shard in shards]
         sizes = [len(p.fingerprints) for p in parts]
     for part in parts:
@@ -120,11 +139,15 @@ def load_reference(path: Path, settings: Settings) -> Reference:
         corpus.texts = ShardTextStore(text_files, sizes)
     else:  # format 1: texts in the shards themselves
         corpus.texts = ParquetShardTexts(shards, sizes)
-    corpus.fingerprints = lexical.concat_fingerprints([p.fingerprints for p in parts], num_perm)
+    corpus.fingerprints = (_without_keys(parts[0].fingerprints) if keys is not None  # one part: the index
+                           else lexical.concat_fingerprints([p.fingerprints for p in parts], num_perm))
     corpus.signatures = concat_signatures([p.signatures for p in parts], [len(p.fingerprints) for p in parts])
     corpus.boilerplate_lines = [0] * len(corpus)
-    _apply_final(corpus, pq.read_table(path / WORK_DIR / FINAL), num_perm)
+    _apply_final(corpus, pq.read_table(path / WORK_DIR / FINAL), num_perm, whole=keys is None)
     corpus.ok = np.array([s == "ok" for s in corpus.columns.status], dtype=bool)
+    if keys is None:
+        keys = KeyIndex.build(corpus.fingerprints, corpus.ok, settings.lexical)
+        corpus.fingerprints = _without_keys(corpus.fingerprints)
     wanted = ("doc_id", "cluster_id", "cluster_reference")
     documents = pq.read_table(path / "documents.parquet",
                               columns=[c for c in pq.read_schema(path / "documents.parquet").names if c in wanted])
@@ -136,12 +159,21 @@ def load_reference(path: Path, settings: Settings) -> Reference:
                    else [None] * len(doc_ids))
     return Reference(
         path=path, run_id=run_id, corpus=corpus, cluster_run=[r or run_id for r in cluster_run],
-        cluster_id=documents.column("cluster_id").to_pylist(), pairs=pq.read_table(path / "pairs.parquet"),
+        cluster_id=documents.column("cluster_id").to_pylist(), pairs=pq.read_table(path / "pairs.parquet"), keys=keys,
     )
 
 
-def _apply_final(corpus: Corpus, final: pa.Table, num_perm: int) -> None:
-    """The rows boilerplate removal changed, as the run left them."""
+def _without_keys(fp: lexical.Fingerprints) -> lexical.Fingerprints:
+    """Exact hashes and lengths only (copies, writable): a reference's MinHash and anchors live
+    in its KeyIndex."""
+    num_perm = fp.minhash.shape[1]
+    return lexical.Fingerprints(np.array(fp.exact_hash), np.array(fp.n_words), np.zeros((0, num_perm), np.uint32),
+                                np.zeros(0, np.uint64), np.zeros(0, np.int64))
+
+
+def _apply_final(corpus: Corpus, final: pa.Table, num_perm: int, whole: bool) -> None:
+    """The rows boilerplate removal changed, as the run left them (MinHash and anchors too
+    when `whole`: the key index is then built from them)."""
     if not final.num_rows:
         return
     rows = final.column("row").to_numpy()
@@ -151,8 +183,29 @@ def _apply_final(corpus: Corpus, final: pa.Table, num_perm: int) -> None:
         corpus.columns.status[r] = status
         corpus.columns.reason[r] = reason
         corpus.boilerplate_lines[r] = k
-    corpus.fingerprints = lexical.replace_rows(corpus.fingerprints, rows, fingerprints_from(final, num_perm))
+    changed = fingerprints_from(final, num_perm)
+    if whole:
+        corpus.fingerprints = lexical.replace_rows(corpus.fingerprints, rows, changed)
+    else:
+        corpus.fingerprints.exact_hash[rows] = changed.exact_hash
+        corpus.fingerprints.n_words[rows] = changed.n_words
     corpus.signatures = replace_signature_rows(corpus.signatures, rows, signatures_from(final))
+
+
+def _combined_fingerprints(parts: list[Corpus], first_new: int) -> lexical.Fingerprints:
+    """Exact hashes and lengths of every row; MinHash and anchors of the new rows only. The
+    reference rows' MinHash stay zeros (np.zeros: pages never touched, no memory) and they have
+    no anchors: their keys are searched in the reference key indexes (find_candidates reads
+    `minhash` and anchors at rows >= first_new alone)."""
+    new = parts[-1].fingerprints
+    n = first_new + len(new)
+    minhash = np.zeros((n, new.minhash.shape[1]), np.uint32)
+    minhash[first_new:] = new.minhash
+    return lexical.Fingerprints(
+        exact_hash=np.concatenate([p.fingerprints.exact_hash for p in parts]),
+        n_words=np.concatenate([p.fingerprints.n_words for p in parts]),
+        minhash=minhash, anchor_hash=new.anchor_hash, anchor_row=new.anchor_row + first_new,
+    )
 
 
 class ParquetShardTexts(RowTexts):
@@ -186,7 +239,7 @@ class ParquetShardTexts(RowTexts):
 
     def prefetch(self, rows: np.ndarray) -> None:
         """Read the shards holding these rows, several at a time (Parquet decoding releases the GIL)."""
-        wanted = np.unique(np.searchsorted(self._starts, rows, side="right") - 1).tolist()
+        wanted = sorted_unique(np.searchsorted(self._starts, rows, side="right") - 1).tolist()
         missing = [k for k in wanted if k not in self._loaded]
         with ThreadPoolExecutor(max_workers=4) as pool:
             for k, texts in zip(missing, pool.map(self._read, missing)):
@@ -202,6 +255,7 @@ class ReferenceIndex:
     run_of_row: np.ndarray  # (first_new,) index into refs
     new_columns: CleanBatch
     new_texts: RowTexts     # the new documents' texts (the outputs' text column)
+    keys: ReferenceKeys     # the reference documents' candidate keys, searched by find_candidates
     pairs: Pairs | None = None         # the reference runs' own pairs, in combined rows
     pinned: np.ndarray | None = None   # reference rows that stay canonical
 
@@ -217,13 +271,15 @@ class ReferenceIndex:
         new_texts = new.texts
         corpus.texts = StackedTexts([p.texts for p in parts])
         sizes = [len(p) for p in parts]
-        corpus.fingerprints = lexical.concat_fingerprints([p.fingerprints for p in parts], settings.lexical.num_perm)
+        first_new = sum(sizes[:-1])
+        corpus.fingerprints = _combined_fingerprints(parts, first_new)
         corpus.signatures = concat_signatures([p.signatures for p in parts], sizes)
         corpus.ok = np.concatenate([p.ok for p in parts])
-        corpus.boilerplate_lines = [k for p in parts for k in p.boilerplate_lines]
-        first_new = sum(sizes[:-1])
+        corpus.boilerplate_lines = list(itertools.chain.from_iterable(p.boilerplate_lines for p in parts))
         run_of_row = np.repeat(np.arange(len(refs), dtype=np.int64), sizes[:-1])
-        index = cls(refs, first_new, run_of_row, new.columns, new_texts)
+        starts = np.concatenate(([0], np.cumsum(sizes[:-1]))).tolist()
+        keys = ReferenceKeys([(start, ref.keys) for start, ref in zip(starts, refs)])
+        index = cls(refs, first_new, run_of_row, new.columns, new_texts, keys)
         index.pairs, index.pinned = index.reference_pairs(corpus)
         return index, corpus
 
@@ -234,42 +290,50 @@ class ReferenceIndex:
         every.extend(self.pairs)
         return every
 
-    def _rows_by_run(self, corpus: Corpus) -> dict[str, dict[str, int]]:
-        """run id -> doc_id -> row in the combined corpus."""
-        ids, out, start = corpus.columns.doc_id, {}, 0
-        for ref in self.refs:
-            end = start + len(ref.corpus)
-            out[ref.run_id] = dict(zip(ids[start:end], range(start, end)))
-            start = end
-        return out
+    def _rows_of(self, corpus: Corpus, lookups: list[tuple[pa.Array, pa.Array]]) -> list[np.ndarray]:
+        """For each (run ids, doc_ids) of `lookups`, the rows of the combined corpus (-1 where
+        that run's document is not loaded): one Arrow hash lookup over "run id, doc_id" keys for
+        all of them (a Python dict of every reference document cost ~0.1 s a day of 10k)."""
+        ids = pa.array(corpus.columns.doc_id[:self.first_new], pa.string())
+        runs = pc.take(pa.array([ref.run_id for ref in self.refs], pa.string()), pa.array(self.run_of_row))
+        known = pc.binary_join_element_wise(runs, ids, _KEY_SEP)
+        wanted = pa.concat_arrays([pc.binary_join_element_wise(r, d, _KEY_SEP) for r, d in lookups])
+        found = pc.index_in(wanted, value_set=known).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return np.split(found, np.cumsum([len(d) for _, d in lookups])[:-1])
 
     def reference_pairs(self, corpus: Corpus) -> tuple[Pairs, np.ndarray]:
         """The reference runs' own pairs (rows of the combined corpus), and which reference rows
         stay canonical: each reference group's canonical (or a member whose canonical is in no
         loaded reference)."""
-        rows_of = self._rows_by_run(corpus)
-        out = Pairs()
+        lookups = []
         for ref in self.refs:
             t = ref.pairs
-            runs = {name: (t.column(name).to_pylist() if name in t.column_names else [None] * t.num_rows)
-                    for name in ("reference_a", "reference_b")}
-            for a, b, ra, rb, rel, score in zip(t.column("doc_a").to_pylist(), t.column("doc_b").to_pylist(),
-                                                runs["reference_a"], runs["reference_b"],
-                                                t.column("relation").to_pylist(), t.column("score").to_pylist()):
-                row_a = rows_of.get(ra or ref.run_id, {}).get(a)
-                row_b = rows_of.get(rb or ref.run_id, {}).get(b)
-                if row_a is not None and row_b is not None:
-                    out.add(row_a, row_b, rel, score, None, None, ExactEvidence())  # evidence stays in its run
-        pinned = np.ones(len(corpus), dtype=bool)
-        pinned[self.first_new:] = False
+            for side in ("a", "b"):  # the run holding each end: its own unless the pair names another
+                run_ids = (t.column(f"reference_{side}").combine_chunks() if f"reference_{side}" in t.column_names
+                           else pa.nulls(t.num_rows, pa.string()))
+                lookups.append((pc.fill_null(run_ids, ref.run_id), t.column(f"doc_{side}").combine_chunks()))
+            # each document's group canonical, and the run holding it
+            lookups.append((pa.array(ref.cluster_run, pa.string()), pc.fill_null(pa.array(ref.cluster_id, pa.string()), "")))
+        found_rows = iter(self._rows_of(corpus, lookups))
+        out = Pairs()
+        pinned = np.zeros(len(corpus), dtype=bool)
         start = 0
         for ref in self.refs:
-            own = ref.corpus.columns.doc_id
-            for k, (run, cluster) in enumerate(zip(ref.cluster_run, ref.cluster_id)):
-                if cluster is not None and (cluster != own[k] or run != ref.run_id):
-                    # a member of a group whose canonical is elsewhere: pinned only if that is not loaded
-                    pinned[start + k] = rows_of.get(run, {}).get(cluster) is None
-            start += len(ref.corpus)
+            t = ref.pairs
+            row_a, row_b, canonical_row = next(found_rows), next(found_rows), next(found_rows)
+            keep = np.flatnonzero((row_a >= 0) & (row_b >= 0)).tolist()
+            taken = t.select(["relation", "score"]).take(keep)  # scores as that run rounded them
+            out.extend(Pairs(a=row_a[keep].tolist(), b=row_b[keep].tolist(), relation=taken.column(0).to_pylist(),
+                             score=taken.column(1).to_pylist(), jaccard=[None] * len(keep), containment=[None] * len(keep),
+                             evidence=[_ELSEWHERE] * len(keep)))
+            end = start + len(ref.corpus)
+            cluster = pa.array(ref.cluster_id, pa.string())
+            own = pa.array(ref.corpus.columns.doc_id, pa.string())
+            # a member of a group whose canonical is elsewhere: pinned only if that is not loaded
+            elsewhere = pc.or_(pc.not_equal(cluster, own), pc.not_equal(pa.array(ref.cluster_run, pa.string()), ref.run_id))
+            member = pc.and_(pc.is_valid(cluster), pc.fill_null(elsewhere, False)).to_numpy(zero_copy_only=False)
+            pinned[start:end] = ~member | (canonical_row < 0)
+            start = end
         return out, pinned
 
     def choose_groups(self, corpus: Corpus, found: Pairs) -> tuple[np.ndarray, Originals]:
@@ -280,7 +344,7 @@ class ReferenceIndex:
         every.extend(self.pairs)
         groups = connected_groups(len(corpus), every.a, every.b)
         touched = np.zeros(len(corpus), dtype=bool)
-        touched[np.unique(groups[self.first_new:])] = True
+        touched[sorted_unique(groups[self.first_new:])] = True
         keep = [k for k, a in enumerate(every.a) if touched[groups[a]]]
         subset = Pairs()
         for name in Pairs.__dataclass_fields__:
@@ -321,10 +385,10 @@ class ReferenceIndex:
     def new_pairs_table(self, found: Pairs, corpus: Corpus) -> pa.Table:
         """pairs.parquet of this run: every pair has a new document; `reference_a`/`_b` say which
         reference run holds the other end when it is not this run."""
-        from .output import pairs_table
+        from .output.tables import pair_order, pairs_table
 
         table = pairs_table(found, corpus.columns.doc_id)
-        order = sorted(range(len(found)), key=lambda k: (found.a[k], found.b[k]))  # pairs_table's row order
+        order = pair_order(found)
         for name, side in (("reference_a", found.a), ("reference_b", found.b)):
             table = table.append_column(name, pa.array([self.run_id_of(side[k]) for k in order], pa.string()))
         return table

@@ -189,13 +189,15 @@ def remove_boilerplate(corpus: Corpus, line_parts: list[LineHashes], settings: S
     return learned
 
 
-def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progress: Progress, first_new: int = 0) -> Pairs:
+def lexical_pairs(corpus: Corpus, settings: Settings, executor: Executor, progress: Progress, first_new: int = 0,
+                  reference_keys=None) -> Pairs:
     """Exact groups and near/partial candidates (group-by-key), verified in chunks by the executor.
-    Rows before `first_new` are reference documents: pairs among them are not looked for."""
+    Rows before `first_new` are reference documents: pairs among them are not looked for, and
+    their candidate keys are searched in `reference_keys` (lexical/keyindex.py)."""
     with progress.task("Finding candidates"):
         corpus.representative = lexical.exact_representatives(corpus.fingerprints.exact_hash, corpus.ok)
         candidates = lexical.find_candidates(corpus.fingerprints, corpus.representative, settings.lexical,
-                                             executor.group_pairs, first_new)
+                                             executor.group_pairs, first_new, reference_keys)
     corpus.fingerprints = _without_candidate_keys(corpus.fingerprints)
     n_candidates = len(candidates.pairs)
     with progress.task("Verifying candidate pairs", unit="pairs", total=n_candidates) as tick:

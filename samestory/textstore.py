@@ -29,6 +29,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .groupby import sorted_unique
+
 __all__ = ["TextStore", "ShardTextStore", "StackedTexts", "RowTexts", "TextJob", "write_text_file", "read_text_file"]
 
 _TEXT_SCHEMA = pa.schema([("text", pa.large_string())])
@@ -251,7 +253,7 @@ class ShardTextStore(_ChunkedTexts):
         return k, rows - starts[k]
 
     def job(self, rows: Iterable[int]) -> ShardTextJob:
-        rows = np.unique(np.asarray(list(rows) if not isinstance(rows, np.ndarray) else rows, dtype=np.int64))
+        rows = sorted_unique(np.asarray(list(rows) if not isinstance(rows, np.ndarray) else rows, dtype=np.int64))
         changed = {int(r): self._changed[int(r)] for r in rows.tolist() if int(r) in self._changed}
         if changed:
             rows = rows[~np.isin(rows, np.fromiter(changed, dtype=np.int64, count=len(changed)))]
@@ -327,12 +329,12 @@ class StackedTexts(RowTexts):
     def _split(self, rows: np.ndarray) -> Iterable[tuple[int, np.ndarray, np.ndarray]]:
         """(part, positions in rows, rows local to the part)."""
         k = np.searchsorted(self._starts, rows, side="right") - 1
-        for part in np.unique(k).tolist():
+        for part in sorted_unique(k).tolist():
             pick = np.flatnonzero(k == part)
             yield part, pick, rows[pick] - self._starts[part]
 
     def job(self, rows: Iterable[int]) -> StackedJob:
-        rows = np.unique(np.asarray(list(rows) if not isinstance(rows, np.ndarray) else rows, dtype=np.int64))
+        rows = sorted_unique(np.asarray(list(rows) if not isinstance(rows, np.ndarray) else rows, dtype=np.int64))
         return StackedJob([(int(self._starts[k]), self._parts[k].job(local)) for k, _, local in self._split(rows)])
 
     def take(self, rows: Iterable[int]) -> list[str | None]:
@@ -344,6 +346,6 @@ class StackedTexts(RowTexts):
         return out
 
     def prefetch(self, rows: np.ndarray) -> None:
-        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        rows = sorted_unique(np.asarray(rows, dtype=np.int64))
         for k, _, local in self._split(rows):
             self._parts[k].prefetch(local)

@@ -7,7 +7,9 @@ uncompressed Arrow IPC, read a row at a time by textstore.ShardTextStore), each 
 `manifest.json` records what the shards were made from (input files with size and mtime, the
 settings, the references); `final.parquet` holds the rows that boilerplate removal changed
 (their final text and fingerprints), so a finished run's folder is a reference index for a
-later `--reference` run without re-reading or re-cleaning any page.
+later `--reference` run without re-reading or re-cleaning any page; `index.parquet` holds
+every document's metadata and fingerprints in one file, and `keys/` the sorted LSH band keys
+and anchors that such a run searches (lexical/keyindex.py).
 
 A document's identity is where it was read: (shard, offset in shard).
 """
@@ -31,7 +33,8 @@ from . import lexical
 from .boilerplate import LineHashes
 from .clean import CleanBatch
 from .clean.dates import date_columns, dates_from_columns
-from .config import Settings
+from .config import LexicalSettings, Settings
+from .lexical.keyindex import KEYS_DIR, KeyIndex
 from .rewrite import Signatures
 from .stages import BatchResult
 from .textstore import read_text_file, write_text_file
@@ -151,18 +154,28 @@ def fingerprint_columns(fp: lexical.Fingerprints, sig: Signatures) -> dict[str, 
 
 
 def fingerprints_from(table: pa.Table, num_perm: int) -> lexical.Fingerprints:
-    minhash = table.column("minhash").combine_chunks().flatten().to_numpy().astype(np.uint32, copy=False)
-    anchor_hash, anchor_row = _list_parts(table.column("anchors"))
+    """Fingerprints from their columns; a table read without `minhash` and `anchors` (a
+    reference run whose candidate keys come from its key index) gives none: MinHash of 0 rows."""
+    if "minhash" in table.column_names:
+        minhash = table.column("minhash").combine_chunks().flatten().to_numpy().astype(np.uint32, copy=False)
+        minhash = minhash.reshape(table.num_rows, num_perm)
+        anchor_hash, anchor_row = _list_parts(table.column("anchors"))
+    else:
+        minhash = np.zeros((0, num_perm), np.uint32)
+        anchor_hash, anchor_row = np.zeros(0, np.uint64), np.zeros(0, np.int64)
     return lexical.Fingerprints(
         exact_hash=table.column("exact_hash").to_numpy().astype(np.uint64, copy=False),
         n_words=table.column("n_words").to_numpy().astype(np.int32, copy=False),
-        minhash=minhash.reshape(table.num_rows, num_perm),
+        minhash=minhash,
         anchor_hash=anchor_hash.astype(np.uint64, copy=False),
         anchor_row=anchor_row,
     )
 
 
 def signatures_from(table: pa.Table) -> Signatures:
+    """Rewrite signatures from their column (none when the table was read without it)."""
+    if "signature" not in table.column_names:
+        return Signatures(np.zeros(0, np.uint64), np.zeros(0, np.int64))
     feature_hash, row = _list_parts(table.column("signature"))
     return Signatures(feature_hash.astype(np.uint64, copy=False), row)
 
@@ -281,6 +294,7 @@ class WorkDir:
                 stale.unlink(missing_ok=True)  # half-written files of the killed run
             (path / FINAL).unlink(missing_ok=True)  # rewritten by the later stages
             (path / INDEX).unlink(missing_ok=True)
+            shutil.rmtree(path / KEYS_DIR, ignore_errors=True)
             return cls(path, old)
         if path.exists():  # with --resume here, the run was killed before its manifest: start again
             if not (overwrite or resume):
@@ -313,9 +327,10 @@ class WorkDir:
 
         return func, items()
 
-    def write_final(self, rows: np.ndarray, corpus) -> None:
+    def write_final(self, rows: np.ndarray, corpus, settings: LexicalSettings) -> None:
         """The rows boilerplate removal changed, as they are now (what a reference run loads on
-        top of the shards), and the index of every row's fingerprints (`_write_index`)."""
+        top of the shards), the sorted candidate keys a later run searches (`keys/`,
+        lexical/keyindex.py), and the index of every row's fingerprints (`_write_index`)."""
         rows = np.asarray(rows, dtype=np.int64)
         fp = lexical.Fingerprints(
             corpus.fingerprints.exact_hash[rows], corpus.fingerprints.n_words[rows], corpus.fingerprints.minhash[rows],
@@ -332,6 +347,7 @@ class WorkDir:
         data.update(fingerprint_columns(fp, sig))
         table = pa.table(data)
         write_atomically(self.path / FINAL, lambda p: pq.write_table(table, p, **parquet_options(table.column_names)))
+        KeyIndex.build(corpus.fingerprints, corpus.ok, settings).write(self.path / KEYS_DIR, write_atomically)
         self._write_index(corpus)
 
     def _write_index(self, corpus) -> None:

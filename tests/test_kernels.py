@@ -825,3 +825,70 @@ def test_concat_fingerprints_consumes_its_parts_and_gives_the_same_arrays():
         assert np.array_equal(getattr(joined, name), getattr(whole, name)), name
         assert np.array_equal(getattr(kept, name), getattr(whole, name)), name
         assert getattr(joined, name).dtype == getattr(whole, name).dtype
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sorted_match_kernel_equals_searchsorted(seed):
+    """The galloping search gives np.searchsorted's left side and the count of equal keys,
+    with repeated keys, keys past either end and empty inputs."""
+    from samestory import kernels
+
+    rng = np.random.default_rng(seed)
+    for n, m in ((0, 5), (5, 0), (60, 40), (400, 30), (30, 400)):
+        hay = np.sort(rng.integers(0, 50, n).astype(np.uint64))
+        wanted = np.unique(rng.integers(0, 60, m).astype(np.uint64))
+        lo, counts = np.empty(len(wanted), np.int64), np.empty(len(wanted), np.int64)
+        kernels.sorted_match_kernel(hay, wanted, lo, counts)
+        left = np.searchsorted(hay, wanted, side="left")
+        assert np.array_equal(lo, left)
+        assert np.array_equal(counts, np.searchsorted(hay, wanted, side="right") - left)
+
+
+def test_key_matching_without_numba_equals_the_kernel(monkeypatch):
+    from samestory.lexical import keyindex
+
+    rng = np.random.default_rng(3)
+    sorted_keys = keyindex.SortedKeys.build(rng.integers(0, 200, 500).astype(np.uint64), rng.integers(0, 90, 500))
+    wanted = np.unique(rng.integers(0, 260, 80).astype(np.uint64))
+    compiled = keyindex.SortedKeys.matching(sorted_keys, wanted)
+    monkeypatch.setattr(keyindex, "kernels", lambda: None)
+    fallback = sorted_keys.matching(wanted)
+    assert all(np.array_equal(a, b) for a, b in zip(compiled, fallback))
+    keys, rows = fallback
+    expected = sorted((int(k), int(r)) for k, r in zip(sorted_keys.keys, sorted_keys.rows) if k in set(wanted.tolist()))
+    assert sorted(zip(keys.tolist(), rows.tolist())) == expected
+
+
+def test_anchor_index_sorted_in_key_ranges_equals_one_sort(monkeypatch):
+    """Big anchor sets are sorted one range of high key bits at a time (bounded temporaries);
+    the ranges follow each other, so the result is the one sort by (key, row)."""
+    from samestory.lexical import keyindex
+
+    rng = np.random.default_rng(4)
+    keys = rng.integers(0, 2**63, 5000, dtype=np.int64).astype(np.uint64) * np.uint64(2)
+    keys[:100] = keys[100:200]  # repeated keys across rows
+    rows = rng.integers(0, 700, 5000)
+    monkeypatch.setattr(keyindex, "MAX_GROUPED_ENTRIES", 700)  # 8 ranges
+    out_keys, out_rows = np.empty(5000, np.uint64), np.empty(5000, np.int32)
+    keyindex._sorted_anchors(keys, rows, out_keys, out_rows)
+    order = np.lexsort((rows, keys))
+    assert np.array_equal(out_keys, keys[order]) and np.array_equal(out_rows, rows[order])
+
+
+@pytest.mark.parametrize("values", [np.zeros(0, np.uint64), np.array([7], np.uint64),
+                                    np.array([[3, 1], [3, 9]], np.int64),
+                                    np.random.default_rng(5).integers(0, 40, 300).astype(np.uint64)])
+def test_sorted_unique_equals_np_unique(values):
+    from samestory.groupby import sorted_unique
+
+    assert np.array_equal(sorted_unique(values), np.unique(values))
+
+
+def test_pair_order_is_the_stable_sort_by_rows():
+    from samestory.output.tables import pair_order
+    from samestory.records import ExactEvidence, Pairs
+
+    pairs = Pairs()
+    for a, b in ((3, 5), (1, 9), (3, 4), (1, 9), (0, 2)):
+        pairs.add(np.int64(a), np.int64(b), "exact", 1.0, 1.0, 1.0, ExactEvidence())
+    assert pair_order(pairs) == sorted(range(5), key=lambda k: (pairs.a[k], pairs.b[k]))

@@ -84,6 +84,11 @@ def test_a_reference_must_be_a_finished_run_with_the_same_fingerprint_settings(t
     cli = subprocess.run([sys.executable, "-m", "samestory.cli", "run", str(new), "--out", str(tmp_path / "o"),
                           "--reference", str(tmp_path), "--no-rewrites"], capture_output=True, text=True)
     assert cli.returncode == 2 and "not the folder" in cli.stderr and "Traceback" not in cli.stderr
+    broken = tmp_path / "broken"
+    shutil.copytree(outs[0], broken)
+    (broken / "_work" / "keys" / "bands.keys.npy").write_bytes(b"not an array")
+    with pytest.raises(ReferenceError, match="broken"):
+        samestory.run(new, settings=LEXICAL, references=[broken])
 
 
 def test_rewrites_of_reference_documents_are_found(tmp_path):
@@ -122,17 +127,51 @@ def test_candidates_with_new_rows_equal_one_run_filtered(settings):
     assert (whole.pairs[:, 1] >= 150).sum() and (whole.pairs[:, 1] < 150).sum()  # both kinds exist
 
 
+def test_reference_key_indexes_written_and_read_back_find_the_candidates_of_one_run(settings, tmp_path):
+    """Two reference 'runs' (rows 0-99 and 100-179), each with its key index written to disk and
+    read back memory-mapped, searched for the new rows' keys: the candidates are those of one
+    search over all the rows, for pairs with a new row. Rows 40-59 are rejected and rows 120
+    and 20 exact copies, so the allowed mask filters what the indexes return."""
+    import numpy as np
+
+    from samestory.lexical import exact_representatives, find_candidates, fingerprint_batch
+    from samestory.lexical.keyindex import KeyIndex, ReferenceKeys
+    from samestory.workdir import write_atomically
+
+    records, _ = generate(300, seed=9, words_per_doc=150)
+    texts = [r["text"] for r in records]
+    texts[120] = texts[20]
+    fp = fingerprint_batch(texts, settings.lexical)
+    ok = np.ones(len(texts), dtype=bool)
+    ok[40:60] = False
+    rep = exact_representatives(fp.exact_hash, ok)
+    whole = find_candidates(fp, rep, settings.lexical)
+    runs = []
+    for k, (lo, hi) in enumerate(((0, 100), (100, 180))):
+        part = fingerprint_batch(texts[lo:hi], settings.lexical)
+        KeyIndex.build(part, ok[lo:hi], settings.lexical).write(tmp_path / str(k), write_atomically)
+        runs.append((lo, KeyIndex.read(tmp_path / str(k), settings.lexical, hi - lo)))
+    found = find_candidates(fp, rep, settings.lexical, first_new=180, reference=ReferenceKeys(runs))
+    keep = whole.pairs[:, 1] >= 180
+    assert keep.sum() and np.array_equal(found.pairs, whole.pairs[keep])
+    assert np.array_equal(found.origin, whole.origin[keep])
+    assert np.array_equal(found.shared_anchors, whole.shared_anchors[keep])
+    assert KeyIndex.read(tmp_path / "missing", settings.lexical, 10) is None  # a run of an earlier version
+
+
 @pytest.mark.e2e
-def test_a_reference_without_its_index_file_loads_from_its_shards_alike(three_days, tmp_path):
-    """The index (one file of fingerprints) is a shortcut: a run folder of an earlier version,
-    which has only the shards, gives the same outputs."""
+@pytest.mark.parametrize("removed", [("index.parquet", "keys"), ("keys",)])
+def test_a_reference_without_its_index_file_loads_from_its_shards_alike(three_days, tmp_path, removed):
+    """The index (one file of fingerprints) and the key index are shortcuts: a run folder of an
+    earlier version, which has only the shards (or no key index), gives the same outputs."""
     results, _, outs = three_days
     old_style = []
     for k, out in enumerate(outs[:2]):
         copy = tmp_path / f"ref{k}"
         shutil.copytree(out, copy)
-        assert (copy / "_work" / "index.parquet").is_file()
-        (copy / "_work" / "index.parquet").unlink()
+        for name in removed:
+            assert (copy / "_work" / name).exists()
+            shutil.rmtree(copy / "_work" / name) if name == "keys" else (copy / "_work" / name).unlink()
         old_style.append(copy)
     day3 = outs[2].parent / "in" / "day3.jsonl"
     again = samestory.run(day3, out=tmp_path / "again", settings=LEXICAL, references=old_style)

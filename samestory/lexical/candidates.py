@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
 from ..config import LexicalSettings
 from ..groupby import GroupJob, group_pairs, unique_pairs
 from .fingerprints import Fingerprints
+
+if TYPE_CHECKING:
+    from .keyindex import ReferenceKeys
 
 __all__ = [
     "Candidates", "FROM_LSH", "FROM_ANCHORS", "exact_representatives", "find_candidates", "lsh_pairs", "anchor_pairs",
@@ -47,47 +50,36 @@ def exact_representatives(exact_hash: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return rep
 
 
-def keys_shared_with(keys: np.ndarray, rows: np.ndarray, first_new: int) -> np.ndarray:
-    """Entries whose key some row >= first_new may also have: with reference documents in front
-    (rows < first_new), only those groups can give a pair with a new document. Groups are kept
-    whole, so each is the group one run over everything would see. A bitmap over the keys' low
-    bits (they are hashes) answers in one pass instead of np.isin's sort; its few false hits
-    only keep groups whose pairs are all dropped later (no new document in them)."""
-    new_keys = keys[rows >= first_new]
-    bits = max(16, int(len(new_keys) * 64 - 1).bit_length())  # <= ~1.6 % false hits
-    mask = np.uint64((1 << bits) - 1)
-    seen = np.zeros(1 << bits, dtype=bool)
-    seen[(new_keys & mask).astype(np.int64)] = True
-    return seen[(keys & mask).astype(np.int64)]
-
-
 GroupFunction = Callable[[list[GroupJob]], list[np.ndarray]]
 
 
-def _only_shared(keys: np.ndarray, rows: np.ndarray, first_new: int) -> tuple[np.ndarray, np.ndarray]:
-    if not first_new:
-        return keys, rows
-    shared = keys_shared_with(keys, rows, first_new)
-    return keys[shared], rows[shared]
-
-
-def lsh_jobs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> list[GroupJob]:
+def lsh_jobs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings) -> list[GroupJob]:
     """One group-by-key per LSH band: rows whose band keys are equal."""
-    return list(_lsh_job_iter(minhash, rows, settings, first_new))
+    return list(_lsh_job_iter(minhash, rows, settings))
 
 
-def _lsh_job_iter(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, first_new: int = 0):
+def _lsh_job_iter(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, reference=None,
+                  allowed: np.ndarray | None = None):
     # one band's keys at a time: a grouping that consumes them in turn never holds all 32
     r = settings.lsh_rows
     for band in range(settings.lsh_bands):
         keys = band_key(np.ascontiguousarray(minhash[rows, band * r : (band + 1) * r]))
-        yield GroupJob(*_only_shared(keys, rows, first_new), settings.max_bucket_pairs_size)
+        if reference is not None:  # `rows` are new documents: add the (allowed) reference entries of their keys
+            ref_keys, ref_rows = reference.band_matching(band, keys)
+            keep = allowed[ref_rows]
+            keys, band_rows = _with_reference(keys, rows, ref_keys[keep], ref_rows[keep])
+            yield GroupJob(keys, band_rows, settings.max_bucket_pairs_size)
+        else:
+            yield GroupJob(keys, rows, settings.max_bucket_pairs_size)
 
 
-def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs,
-              first_new: int = 0) -> np.ndarray:
+def _with_reference(keys: np.ndarray, rows: np.ndarray, ref_keys: np.ndarray, ref_rows: np.ndarray):
+    return np.concatenate([ref_keys, keys]), np.concatenate([ref_rows, rows])
+
+
+def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs) -> np.ndarray:
     """Rows whose signatures agree on all `lsh_rows` values of at least one band."""
-    found = group(lsh_jobs(minhash, rows, settings, first_new))
+    found = group(lsh_jobs(minhash, rows, settings))
     return np.concatenate(found) if found else np.zeros((0, 2), np.int64)
 
 
@@ -101,15 +93,22 @@ def band_key(block: np.ndarray) -> np.ndarray:
     return key
 
 
-def anchor_job(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings, first_new: int = 0) -> GroupJob:
-    """The group-by-key on anchors: rows sharing an anchor (anchors on too many rows are dropped)."""
-    keep = allowed[fp.anchor_row]
-    if keep.all():
-        keep = None
-    if not first_new:  # the anchors are used in place, with a mask: no copy of the (~60 per document) entries
-        return GroupJob(fp.anchor_hash, fp.anchor_row, settings.max_bucket_pairs_size, settings.max_anchor_df, keep)
-    keys, rows = (fp.anchor_hash, fp.anchor_row) if keep is None else (fp.anchor_hash[keep], fp.anchor_row[keep])
-    return GroupJob(*_only_shared(keys, rows, first_new), settings.max_bucket_pairs_size, settings.max_anchor_df)
+def anchor_job(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings, first_new: int = 0,
+               reference=None) -> GroupJob:
+    """The group-by-key on anchors: rows sharing an anchor (anchors on too many rows are dropped).
+    With `reference`, the anchors of rows >= first_new and the reference entries of their keys."""
+    if reference is None:  # the anchors are used in place, with a mask: no copy of the (~60 per document) entries
+        keep = allowed[fp.anchor_row]
+        return GroupJob(fp.anchor_hash, fp.anchor_row, settings.max_bucket_pairs_size, settings.max_anchor_df,
+                        None if keep.all() else keep)
+    start = int(np.searchsorted(fp.anchor_row, first_new))
+    keys, rows = fp.anchor_hash[start:], fp.anchor_row[start:]
+    keep = allowed[rows]
+    keys, rows = keys[keep], rows[keep]
+    ref_keys, ref_rows = reference.anchor_matching(keys)
+    keep = allowed[ref_rows]
+    keys, rows = _with_reference(keys, rows, ref_keys[keep], ref_rows[keep])
+    return GroupJob(keys, rows, settings.max_bucket_pairs_size, settings.max_anchor_df)
 
 
 def shared_anchor_pairs(pairs: np.ndarray, n: int, settings: LexicalSettings) -> tuple[np.ndarray, np.ndarray]:
@@ -119,27 +118,37 @@ def shared_anchor_pairs(pairs: np.ndarray, n: int, settings: LexicalSettings) ->
     return uniq[chosen], counts[chosen]
 
 
-def anchor_pairs(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs,
-                 first_new: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def anchor_pairs(fp: Fingerprints, allowed: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs sharing at least `min_shared_anchors` anchors, with the count shared."""
-    (pairs,) = group([anchor_job(fp, allowed, settings, first_new)])
+    (pairs,) = group([anchor_job(fp, allowed, settings)])
     return shared_anchor_pairs(pairs, len(allowed), settings)
 
 
 def find_candidates(
     fp: Fingerprints, representative: np.ndarray, settings: LexicalSettings, group: GroupFunction = group_pairs,
-    first_new: int = 0,
+    first_new: int = 0, reference: "ReferenceKeys | None" = None,
 ) -> Candidates:
     """LSH and anchor candidates. `group` runs the group-by-key jobs (all bands and the anchors
-    in one call, so an executor can run them as one partitioned step); by default here. With
-    `first_new`, only pairs with a row >= first_new (a new document; the rows before it are
-    reference documents, already compared among themselves)."""
+    in one call, so an executor can run them as one partitioned step); by default here.
+
+    With `first_new`, rows before it are reference documents, already compared among
+    themselves: only pairs with a row >= first_new are looked for. Their band keys and anchors
+    come from `reference` (the reference runs' sorted keys, keyindex.py), searched for the new
+    documents' keys only; `fp`'s MinHash and anchors are read for rows >= first_new alone.
+    Without `reference`, it is built from `fp`'s rows before first_new."""
     n = len(fp)
     allowed = representative == np.arange(n)  # ok documents that head their exact group
-    rows = np.flatnonzero(allowed)
+    if first_new and reference is None:
+        from .keyindex import KeyIndex, ReferenceKeys
+
+        reference = ReferenceKeys([(0, KeyIndex.build(fp, allowed, settings, limit=first_new))])
+    if not first_new:
+        reference = None
+    rows = np.flatnonzero(allowed[first_new:]) + first_new
     # built as the grouping asks for them (an iterator), so each job's arrays go once grouped
-    jobs = itertools.chain(_lsh_job_iter(fp.minhash, rows, settings, first_new),
-                           (anchor_job(fp, allowed, settings, first_new) for _ in (0,)))
+    jobs = itertools.chain(_lsh_job_iter(fp.minhash, rows, settings, reference, allowed),
+                           (anchor_job(fp, allowed, settings, first_new, reference) for _ in (0,)))
     *band_pairs, anchor_found = group(jobs)
     lsh_uniq, _ = unique_pairs(np.concatenate(band_pairs) if band_pairs else np.zeros((0, 2), np.int64), n)
     anc_uniq, anc_counts = shared_anchor_pairs(anchor_found, n, settings)

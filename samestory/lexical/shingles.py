@@ -13,7 +13,7 @@ import numpy as np
 import xxhash
 
 from ..clean.normalize import fold_typography, match_tokens_text, normalize_for_match
-from ..groupby import concat_ranges
+from ..groupby import concat_ranges, sorted_unique
 
 _MASK64 = (1 << 64) - 1
 _POLY = 0x100000001B3  # odd, so it has an inverse modulo 2**64
@@ -210,4 +210,4 @@ def shingle_sets(texts: list[str], k: int) -> list[np.ndarray]:
     _, _, flat, offsets = text_shingles(texts, k)
     bounds = offsets.astype(np.int64).tolist()
     # per-row np.unique beats one global lexsort here: rows are small and already contiguous
-    return [np.unique(flat[bounds[i] : bounds[i + 1]]) for i in range(len(texts))]
+    return [sorted_unique(flat[bounds[i] : bounds[i + 1]]) for i in range(len(texts))]

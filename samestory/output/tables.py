@@ -13,7 +13,8 @@ from ..clean.dates import date_columns
 from ..records import Pairs, RewriteEvidence, evidence_json
 
 __all__ = [
-    "DOCUMENT_SCHEMA", "PAIR_SCHEMA", "BOILERPLATE_SCHEMA", "documents_table", "pairs_table", "boilerplate_table",
+    "DOCUMENT_SCHEMA", "PAIR_SCHEMA", "BOILERPLATE_SCHEMA", "documents_table", "pairs_table", "pair_order",
+    "boilerplate_table",
 ]
 
 DOCUMENT_SCHEMA = pa.schema(
@@ -117,9 +118,15 @@ def documents_table(columns, texts: pa.ChunkedArray | None, n_words: np.ndarray,
     return pa.table(data, schema=DOCUMENT_SCHEMA)
 
 
+def pair_order(pairs: Pairs) -> list[int]:
+    """pairs.parquet's row order: by (a, b), ties in the order found (a stable sort; the rows
+    may be numpy integers, which a Python sort of tuples compares ~20x slower)."""
+    return np.lexsort((np.asarray(pairs.b, dtype=np.int64), np.asarray(pairs.a, dtype=np.int64))).tolist()
+
+
 def pairs_table(pairs: Pairs, doc_ids: list[str]) -> pa.Table:
     """pairs.parquet: every verified pair, ordered by row; evidence as JSON text."""
-    order = sorted(range(len(pairs)), key=lambda k: (pairs.a[k], pairs.b[k]))
+    order = pair_order(pairs)
     rewrite = [pairs.evidence[k] if isinstance(pairs.evidence[k], RewriteEvidence) else None for k in order]
     return pa.table(
         {

@@ -30,6 +30,7 @@ import numpy as np
 
 from ..config import RewriteSettings
 from ..group import connected_groups
+from ..groupby import sorted_unique
 from ..records import AlignedSentences, NameVariant, Pairs, RewriteEvidence
 from . import decision
 from .align import Alignment, align_sentences
@@ -221,7 +222,7 @@ def sentences_to_judge(va: np.ndarray, vb: np.ndarray, settings: RewriteSettings
         return None, None
     nearest = np.argsort(-(short @ long.T), axis=1, kind="stable")[:, :k]
     reach = max(1, (settings.gap_max_sentences + 1) // 2)
-    near = np.unique(nearest[:, :, None] + np.arange(-reach, reach + 1))
+    near = sorted_unique(nearest[:, :, None] + np.arange(-reach, reach + 1))
     near = near[(near >= 0) & (near < len(long))]
     return (None, near) if na < nb else (near, None)
 
@@ -291,7 +292,7 @@ def _chunks(index: np.ndarray, pairs: np.ndarray, sentences: dict, size: int, ve
             needed: list[Needed] | None = None):
     for start in range(0, len(pairs), size):
         part = pairs[start : start + size]
-        rows = np.unique(part).tolist()
+        rows = sorted_unique(part).tolist()
         yield PairChunk(index[start : start + size], part, {r: sentences[r] for r in rows},
                         None if vectors is None else {r: vectors[r] for r in rows},
                         None if needed is None else needed[start : start + size])
@@ -394,10 +395,10 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
         fresh = groups[pairs[:, 0]] != groups[pairs[:, 1]]
         pairs, shared, overlap = pairs[fresh], shared[fresh], overlap[fresh]
     stats.candidates = len(pairs)
-    stats.candidate_documents = len(np.unique(pairs))
+    stats.candidate_documents = len(sorted_unique(pairs))
     if not len(pairs):
         return Pairs(), stats
-    rows = np.unique(pairs)
+    rows = sorted_unique(pairs)
     sentences = dict(zip(rows.tolist(), map(split_for_alignment, texts.take(rows))))  # texts: a textstore store
     stats.static_screen = static_screen_state(settings)
     size = max(50, -(-len(pairs) // (4 * executor.workers)))

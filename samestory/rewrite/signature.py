@@ -20,7 +20,7 @@ import xxhash
 
 from ..clean.normalize import fold_typography
 from ..config import RewriteSettings
-from ..groupby import concat_keyed, replace_keyed_rows
+from ..groupby import concat_keyed, replace_keyed_rows, sorted_unique
 
 __all__ = ["Signatures", "signature", "signature_batch", "concat_signatures", "replace_signature_rows"]
 
@@ -88,7 +88,7 @@ def signature_batch(texts: list[str | None], settings: RewriteSettings) -> Signa
         if not feats:
             continue
         h = np.fromiter((xxhash.xxh3_64_intdigest(f.encode("utf-8")) for f in feats), dtype=np.uint64, count=len(feats))
-        h = np.unique(h)
+        h = sorted_unique(h)
         keys.append(h)
         owners.append(np.full(len(h), row, dtype=np.int64))
     if not keys:
