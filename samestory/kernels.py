@@ -27,6 +27,7 @@ from .clean.normalize import _PUNCT_TO_SPACE
 __all__ = [
     "CLASSES", "SPACE", "PUNCT", "shingle_kernel", "line_kernel", "anchor_kernel",
     "LINE_ZERO", "LINE_HASHED", "LINE_LONG", "LINE_SHORT", "repeated_kernel", "sorted_match_kernel",
+    "sort_keyed_kernel",
 ]
 
 SPACE = 1  # str.isspace(): where str.split() splits
@@ -411,3 +412,42 @@ def sorted_match_kernel(hay, needles, lo_out, count_out):
             count += 1
         lo_out[i] = pos
         count_out[i] = count
+
+
+@_jit
+def sort_keyed_kernel(keys, rows, bits, out_keys, out_rows):
+    """(keys, rows) into out_keys / out_rows sorted by (key, row), without temporaries of the
+    input's size: a counting sort on the key's top `bits` bits (the keys are hashes, so the
+    buckets are even; sort_keyed picks ~8 entries a bucket), then each bucket sorted by
+    (key, row): an insertion sort, or a mergesort by key first for a bucket over 32 entries.
+    numpy's lexsort of the anchors of 100k documents (6M entries) took ~0.8 s and temporaries
+    of about three times the input."""
+    n = len(keys)
+    buckets = 1 << bits
+    shift = np.uint64(64 - bits)
+    starts = np.zeros(buckets + 1, np.int64)
+    for i in range(n):
+        starts[(keys[i] >> shift) + np.uint64(1)] += 1
+    for b in range(buckets):
+        starts[b + 1] += starts[b]
+    fill = starts[:buckets].copy()
+    for i in range(n):
+        b = np.int64(keys[i] >> shift)
+        out_keys[fill[b]] = keys[i]
+        out_rows[fill[b]] = rows[i]
+        fill[b] += 1
+    for b in range(buckets):
+        lo, hi = starts[b], starts[b + 1]
+        if hi - lo > 32:
+            order = np.argsort(out_keys[lo:hi], kind="mergesort")
+            out_keys[lo:hi] = out_keys[lo:hi][order]
+            out_rows[lo:hi] = out_rows[lo:hi][order]
+        for i in range(lo + 1, hi):  # insertion by (key, row): linear on a bucket sorted by key
+            key, row = out_keys[i], out_rows[i]
+            j = i - 1
+            while j >= lo and (out_keys[j] > key or (out_keys[j] == key and out_rows[j] > row)):
+                out_keys[j + 1] = out_keys[j]
+                out_rows[j + 1] = out_rows[j]
+                j -= 1
+            out_keys[j + 1] = key
+            out_rows[j + 1] = row

@@ -98,7 +98,7 @@ def run(
             del line_hashes
             counted(documents_changed=sum(1 for k in corpus.boilerplate_lines if k), ok=int(corpus.ok.sum()))
             if store is not None:
-                store.write_final(stages.changed_rows(learned), corpus, settings.lexical)
+                store.write_final(stages.changed_rows(learned), corpus)
         index = None
         if refs:
             with timed("reference_load") as counted:

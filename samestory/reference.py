@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -39,7 +40,7 @@ from .stages import Corpus
 from .textstore import RowTexts, ShardTextStore, StackedTexts
 from .workdir import (
     FINAL, INDEX, MANIFEST, WORK_DIR, batch_from_table, fingerprints_from, read_shard, settings_record, signatures_from,
-    text_file,
+    text_file, write_atomically,
 )
 
 __all__ = ["ReferenceError", "Reference", "ReferenceIndex", "load_references"]
@@ -47,6 +48,7 @@ __all__ = ["ReferenceError", "Reference", "ReferenceIndex", "load_references"]
 # settings sections whose values decide what a fingerprint means: they must match
 _FINGERPRINT_SECTIONS = ("clean", "lexical", "rewrite")
 _META = [f.name for f in fields(CleanBatch) if f.name != "text"]
+log = logging.getLogger("samestory")
 _ELSEWHERE = ExactEvidence()  # a reference pair's evidence stays in its run (frozen: one instance serves all)
 _KEY_SEP = "\x1f"  # between run id and doc_id in a lookup key (a run id is hex)
 
@@ -108,8 +110,9 @@ def load_reference(path: Path, settings: Settings) -> Reference:
     """An earlier run's documents as they were when it grouped them (after boilerplate removal).
 
     Its candidate keys come from its key index (`_work/keys/`, memory-mapped), so its MinHash
-    and anchors are not read; a run of an earlier version has no key index: its fingerprints
-    are read and the index is built here, once per run."""
+    and anchors are not read. A run has no key index until it is first used as a reference:
+    its fingerprints are then read from index.parquet, and the index is built and written into
+    its work folder (atomically; where that folder is read-only, it is built again each time)."""
     manifest = _check_folder(path, settings)
     num_perm = settings.lexical.num_perm
     shards = sorted((path / WORK_DIR).glob("first-*.parquet"))
@@ -145,9 +148,14 @@ def load_reference(path: Path, settings: Settings) -> Reference:
     corpus.boilerplate_lines = [0] * len(corpus)
     _apply_final(corpus, pq.read_table(path / WORK_DIR / FINAL), num_perm, whole=keys is None)
     corpus.ok = np.array([s == "ok" for s in corpus.columns.status], dtype=bool)
-    if keys is None:
+    if keys is None:  # its first use as a reference: built once, and kept in its folder when it can be
         keys = KeyIndex.build(corpus.fingerprints, corpus.ok, settings.lexical)
         corpus.fingerprints = _without_keys(corpus.fingerprints)
+        if index.is_file():  # (a run of a version without index.parquet is not written into)
+            try:
+                keys.write(path / WORK_DIR / KEYS_DIR, write_atomically)
+            except OSError as exc:  # a read-only reference: the index is rebuilt by each run using it
+                log.debug("key index of %s not kept: %s", path, exc)
     wanted = ("doc_id", "cluster_id", "cluster_reference")
     documents = pq.read_table(path / "documents.parquet",
                               columns=[c for c in pq.read_schema(path / "documents.parquet").names if c in wanted])

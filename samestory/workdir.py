@@ -8,8 +8,9 @@ uncompressed Arrow IPC, read a row at a time by textstore.ShardTextStore), each 
 settings, the references); `final.parquet` holds the rows that boilerplate removal changed
 (their final text and fingerprints), so a finished run's folder is a reference index for a
 later `--reference` run without re-reading or re-cleaning any page; `index.parquet` holds
-every document's metadata and fingerprints in one file, and `keys/` the sorted LSH band keys
-and anchors that such a run searches (lexical/keyindex.py).
+every document's metadata and fingerprints in one file; `keys/`, the sorted LSH band keys and
+anchors that such a run searches (lexical/keyindex.py), is added by the first run that uses
+this one as a reference.
 
 A document's identity is where it was read: (shard, offset in shard).
 """
@@ -33,8 +34,7 @@ from . import lexical
 from .boilerplate import LineHashes
 from .clean import CleanBatch
 from .clean.dates import date_columns, dates_from_columns
-from .config import LexicalSettings, Settings
-from .lexical.keyindex import KEYS_DIR, KeyIndex
+from .config import Settings
 from .rewrite import Signatures
 from .stages import BatchResult
 from .textstore import read_text_file, write_text_file
@@ -294,7 +294,6 @@ class WorkDir:
                 stale.unlink(missing_ok=True)  # half-written files of the killed run
             (path / FINAL).unlink(missing_ok=True)  # rewritten by the later stages
             (path / INDEX).unlink(missing_ok=True)
-            shutil.rmtree(path / KEYS_DIR, ignore_errors=True)
             return cls(path, old)
         if path.exists():  # with --resume here, the run was killed before its manifest: start again
             if not (overwrite or resume):
@@ -327,10 +326,9 @@ class WorkDir:
 
         return func, items()
 
-    def write_final(self, rows: np.ndarray, corpus, settings: LexicalSettings) -> None:
+    def write_final(self, rows: np.ndarray, corpus) -> None:
         """The rows boilerplate removal changed, as they are now (what a reference run loads on
-        top of the shards), the sorted candidate keys a later run searches (`keys/`,
-        lexical/keyindex.py), and the index of every row's fingerprints (`_write_index`)."""
+        top of the shards), and the index of every row's fingerprints (`_write_index`)."""
         rows = np.asarray(rows, dtype=np.int64)
         fp = lexical.Fingerprints(
             corpus.fingerprints.exact_hash[rows], corpus.fingerprints.n_words[rows], corpus.fingerprints.minhash[rows],
@@ -347,7 +345,6 @@ class WorkDir:
         data.update(fingerprint_columns(fp, sig))
         table = pa.table(data)
         write_atomically(self.path / FINAL, lambda p: pq.write_table(table, p, **parquet_options(table.column_names)))
-        KeyIndex.build(corpus.fingerprints, corpus.ok, settings).write(self.path / KEYS_DIR, write_atomically)
         self._write_index(corpus)
 
     def _write_index(self, corpus) -> None:

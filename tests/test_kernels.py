@@ -859,20 +859,26 @@ def test_key_matching_without_numba_equals_the_kernel(monkeypatch):
     assert sorted(zip(keys.tolist(), rows.tolist())) == expected
 
 
-def test_anchor_index_sorted_in_key_ranges_equals_one_sort(monkeypatch):
-    """Big anchor sets are sorted one range of high key bits at a time (bounded temporaries);
-    the ranges follow each other, so the result is the one sort by (key, row)."""
+@pytest.mark.parametrize("compiled", [True, False])
+def test_sort_keyed_equals_lexsort(monkeypatch, compiled):
+    """Key indexes are sorted by (key, row): with numba a bucket sort (big buckets, ties and
+    rows out of order included), without it lexsort one range of high key bits at a time
+    (bounded temporaries); the ranges follow each other, so both are the one lexsort."""
     from samestory.lexical import keyindex
 
     rng = np.random.default_rng(4)
     keys = rng.integers(0, 2**63, 5000, dtype=np.int64).astype(np.uint64) * np.uint64(2)
     keys[:100] = keys[100:200]  # repeated keys across rows
+    keys[200:300] = np.uint64(12345)  # one bucket of 100 entries
     rows = rng.integers(0, 700, 5000)
-    monkeypatch.setattr(keyindex, "MAX_GROUPED_ENTRIES", 700)  # 8 ranges
-    out_keys, out_rows = np.empty(5000, np.uint64), np.empty(5000, np.int32)
-    keyindex._sorted_anchors(keys, rows, out_keys, out_rows)
-    order = np.lexsort((rows, keys))
-    assert np.array_equal(out_keys, keys[order]) and np.array_equal(out_rows, rows[order])
+    if not compiled:
+        monkeypatch.setattr(keyindex, "kernels", lambda: None)
+        monkeypatch.setattr(keyindex, "MAX_GROUPED_ENTRIES", 700)  # 8 ranges
+    for n in (0, 1, 40, 5000):
+        out_keys, out_rows = np.empty(n, np.uint64), np.empty(n, np.int32)
+        keyindex.sort_keyed(keys[:n], rows[:n], out_keys, out_rows)
+        order = np.lexsort((rows[:n], keys[:n]))
+        assert np.array_equal(out_keys, keys[:n][order]) and np.array_equal(out_rows, rows[:n][order])
 
 
 @pytest.mark.parametrize("values", [np.zeros(0, np.uint64), np.array([7], np.uint64),

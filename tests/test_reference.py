@@ -177,3 +177,32 @@ def test_a_reference_without_its_index_file_loads_from_its_shards_alike(three_da
     again = samestory.run(day3, out=tmp_path / "again", settings=LEXICAL, references=old_style)
     assert again.documents.equals(results[2].documents)
     assert again.pairs.equals(results[2].pairs)
+
+
+@pytest.mark.e2e
+def test_a_reference_gets_its_key_index_on_first_use_and_works_where_it_cannot_be_written(three_days, tmp_path,
+                                                                                         monkeypatch):
+    from samestory.lexical.keyindex import KeyIndex
+
+    results, _, outs = three_days
+    day3 = outs[2].parent / "in" / "day3.jsonl"
+    copies = []
+    for k, out in enumerate(outs[:2]):
+        copy = tmp_path / f"ref{k}"
+        shutil.copytree(out, copy)
+        shutil.rmtree(copy / "_work" / "keys")
+        copies.append(copy)
+
+    def refuse(self, folder, write):
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    with monkeypatch.context() as patch:  # a read-only reference folder: built in memory, not kept
+        patch.setattr(KeyIndex, "write", refuse)
+        again = samestory.run(day3, out=tmp_path / "a", settings=LEXICAL, references=copies)
+    assert again.pairs.equals(results[2].pairs)
+    assert not any((c / "_work" / "keys").exists() for c in copies)
+    again = samestory.run(day3, out=tmp_path / "b", settings=LEXICAL, references=copies)  # first use: kept
+    assert again.pairs.equals(results[2].pairs)
+    for copy, out in zip(copies, outs):
+        for f in (out / "_work" / "keys").iterdir():
+            assert (copy / "_work" / "keys" / f.name).read_bytes() == f.read_bytes()

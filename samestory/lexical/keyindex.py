@@ -45,8 +45,9 @@ class SortedKeys:
 
     @classmethod
     def build(cls, keys: np.ndarray, rows: np.ndarray) -> "SortedKeys":
-        order = np.lexsort((rows, keys))
-        return cls(keys[order], rows[order].astype(np.int32))
+        out = cls(np.empty(len(keys), np.uint64), np.empty(len(keys), np.int32))
+        sort_keyed(keys, rows, out.keys, out.rows)
+        return out
 
     def matching(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every entry whose key is in `wanted` (sorted and unique): (keys, rows)."""
@@ -75,14 +76,21 @@ def _match_ranges(hay: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.n
     return lo, counts
 
 
-def _sorted_anchors(keys: np.ndarray, rows: np.ndarray, out_keys: np.ndarray, out_rows: np.ndarray) -> None:
-    """Sort (keys, rows) into the output arrays in ranges of the keys' high bits, so the sort's
+def sort_keyed(keys: np.ndarray, rows: np.ndarray, out_keys: np.ndarray, out_rows: np.ndarray) -> None:
+    """Sort (keys, rows) by (key, row) into the output arrays: compiled (a bucket sort,
+    kernels.sort_keyed_kernel), else numpy's lexsort in ranges of the keys' high bits, so its
     temporaries cover at most ~MAX_GROUPED_ENTRIES entries (60M anchors at 1M documents).
     Ranges of high bits follow each other in key order, so the whole output is sorted."""
+    compiled = kernels()
+    if compiled is not None:
+        bits = max(1, min(22, (len(keys) // 8).bit_length()))  # ~8 entries a bucket
+        compiled.sort_keyed_kernel(np.ascontiguousarray(keys, dtype=np.uint64), np.ascontiguousarray(rows, dtype=np.int32),
+                                   bits, out_keys, out_rows)
+        return
     bits = max(0, int(-(-len(keys) // MAX_GROUPED_ENTRIES) - 1).bit_length())
     if bits == 0:
-        part = SortedKeys.build(keys, rows)
-        out_keys[:], out_rows[:] = part.keys, part.rows
+        order = np.lexsort((rows, keys))
+        out_keys[:], out_rows[:] = keys[order], rows[order]
         return
     top = np.empty(len(keys), dtype=np.uint16)
     for lo in range(0, len(keys), MAX_GROUPED_ENTRIES):
@@ -90,8 +98,8 @@ def _sorted_anchors(keys: np.ndarray, rows: np.ndarray, out_keys: np.ndarray, ou
     at = 0
     for p in range(1 << bits):
         pick = np.flatnonzero(top == p)
-        part = SortedKeys.build(keys[pick], rows[pick])
-        out_keys[at:at + len(pick)], out_rows[at:at + len(pick)] = part.keys, part.rows
+        order = np.lexsort((rows[pick], keys[pick]))
+        out_keys[at:at + len(pick)], out_rows[at:at + len(pick)] = keys[pick][order], rows[pick][order]
         at += len(pick)
 
 
@@ -118,9 +126,7 @@ class KeyIndex:
         keep = ok[anchor_rows]
         if not keep.all():
             keys, anchor_rows = keys[keep], anchor_rows[keep]
-        anchors = SortedKeys(np.empty(len(keys), np.uint64), np.empty(len(keys), np.int32))
-        _sorted_anchors(keys, anchor_rows, anchors.keys, anchors.rows)
-        return cls(bands, anchors)
+        return cls(bands, SortedKeys.build(keys, anchor_rows))
 
     def write(self, folder: Path, write_atomically) -> None:
         """The four files in `folder` (each through `write_atomically(path, write)`)."""
