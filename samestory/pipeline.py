@@ -25,7 +25,7 @@ from .output import prepare_out_dir, write_outputs
 from .progress import Progress
 from .read import InputError, iter_documents, iter_record_documents, split_inputs
 from .reference import ReferenceIndex, load_references
-from .runlog import release_freed_memory, run_record, stage_timer
+from .runlog import release_freed_memory, run_record, settle_heap, settled_heap, stage_timer
 from .workdir import WorkDir
 
 __all__ = ["RunResult", "run"]
@@ -69,13 +69,18 @@ def run(
     (workdir.py); `resume` continues an interrupted run from them. `references` (earlier runs'
     `out` folders) are matched against without being re-read (reference.py); the outputs then
     list the new documents only."""
-    settings = settings or Settings()
+    with settled_heap():
+        return _run(inputs, out, settings or Settings(), overwrite, resume, references)
+
+
+def _run(inputs, out, settings: Settings, overwrite: bool, resume: bool, references: Iterable) -> RunResult:
     now = datetime.now(timezone.utc)  # dates after the run's start are errors, not dates
     paths, records = split_inputs(inputs)  # a bad input path is reported before anything is written
     if resume and paths is None:
         raise InputError("--resume continues a run over files or folders, not over records given in memory")
     out_dir = Path(out) if out is not None else None
     refs = load_references(list(references), settings)
+    settle_heap()
     store = None
     if out_dir is not None:
         prepare_out_dir(out_dir, overwrite or resume)  # an interrupted run may have written some outputs

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import time
 
@@ -26,6 +27,7 @@ def stage_timer(timings: dict[str, float], counts: dict[str, dict[str, int]] | N
         try:
             yield lambda **found: counts.setdefault(name, {}).update(found)
         finally:
+            settle_heap()  # what the stage built lives on: the collector need not scan it again
             seconds = time.perf_counter() - t0
             timings[name] = timings.get(name, 0.0) + seconds
             said = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.get(name, {}).items())
@@ -60,3 +62,33 @@ def release_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+_SETTLING: list[bool] = []  # True while a run may move its objects out of the collector's way
+
+
+@contextlib.contextmanager
+def settled_heap():
+    """For one run: `settle_heap()` then moves every object alive so far to the collector's
+    permanent generation (gc.freeze), and they are given back at the end (gc.unfreeze).
+
+    The driver accumulates millions of long-lived objects (each document's metadata, dates,
+    pairs), which no cycle ever frees; every full collection walked them all again: 0.85 s of a
+    17.9 s run over 100k documents, and ~0.2 s of a 10k run holding 90k reference documents.
+    Objects still die by reference counting as usual. Skipped when the calling program froze
+    objects itself, whose freeze a gc.unfreeze here would undo."""
+    if gc.get_freeze_count() or _SETTLING:
+        yield
+        return
+    _SETTLING.append(True)
+    try:
+        yield
+    finally:
+        _SETTLING.clear()
+        gc.unfreeze()
+
+
+def settle_heap() -> None:
+    """Inside `settled_heap`: the objects alive now are not scanned again by the collector."""
+    if _SETTLING:
+        gc.freeze()

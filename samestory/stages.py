@@ -29,7 +29,7 @@ from .output import boilerplate_table, documents_table, pairs_table, summarize
 from .progress import Progress
 from .records import GROUPING_RELATIONS, Pairs, RawDocument
 from .rewrite import Signatures, concat_signatures, replace_signature_rows, signature_batch
-from .runlog import release_freed_memory
+from .runlog import release_freed_memory, settle_heap
 from .textstore import RowTexts, ShardTextStore, TextJob, TextStore
 
 __all__ = [
@@ -140,6 +140,7 @@ def read_and_fingerprint(
                 line_parts.append(part.lines)
             fp_parts.append(part.fingerprints)
             sig_parts.append(part.signatures)
+            settle_heap()  # the corpus grows all through reading (runlog.settled_heap)
             tick(len(part.columns))
     corpus.shard_sizes = [len(p) for p in fp_parts]
     part = None  # the last batch's arrays, so that joining frees every part it copies
