@@ -92,6 +92,7 @@ def run(
     corpus_format: Optional[str] = typer.Option(None, "--corpus-format", help="Deduplicated corpus as 'parquet' shards (deduplicated/) or one 'jsonl' file [default: parquet]."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in --out: batches it completed are not read or cleaned again."),
     reference: List[Path] = typer.Option([], "--reference", help="The --out folder of an earlier run (repeatable): find copies of the new documents among its documents, without re-reading them; the outputs list the new documents only."),
+    reference_canonical: Optional[str] = typer.Option(None, "--reference-canonical", show_default="reference", help="With --reference, a group that holds reference documents keeps the reference run's canonical ('reference'), or the original rule chooses among all its members ('rule')."),
     executor: Optional[str] = typer.Option(None, "--executor", show_default="local", help="Where stages run: local (process pool) or ray."),
     ray_address: Optional[str] = typer.Option(None, "--ray-address", show_default="start Ray on this machine", help="With --executor ray: the cluster to join (host:port)."),
 ) -> None:
@@ -111,6 +112,7 @@ def run(
         report={"enabled": False if no_report else None},
         read={"text_key": text_key, "id_key": id_key, "url_key": url_key, "date_key": date_key, "title_key": title_key},
         output={"corpus_format": corpus_format},
+        original={"reference_canonical": reference_canonical},
     )
     setup_logging(verbose, log_file, quiet)
     try:

@@ -256,6 +256,23 @@ class OutputSettings(_Section):
 
 
 @dataclass(frozen=True)
+class OriginalSettings(_Section):
+    """The canonical of each group (original.py)."""
+
+    name: ClassVar[str] = "original"
+    reference_canonical: str = setting(
+        "reference", doc="a group that holds documents of a --reference run: keep that run's canonical (reference), "
+                         "or let the original rule choose among all its members (rule)")
+
+    CHOICES: ClassVar[tuple[str, ...]] = ("reference", "rule")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.reference_canonical not in self.CHOICES:
+            raise ConfigError(f"original.reference_canonical must be reference or rule, got {self.reference_canonical!r}")
+
+
+@dataclass(frozen=True)
 class RunSettings(_Section):
     name: ClassVar[str] = "run"
     workers: int = setting(0, 0, doc="worker processes; 0 = all cores (with ray: all the cluster's CPUs)")
@@ -279,8 +296,8 @@ class RunSettings(_Section):
 
 _SECTIONS: dict[str, type[_Section]] = {
     cls.name: cls for cls in (
-        ReadSettings, CleanSettings, BoilerplateSettings, LexicalSettings, RewriteSettings, ReportSettings,
-        OutputSettings, RunSettings,
+        ReadSettings, CleanSettings, BoilerplateSettings, LexicalSettings, RewriteSettings, OriginalSettings,
+        ReportSettings, OutputSettings, RunSettings,
     )
 }
 
@@ -302,6 +319,7 @@ class Settings:
     boilerplate: BoilerplateSettings = field(default_factory=BoilerplateSettings)
     lexical: LexicalSettings = field(default_factory=LexicalSettings)
     rewrite: RewriteSettings = field(default_factory=RewriteSettings)
+    original: OriginalSettings = field(default_factory=OriginalSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
     run: RunSettings = field(default_factory=RunSettings)

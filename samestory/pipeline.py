@@ -126,6 +126,8 @@ def _run(inputs, out, settings: Settings, overwrite: bool, resume: bool, referen
     with timed("group_and_original") as counted:
         groups, originals = index.choose_groups(corpus, pairs) if index else stages.choose_groups(corpus, pairs)
         counted(groups=int((np.bincount(groups)[sorted_unique(groups)] > 1).sum()) if len(groups) else 0)
+        if index is not None and index.rule_decides:
+            counted(reference_canonicals_replaced=index.replaced)
     with timed("write"):
         documents, pair_table, boilerplate, summary, texts = stages.output_tables(
             corpus, pairs, groups, originals, learned, index)

@@ -266,6 +266,8 @@ class ReferenceIndex:
     keys: ReferenceKeys     # the reference documents' candidate keys, searched by find_candidates
     pairs: Pairs | None = None         # the reference runs' own pairs, in combined rows
     pinned: np.ndarray | None = None   # reference rows that stay canonical
+    rule_decides: bool = False         # [original] reference_canonical = "rule": pins are not kept
+    replaced: int = 0                  # groups whose reference canonical the rule replaced by a new document
 
     @classmethod
     def combine(cls, refs: list[Reference], new: Corpus, settings: Settings) -> tuple["ReferenceIndex", Corpus]:
@@ -287,7 +289,8 @@ class ReferenceIndex:
         run_of_row = np.repeat(np.arange(len(refs), dtype=np.int64), sizes[:-1])
         starts = np.concatenate(([0], np.cumsum(sizes[:-1]))).tolist()
         keys = ReferenceKeys([(start, ref.keys) for start, ref in zip(starts, refs)])
-        index = cls(refs, first_new, run_of_row, new.columns, new_texts, keys)
+        index = cls(refs, first_new, run_of_row, new.columns, new_texts, keys,
+                    rule_decides=settings.original.reference_canonical == "rule")
         index.pairs, index.pinned = index.reference_pairs(corpus)
         return index, corpus
 
@@ -330,7 +333,7 @@ class ReferenceIndex:
             t = ref.pairs
             row_a, row_b, canonical_row = next(found_rows), next(found_rows), next(found_rows)
             keep = np.flatnonzero((row_a >= 0) & (row_b >= 0)).tolist()
-            taken = t.select(["relation", "score"]).take(keep)  # scores as that run rounded them
+            taken = t.select(["relation", "score"]).take(pa.array(keep, pa.int64()))  # scores as that run rounded them
             out.extend(Pairs(a=row_a[keep].tolist(), b=row_b[keep].tolist(), relation=taken.column(0).to_pylist(),
                              score=taken.column(1).to_pylist(), jaccard=[None] * len(keep), containment=[None] * len(keep),
                              evidence=[_ELSEWHERE] * len(keep)))
@@ -346,7 +349,10 @@ class ReferenceIndex:
 
     def choose_groups(self, corpus: Corpus, found: Pairs) -> tuple[np.ndarray, Originals]:
         """Groups over reference and new documents; originals chosen only in groups that hold a
-        new document (the others are the reference runs' own business)."""
+        new document (the others are the reference runs' own business). A reference run's
+        canonical stays canonical, unless `[original] reference_canonical = "rule"`: then the
+        original rule chooses among all members, and a new document may become the canonical
+        (the reference run's outputs are not changed: there it stays canonical)."""
         every = Pairs()
         every.extend(found)
         every.extend(self.pairs)
@@ -363,7 +369,18 @@ class ReferenceIndex:
             doc_id=cols.doc_id, date=cols.date, n_words=corpus.fingerprints.n_words, kind=cols.kind, title=cols.title,
             url=cols.url, site=cols.site, chrome_lines=cols.chrome_lines,
         )
-        return groups, choose_originals(groups, subset, facts, pinned=self.pinned)
+        if not self.rule_decides:
+            return groups, choose_originals(groups, subset, facts, pinned=self.pinned)
+        # the rule chooses among reference and new members alike; count the groups where a
+        # reference canonical gives way to a new document (it stays canonical in its own run)
+        originals = choose_originals(groups, subset, facts)
+        members = np.flatnonzero(touched[groups])
+        had = np.zeros(len(corpus), dtype=bool)
+        pinned_members = members[(members < self.first_new) & self.pinned[members]]
+        had[groups[pinned_members]] = True
+        won = members[(originals.canonical[members] >= self.first_new) & had[groups[members]]]
+        self.replaced = len(sorted_unique(groups[won]))
+        return groups, originals
 
     def new_documents_table(self, corpus: Corpus, groups: np.ndarray, originals: Originals,
                             texts: pa.ChunkedArray | None = None) -> pa.Table:
@@ -374,7 +391,8 @@ class ReferenceIndex:
         f, n_new = self.first_new, len(corpus) - self.first_new
         canonical = originals.canonical[f:]
         local = Originals(
-            canonical=np.where(canonical >= f, canonical - f, 0), relation=originals.relation[f:],
+            # a reference canonical is no local row: -1 (cluster_id is set from `canonical` below)
+            canonical=np.where(canonical >= f, canonical - f, -1), relation=originals.relation[f:],
             score=originals.score[f:], via=originals.via[f:], reason=originals.reason[f:],
         )
         # labels of groups with reference members become one extra label (never a new canonical's)
@@ -385,6 +403,11 @@ class ReferenceIndex:
         cluster_id = [ids[int(c)] if ok[i] else None for i, c in enumerate(canonical.tolist())]
         where = [self.run_id_of(int(c)) if ok[i] else None for i, c in enumerate(canonical.tolist())]
         table = table.set_column(table.schema.get_field_index("cluster_id"), "cluster_id", pa.array(cluster_id, pa.string()))
+        # a new canonical of a group with reference members (`reference_canonical = "rule"`)
+        # is in a group even when it is the group's only new document
+        in_group = np.bincount(groups)[groups[f:]] > 1
+        why = [local.reason[i] if in_group[i] else None for i in range(n_new)]
+        table = table.set_column(table.schema.get_field_index("canonical_reason"), "canonical_reason", pa.array(why, pa.string()))
         return table.append_column("cluster_reference", pa.array(where, pa.string()))
 
     def run_id_of(self, row: int) -> str | None:

@@ -206,3 +206,36 @@ def test_a_reference_gets_its_key_index_on_first_use_and_works_where_it_cannot_b
     for copy, out in zip(copies, outs):
         for f in (out / "_work" / "keys").iterdir():
             assert (copy / "_work" / "keys" / f.name).read_bytes() == f.read_bytes()
+
+
+@pytest.mark.e2e
+def test_reference_canonical_setting_keeps_the_reference_or_lets_the_rule_choose(tmp_path):
+    """The earlier run holds an excerpt; today's crawl brings the whole article. By default the
+    excerpt, canonical in its run, stays the canonical; with reference_canonical = "rule" the
+    original rule chooses, and an excerpt is never its group's original."""
+    import json
+
+    records, _ = generate(3, seed=11, words_per_doc=400)
+    article = records[0]["text"]
+    words = article.split()
+    excerpt = " ".join(words[:len(words) // 2])
+    write_jsonl([{"id": "excerpt", "text": excerpt}, {"id": "other", "text": records[1]["text"]}],
+                tmp_path / "day1.jsonl")
+    write_jsonl([{"id": "full", "text": article}, {"id": "third", "text": records[2]["text"]}], tmp_path / "day2.jsonl")
+    samestory.run(tmp_path / "day1.jsonl", out=tmp_path / "ref", settings=LEXICAL)
+    kept = samestory.run(tmp_path / "day2.jsonl", out=tmp_path / "kept", settings=LEXICAL, references=[tmp_path / "ref"])
+    rule = LEXICAL.replace(original={"reference_canonical": "rule"})
+    chosen = samestory.run(tmp_path / "day2.jsonl", out=tmp_path / "rule", settings=rule, references=[tmp_path / "ref"])
+    by_id = lambda result: {r["doc_id"]: r for r in result.documents.to_pylist()}  # noqa: E731
+    full_kept, full_rule = by_id(kept)["day2.jsonl#full"], by_id(chosen)["day2.jsonl#full"]
+    assert (full_kept["cluster_id"], full_kept["relation"]) == ("day1.jsonl#excerpt", "partial")
+    assert full_kept["cluster_reference"] is not None
+    assert full_rule["cluster_id"] == "day2.jsonl#full" and full_rule["cluster_reference"] is None
+    assert full_rule["is_canonical"] and full_rule["relation"] is None and full_rule["canonical_reason"]
+    assert not full_kept["is_canonical"]
+    counts = json.loads((tmp_path / "rule" / "run.json").read_text())["stages"]["group_and_original"]
+    assert counts["reference_canonicals_replaced"] == 1
+    assert "reference_canonicals_replaced" not in json.loads((tmp_path / "kept" / "run.json").read_text())["stages"][
+        "group_and_original"]
+    with pytest.raises(samestory.ConfigError, match="reference or rule"):
+        LEXICAL.replace(original={"reference_canonical": "newest"})
