@@ -50,6 +50,9 @@ _FINGERPRINT_SECTIONS = ("clean", "lexical", "rewrite")
 _META = [f.name for f in fields(CleanBatch) if f.name != "text"]
 log = logging.getLogger("samestory")
 _ELSEWHERE = ExactEvidence()  # a reference pair's evidence stays in its run (frozen: one instance serves all)
+#: reference documents' metadata this run never reads (the outputs list new documents only;
+#: the original rule reads dates, kinds, titles, URLs, sites and chrome lines): not loaded
+_UNUSED = frozenset({"source", "record_id", "metadata", "reason"})
 _KEY_SEP = "\x1f"  # between run id and doc_id in a lookup key (a run id is hex)
 
 
@@ -127,6 +130,7 @@ def load_reference(path: Path, settings: Settings) -> Reference:
         except (OSError, ValueError) as exc:
             raise ReferenceError(f"--reference {path}: {exc}") from None
         skip = ({"minhash", "anchors"} if keys is not None else set()) | (set() if settings.rewrite.enabled else {"signature"})
+        skip |= _UNUSED  # what no output of this run shows for a reference document
         parts = [batch_from_table(pq.read_table(index, columns=[c for c in schema.names if c not in skip]), num_perm)]
     else:  # a run of an earlier version: its shards, one by one
         keys = None

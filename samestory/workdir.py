@@ -215,8 +215,10 @@ def read_shard(path: Path, num_perm: int, lines: bool = True, texts: bool = True
 
 
 def batch_from_table(table: pa.Table, num_perm: int) -> BatchResult:
-    """A BatchResult from a shard's or the index's columns (texts and line hashes when present)."""
-    columns = CleanBatch(**{name: table.column(name).to_pylist() for name in _META if name != "date"},
+    """A BatchResult from a shard's or the index's columns (texts and line hashes when present;
+    a metadata column left out when reading is None throughout)."""
+    columns = CleanBatch(**{name: table.column(name).to_pylist() if name in table.column_names else [None] * table.num_rows
+                            for name in _META if name != "date"},
                          date=dates_from_columns(table.column("date").to_pylist(), table.column("date_precision").to_pylist()))
     line_hashes = None
     if "line_hash" in table.column_names:
