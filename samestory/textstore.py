@@ -21,7 +21,6 @@ Rows replaced after reading (boilerplate removal) are kept apart in `_changed` b
 from __future__ import annotations
 
 import bisect
-import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -55,26 +54,6 @@ def read_text_file(path) -> pa.Array:
     return pa.concat_arrays([reader.get_batch(i).column(0) for i in range(reader.num_record_batches)])
 
 
-_OPENED: OrderedDict = OrderedDict()  # (path, inode, mtime, size) -> mapped texts, in this process
-_OPENED_MAX = 256
-
-
-def _opened_text_file(path: str) -> pa.Array:
-    """read_text_file, kept open for the next job of this worker process: a verification
-    chunk touches nearly every shard, and opening one costs ~0.5 ms (~0.2 s of a day's run
-    against 90 reference shards). Keyed by the file's identity as well as its path, so a
-    worker that outlives a run (Ray) never reads a file since replaced under the same name."""
-    st = os.stat(path)
-    key = (path, st.st_ino, st.st_mtime_ns, st.st_size)
-    if key in _OPENED:
-        _OPENED.move_to_end(key)
-        return _OPENED[key]
-    array = _OPENED[key] = read_text_file(path)
-    if len(_OPENED) > _OPENED_MAX:
-        _OPENED.popitem(last=False)
-    return array
-
-
 # --- text jobs: what a worker is given to read the texts of its rows ---------------------------
 
 @dataclass
@@ -100,7 +79,7 @@ class ShardTextJob:
     def read(self) -> dict[int, str | None]:
         out: dict[int, str | None] = dict(self.changed)
         for k, pick in _by_file(self.file_of):
-            values = _opened_text_file(self.files[k]).take(pa.array(self.offset[pick])).to_pylist()
+            values = read_text_file(self.files[k]).take(pa.array(self.offset[pick])).to_pylist()
             out.update(zip(self.rows[pick].tolist(), values))
         return out
 

@@ -92,22 +92,3 @@ def test_text_file_round_trip_and_empty(tmp_path):
     assert read_text_file(path).to_pylist() == []
     write_text_file(path, pa.array(["a", None], type=pa.large_string()))
     assert read_text_file(path).to_pylist() == ["a", None]
-
-
-def test_a_worker_reuses_open_files_but_never_a_replaced_one(tmp_path):
-    """Text jobs keep files open per process (a Ray worker can outlive a run); a file written
-    again under the same name (a run started over with --overwrite) is read anew."""
-    import os
-
-    from samestory import textstore
-
-    path = tmp_path / "first-000000.texts.arrow"
-    write_text_file(path, pa.array(["old one", "old two"]))
-    job = ShardTextStore([path], [2]).job([0, 1])
-    assert job.read() == {0: "old one", 1: "old two"}
-    assert job.read() == {0: "old one", 1: "old two"}  # served from the open file
-    assert any(key[0] == str(path) for key in textstore._OPENED)
-    fresh = tmp_path / "fresh.arrow"
-    write_text_file(fresh, pa.array(["new one", "new two", "new three"]))
-    os.replace(fresh, path)
-    assert pickle.loads(pickle.dumps(job)).read() == {0: "new one", 1: "new two"}
