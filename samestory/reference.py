@@ -15,11 +15,13 @@ holds a document when it is not this run (its run id, `_work/manifest.json`).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +31,7 @@ import pyarrow.parquet as pq
 
 from . import lexical
 from .clean import CleanBatch
+from .clean.dates import dates_from_columns
 from .config import Settings
 from .group import connected_groups
 from .groupby import sorted_unique
@@ -39,7 +42,7 @@ from .rewrite import concat_signatures, replace_signature_rows
 from .stages import Corpus
 from .textstore import RowTexts, ShardTextStore, StackedTexts
 from .workdir import (
-    FINAL, INDEX, MANIFEST, WORK_DIR, batch_from_table, fingerprints_from, read_shard, settings_record, signatures_from,
+    FINAL, INDEX, MANIFEST, WORK_DIR, fingerprints_from, read_shard, settings_record, signatures_from,
     text_file, write_atomically,
 )
 
@@ -67,8 +70,9 @@ class Reference:
     path: Path
     run_id: str
     corpus: Corpus
-    cluster_run: list[str]            # run id of the run holding each document's cluster_id
-    cluster_id: list[str | None]
+    doc_ids: pa.Array                 # its documents' ids (string)
+    cluster_run: pa.Array             # run id of the run holding each document's cluster_id
+    cluster_id: pa.Array
     pairs: pa.Table                   # its pairs.parquet
     keys: KeyIndex                    # its sorted LSH band keys and anchors (its MinHash and anchors)
 
@@ -121,8 +125,7 @@ def load_reference(path: Path, settings: Settings) -> Reference:
     shards = sorted((path / WORK_DIR).glob("first-*.parquet"))
     corpus = Corpus()
     index = path / WORK_DIR / INDEX
-    sizes = None
-    if index.is_file():  # one file with every document's fingerprints
+    if index.is_file():  # one file with every document's metadata and fingerprints
         schema = pq.read_schema(index)
         sizes = json.loads(schema.metadata[b"shard_rows"])
         try:
@@ -131,14 +134,18 @@ def load_reference(path: Path, settings: Settings) -> Reference:
             raise ReferenceError(f"--reference {path}: {exc}") from None
         skip = ({"minhash", "anchors"} if keys is not None else set()) | (set() if settings.rewrite.enabled else {"signature"})
         skip |= _UNUSED  # what no output of this run shows for a reference document
-        parts = [batch_from_table(pq.read_table(index, columns=[c for c in schema.names if c not in skip]), num_perm)]
+        table = pq.read_table(index, columns=[c for c in schema.names if c not in skip])
+        corpus.columns = _lazy_columns(table)
+        fingerprints, signatures = fingerprints_from(table, num_perm), signatures_from(table)
     else:  # a run of an earlier version: its shards, one by one
         keys = None
         parts = [read_shard(shard, num_perm, lines=False, texts=False) for shard in shards]
         sizes = [len(p.fingerprints) for p in parts]
-    for part in parts:
-        for name in _META:
-            getattr(corpus.columns, name).extend(getattr(part.columns, name))
+        for part in parts:
+            for name in _META:
+                getattr(corpus.columns, name).extend(getattr(part.columns, name))
+        fingerprints = lexical.concat_fingerprints([p.fingerprints for p in parts], num_perm)
+        signatures = concat_signatures([p.signatures for p in parts], sizes)
     if len(sizes) != len(shards) or sum(sizes) != len(corpus.columns):
         raise ReferenceError(f"--reference {path}: its work folder is incomplete (shards and index disagree)")
     text_files = [text_file(shard) for shard in shards]
@@ -146,12 +153,11 @@ def load_reference(path: Path, settings: Settings) -> Reference:
         corpus.texts = ShardTextStore(text_files, sizes)
     else:  # format 1: texts in the shards themselves
         corpus.texts = ParquetShardTexts(shards, sizes)
-    corpus.fingerprints = (_without_keys(parts[0].fingerprints) if keys is not None  # one part: the index
-                           else lexical.concat_fingerprints([p.fingerprints for p in parts], num_perm))
-    corpus.signatures = concat_signatures([p.signatures for p in parts], [len(p.fingerprints) for p in parts])
+    corpus.fingerprints = _without_keys(fingerprints) if keys is not None else fingerprints
+    corpus.signatures = signatures
     corpus.boilerplate_lines = [0] * len(corpus)
+    corpus.ok = _is_ok(corpus.columns.status)
     _apply_final(corpus, pq.read_table(path / WORK_DIR / FINAL), num_perm, whole=keys is None)
-    corpus.ok = np.array([s == "ok" for s in corpus.columns.status], dtype=bool)
     if keys is None:  # its first use as a reference: built once, and kept in its folder when it can be
         keys = KeyIndex.build(corpus.fingerprints, corpus.ok, settings.lexical)
         corpus.fingerprints = _without_keys(corpus.fingerprints)
@@ -163,16 +169,98 @@ def load_reference(path: Path, settings: Settings) -> Reference:
     wanted = ("doc_id", "cluster_id", "cluster_reference")
     documents = pq.read_table(path / "documents.parquet",
                               columns=[c for c in pq.read_schema(path / "documents.parquet").names if c in wanted])
-    doc_ids = documents.column("doc_id").to_pylist()
-    if doc_ids != corpus.columns.doc_id:
+    doc_ids = documents.column("doc_id").combine_chunks().cast(pa.string())
+    if not doc_ids.equals(pa.array(corpus.columns.doc_id[:], pa.string()) if isinstance(corpus.columns.doc_id, list)
+                          else corpus.columns.doc_id.arrow()):
         raise ReferenceError(f"--reference {path}: documents.parquet does not match its work folder")
     run_id = manifest["run_id"]
-    cluster_run = (documents.column("cluster_reference").to_pylist() if "cluster_reference" in documents.column_names
-                   else [None] * len(doc_ids))
+    cluster_run = (documents.column("cluster_reference").combine_chunks().cast(pa.string())
+                   if "cluster_reference" in documents.column_names else pa.nulls(len(doc_ids), pa.string()))
     return Reference(
-        path=path, run_id=run_id, corpus=corpus, cluster_run=[r or run_id for r in cluster_run],
-        cluster_id=documents.column("cluster_id").to_pylist(), pairs=pq.read_table(path / "pairs.parquet"), keys=keys,
+        path=path, run_id=run_id, corpus=corpus, doc_ids=doc_ids, cluster_run=pc.fill_null(cluster_run, run_id),
+        cluster_id=documents.column("cluster_id").combine_chunks().cast(pa.string()),
+        pairs=pq.read_table(path / "pairs.parquet"), keys=keys,
     )
+
+
+def _is_ok(status) -> np.ndarray:
+    if isinstance(status, ArrowColumn):
+        return pc.equal(status.arrow(), "ok").fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    return np.array([s == "ok" for s in status], dtype=bool)
+
+
+class ArrowColumn(Sequence):
+    """A reference run's metadata column, read from its Arrow array a row at a time when asked.
+    A run of 10k new documents touches a few thousand of its reference documents (the members of
+    groups with a new document, the ends of its pairs); turning 90k of them into Python lists
+    cost ~0.2 s a day. Rows final.parquet changed are set over it."""
+
+    def __init__(self, array: pa.Array, convert=None):
+        self._array = array
+        self._convert = convert  # the Python value of row i, when as_py() is not it
+        self._changed: dict[int, object] = {}
+
+    def __len__(self) -> int:
+        return len(self._array)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        if i in self._changed:
+            return self._changed[i]
+        return self._convert(i) if self._convert is not None else self._array[i].as_py()
+
+    def __setitem__(self, i: int, value) -> None:
+        self._changed[int(i)] = value
+
+    def arrow(self) -> pa.Array:
+        """The column as Arrow, with the changed rows (rows of a string column)."""
+        if not self._changed:
+            return self._array
+        values = self._array.to_pylist()
+        for i, v in self._changed.items():
+            values[i] = v
+        return pa.array(values, self._array.type)
+
+
+def _lazy_columns(table: pa.Table) -> CleanBatch:
+    """index.parquet's metadata as ArrowColumns (columns not read are None throughout)."""
+    n = table.num_rows
+    column = lambda name: (table.column(name).combine_chunks() if name in table.column_names  # noqa: E731
+                           else pa.nulls(n, pa.string()))
+    when, precision = column("date"), column("date_precision")
+    date = ArrowColumn(when, lambda i: dates_from_columns([when[i].as_py()], [precision[i].as_py()])[0])
+    return CleanBatch(**{name: ArrowColumn(column(name)) for name in _META if name != "date"}, date=date)
+
+
+class StackedColumn(Sequence):
+    """One metadata column of the combined corpus: each reference run's, then the new documents'."""
+
+    def __init__(self, parts: list):
+        self._parts = parts
+        self._starts = [0]
+        for part in parts:
+            self._starts.append(self._starts[-1] + len(part))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        k = bisect.bisect_right(self._starts, i) - 1
+        return self._parts[k][i - self._starts[k]]
+
+    def __setitem__(self, i: int, value) -> None:
+        i = int(i)
+        k = bisect.bisect_right(self._starts, i) - 1
+        self._parts[k][i - self._starts[k]] = value
 
 
 def _without_keys(fp: lexical.Fingerprints) -> lexical.Fingerprints:
@@ -193,6 +281,7 @@ def _apply_final(corpus: Corpus, final: pa.Table, num_perm: int, whole: bool) ->
                                          final.column("reason").to_pylist(), final.column("boilerplate_lines").to_pylist()):
         corpus.texts[r] = text
         corpus.columns.status[r] = status
+        corpus.ok[r] = status == "ok"
         corpus.columns.reason[r] = reason
         corpus.boilerplate_lines[r] = k
     changed = fingerprints_from(final, num_perm)
@@ -278,10 +367,8 @@ class ReferenceIndex:
         """One corpus: every reference document, then the new ones (whose boilerplate is removed)."""
         parts = [ref.corpus for ref in refs] + [new]
         corpus = Corpus()
-        for name in _META:
-            column = getattr(corpus.columns, name)
-            for part in parts:
-                column.extend(getattr(part.columns, name))
+        corpus.columns = CleanBatch(**{name: StackedColumn([getattr(part.columns, name) for part in parts])
+                                       for name in _META})
         new_texts = new.texts
         corpus.texts = StackedTexts([p.texts for p in parts])
         sizes = [len(p) for p in parts]
@@ -309,7 +396,7 @@ class ReferenceIndex:
         """For each (run ids, doc_ids) of `lookups`, the rows of the combined corpus (-1 where
         that run's document is not loaded): one Arrow hash lookup over "run id, doc_id" keys for
         all of them (a Python dict of every reference document cost ~0.1 s a day of 10k)."""
-        ids = pa.array(corpus.columns.doc_id[:self.first_new], pa.string())
+        ids = pa.concat_arrays([ref.doc_ids for ref in self.refs]) if self.refs else pa.array([], pa.string())
         runs = pc.take(pa.array([ref.run_id for ref in self.refs], pa.string()), pa.array(self.run_of_row))
         known = pc.binary_join_element_wise(runs, ids, _KEY_SEP)
         wanted = pa.concat_arrays([pc.binary_join_element_wise(r, d, _KEY_SEP) for r, d in lookups])
@@ -328,7 +415,7 @@ class ReferenceIndex:
                            else pa.nulls(t.num_rows, pa.string()))
                 lookups.append((pc.fill_null(run_ids, ref.run_id), t.column(f"doc_{side}").combine_chunks()))
             # each document's group canonical, and the run holding it
-            lookups.append((pa.array(ref.cluster_run, pa.string()), pc.fill_null(pa.array(ref.cluster_id, pa.string()), "")))
+            lookups.append((ref.cluster_run, pc.fill_null(ref.cluster_id, "")))
         found_rows = iter(self._rows_of(corpus, lookups))
         out = Pairs()
         pinned = np.zeros(len(corpus), dtype=bool)
@@ -342,10 +429,9 @@ class ReferenceIndex:
                              score=taken.column(1).to_pylist(), jaccard=[None] * len(keep), containment=[None] * len(keep),
                              evidence=[_ELSEWHERE] * len(keep)))
             end = start + len(ref.corpus)
-            cluster = pa.array(ref.cluster_id, pa.string())
-            own = pa.array(ref.corpus.columns.doc_id, pa.string())
+            cluster = ref.cluster_id
             # a member of a group whose canonical is elsewhere: pinned only if that is not loaded
-            elsewhere = pc.or_(pc.not_equal(cluster, own), pc.not_equal(pa.array(ref.cluster_run, pa.string()), ref.run_id))
+            elsewhere = pc.or_(pc.not_equal(cluster, ref.doc_ids), pc.not_equal(ref.cluster_run, ref.run_id))
             member = pc.and_(pc.is_valid(cluster), pc.fill_null(elsewhere, False)).to_numpy(zero_copy_only=False)
             pinned[start:end] = ~member | (canonical_row < 0)
             start = end
