@@ -239,3 +239,29 @@ def test_reference_canonical_setting_keeps_the_reference_or_lets_the_rule_choose
         "group_and_original"]
     with pytest.raises(samestory.ConfigError, match="reference or rule"):
         LEXICAL.replace(original={"reference_canonical": "newest"})
+
+
+def test_reference_columns_read_rows_from_arrow_and_stack_like_lists():
+    """Reference metadata stays in Arrow: a column reads a row when asked, takes the rows
+    final.parquet changed over it, and the combined corpus stacks such columns with lists."""
+    from datetime import datetime, timezone
+
+    import pyarrow as pa
+
+    from samestory.reference import ArrowColumn, StackedColumn, _lazy_columns
+
+    column = ArrowColumn(pa.array(["a", None, "c"]))
+    assert (len(column), column[0], column[1], column[-1], column[0:2]) == (3, "a", None, "c", ["a", None])
+    column[1] = "b"
+    assert column[1] == "b" and column.arrow().to_pylist() == ["a", "b", "c"]
+    stacked = StackedColumn([column, ["d", "e"], ArrowColumn(pa.array(["f"]))])
+    assert len(stacked) == 6 and stacked[:] == ["a", "b", "c", "d", "e", "f"] and stacked[-2] == "e"
+    stacked[3] = "D"
+    stacked[5] = "F"
+    assert stacked[3:] == ["D", "e", "F"]
+    when = pa.array([datetime(2024, 3, 1, 12, tzinfo=timezone.utc), None], pa.timestamp("us", tz="UTC"))
+    table = pa.table({"doc_id": ["x", "y"], "date": when, "date_precision": ["day", None], "chrome_lines": pa.array([2, 0], pa.int32())})
+    columns = _lazy_columns(table)
+    assert columns.doc_id[1] == "y" and columns.chrome_lines[0] == 2 and columns.url[0] is None  # not read: None
+    assert columns.date[1] is None and columns.date[0].precision == "day"
+    assert columns.date[0].when == datetime(2024, 3, 1, 12, tzinfo=timezone.utc)
