@@ -117,7 +117,11 @@ def _run(inputs, out, settings: Settings, overwrite: bool, resume: bool, referen
         if settings.rewrite.enabled:
             with timed("rewrites") as counted:
                 known = index.with_reference_pairs(pairs) if index else pairs
-                rewrites, stats = stages.rewrite_pairs(corpus, known, settings, executor, progress, first_new)
+                kept_vectors: dict | None = {} if store is not None else None
+                rewrites, stats = stages.rewrite_pairs(corpus, known, settings, executor, progress, first_new,
+                                                       index.vector_caches if index else (), kept_vectors)
+                if store is not None:
+                    store.write_vectors(kept_vectors, settings.rewrite)
                 stages.add_overlap_scores(rewrites, corpus, settings)
                 pairs.extend(rewrites)
                 counted(pairs=len(rewrites))

@@ -39,6 +39,7 @@ from .lexical.keyindex import KEYS_DIR, KeyIndex, ReferenceKeys
 from .original import DocumentFacts, Originals, choose_originals
 from .records import ExactEvidence, Pairs
 from .rewrite import concat_signatures, replace_signature_rows
+from .rewrite.vector_cache import VECTORS_DIR, VectorCache, vector_model_key
 from .stages import Corpus
 from .textstore import RowTexts, ShardTextStore, StackedTexts
 from .workdir import (
@@ -75,6 +76,7 @@ class Reference:
     cluster_id: pa.Array
     pairs: pa.Table                   # its pairs.parquet
     keys: KeyIndex                    # its sorted LSH band keys and anchors (its MinHash and anchors)
+    vectors: VectorCache | None = None  # the full-model sentence vectors it kept (rewrite tier)
 
 
 def load_references(paths: list, settings: Settings) -> list["Reference"]:
@@ -180,6 +182,8 @@ def load_reference(path: Path, settings: Settings) -> Reference:
         path=path, run_id=run_id, corpus=corpus, doc_ids=doc_ids, cluster_run=pc.fill_null(cluster_run, run_id),
         cluster_id=documents.column("cluster_id").combine_chunks().cast(pa.string()),
         pairs=pq.read_table(path / "pairs.parquet"), keys=keys,
+        vectors=(VectorCache.read(path / WORK_DIR / VECTORS_DIR, vector_model_key(settings.rewrite))
+                 if settings.rewrite.enabled else None),
     )
 
 
@@ -384,6 +388,11 @@ class ReferenceIndex:
                     rule_decides=settings.original.reference_canonical == "rule")
         index.pairs, index.pinned = index.reference_pairs(corpus)
         return index, corpus
+
+    @property
+    def vector_caches(self) -> list[VectorCache]:
+        """The reference runs' kept sentence vectors, oldest reference first."""
+        return [ref.vectors for ref in self.refs if ref.vectors is not None]
 
     def with_reference_pairs(self, found: Pairs) -> Pairs:
         """`found` and the reference runs' pairs: what the rewrite tier must not look for again."""

@@ -228,16 +228,17 @@ def _without_candidate_keys(fp: lexical.Fingerprints) -> lexical.Fingerprints:
 
 
 def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, executor: Executor, progress: Progress,
-                  first_new: int = 0):
+                  first_new: int = 0, vector_caches=(), kept_vectors: dict | None = None):
     """Rewrite and related pairs (sentence embeddings) among documents the lexical tier left
     apart; per-pair work and embedding batches run through the executor. Rows before
-    `first_new` are reference documents."""
+    `first_new` are reference documents; `vector_caches` hold sentence vectors reference runs
+    kept, and the vectors computed here go into `kept_vectors` (rewrite/vector_cache.py)."""
     from .rewrite import find_rewrites  # its model libraries load only when the tier runs
 
     with progress.task("Looking for rewrites"):
         return find_rewrites(
             corpus.texts, corpus.signatures, corpus.fingerprints.n_words, corpus.representative, lexical_found,
-            settings.rewrite, executor, first_new=first_new,
+            settings.rewrite, executor, first_new=first_new, vector_caches=vector_caches, kept_vectors=kept_vectors,
         )
 
 

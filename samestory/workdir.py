@@ -34,8 +34,9 @@ from . import lexical
 from .boilerplate import LineHashes
 from .clean import CleanBatch
 from .clean.dates import date_columns, dates_from_columns
-from .config import Settings
+from .config import RewriteSettings, Settings
 from .rewrite import Signatures
+from .rewrite.vector_cache import VECTORS_DIR, VectorCache, vector_model_key
 from .stages import BatchResult
 from .textstore import read_text_file, write_text_file
 
@@ -296,6 +297,7 @@ class WorkDir:
                 stale.unlink(missing_ok=True)  # half-written files of the killed run
             (path / FINAL).unlink(missing_ok=True)  # rewritten by the later stages
             (path / INDEX).unlink(missing_ok=True)
+            shutil.rmtree(path / VECTORS_DIR, ignore_errors=True)
             return cls(path, old)
         if path.exists():  # with --resume here, the run was killed before its manifest: start again
             if not (overwrite or resume):
@@ -327,6 +329,10 @@ class WorkDir:
                     yield k, batch
 
         return func, items()
+
+    def write_vectors(self, found: dict, settings: RewriteSettings) -> None:
+        """The full-model sentence vectors this run computed, for later --reference runs."""
+        VectorCache.write(self.path / VECTORS_DIR, found, vector_model_key(settings), write_atomically)
 
     def write_final(self, rows: np.ndarray, corpus) -> None:
         """The rows boilerplate removal changed, as they are now (what a reference run loads on

@@ -178,3 +178,46 @@ def test_sentences_are_batched_by_their_real_token_count():
     # the packaged tokenizer pads every sentence to 128 tokens: sorted by that, text order would win
     assert _token_order([long_early, short_late], RW.model) == [short_late, long_early]
 
+
+
+@pytest.mark.e2e  # loads the sentence model
+def test_kept_sentence_vectors_are_reused_instead_of_embedded_again(tmp_path):
+    """A run keeps the full-model vectors it computed (_work/vectors/); a run given them (a
+    reference run's cache) embeds none of those sentences again and decides the same."""
+    import numpy as np
+
+    import samestory
+    from samestory import Settings
+    from samestory.lexical import fingerprint_batch
+    from samestory.records import Pairs
+    from samestory.reference import load_references
+    from samestory.rewrite import signature_batch
+    from samestory.rewrite.find import find_rewrites
+    from samestory.rewrite.vector_cache import VectorCache, vector_model_key
+    from samestory.textstore import TextStore
+    from samestory.workdir import write_atomically
+
+    from .conftest import EXAMPLES
+
+    settings = Settings().replace(run={"workers": 1, "progress": False}, report={"enabled": False})
+    first = samestory.run(EXAMPLES / "seeds", out=tmp_path / "a", settings=settings)
+    assert first.rewrite_stats["sentences_embedded"] > 0
+    (ref,) = load_references([tmp_path / "a"], settings)
+    assert ref.vectors is not None and len(ref.vectors.hi) == first.rewrite_stats["sentences_embedded"]
+
+    texts = first.documents.column("text").to_pylist()
+    store = TextStore()
+    store.extend(texts)
+    sig = signature_batch(texts, settings.rewrite)
+    n_words = fingerprint_batch(texts, settings.lexical).n_words
+    kept: dict = {}
+    found, stats = find_rewrites(store, sig, n_words, np.arange(len(texts)), Pairs(), settings.rewrite, kept_vectors=kept)
+    VectorCache.write(tmp_path / "cache", kept, vector_model_key(settings.rewrite), write_atomically)
+    cache = VectorCache.read(tmp_path / "cache", vector_model_key(settings.rewrite))
+    again, cached = find_rewrites(store, sig, n_words, np.arange(len(texts)), Pairs(), settings.rewrite,
+                                  vector_caches=[cache])
+    assert stats.sentences_embedded == len(kept) > 0
+    assert (cached.sentences_embedded, cached.sentences_cached) == (0, len(kept))
+    assert (again.a, again.b, again.relation, again.score) == (found.a, found.b, found.relation, found.score)
+    assert "rewrite" in found.relation
+    assert VectorCache.read(tmp_path / "cache", "another model") is None

@@ -54,6 +54,7 @@ class RewriteStats:
     related: int = 0
     documents_embedded: int = 0
     sentences_embedded: int = 0
+    sentences_cached: int = 0     # full-model vectors reused from reference runs
     embed_seconds: float = 0.0    # full model, summed over workers
     model_load_seconds: float = 0.0
     static_screen: str = "on"
@@ -345,25 +346,31 @@ def _positions_per_row(pairs: np.ndarray, needed: list[Needed]) -> dict[int, np.
 
 
 def _embed_full(positions: dict[int, np.ndarray | None], sentences: dict[int, list[str]], settings: RewriteSettings,
-                executor, stats: RewriteStats) -> dict[int, np.ndarray]:
+                executor, stats: RewriteStats, caches=(), kept: dict | None = None) -> dict[int, np.ndarray]:
     """Vectors of each row's countable sentences (zero rows outside `positions`): every unique
-    sentence once, in fixed batches."""
+    sentence once, in fixed batches; sentences an earlier run kept (`caches`, VectorCache of
+    reference runs) are not embedded again. The vectors computed here go into `kept`."""
     rows = list(positions)
     countable = {r: decision.countable_rows(sentences[r], settings.min_sentence_words) for r in rows}
     wanted = {r: countable[r] if positions[r] is None else countable[r][positions[r]] for r in rows}
     unique = sorted({sentences[r][i] for r in rows for i in wanted[r].tolist()})
-    ordered = _token_order(unique, settings.model)
+    at: dict[str, np.ndarray] = {}
+    for cache in caches:
+        at.update(cache.lookup([s for s in unique if s not in at]))
+    stats.sentences_cached = len(at)
+    ordered = _token_order([s for s in unique if s not in at], settings.model)
     size = settings.embed_batch_size
     batches = [ordered[k : k + size] for k in range(0, len(ordered), size)]
     threads = max(1, (os.cpu_count() or 1) // executor.workers)
     jobs = [(batches[k : k + 4], settings.model, threads) for k in range(0, len(batches), 4)]
-    at: dict[str, np.ndarray] = {}
     for job, (vectors, seconds, load) in zip(jobs, executor.map(embed_batches, jobs)):
         for batch, v in zip(job[0], vectors):
             at.update(zip(batch, v))
+            if kept is not None:
+                kept.update(zip(batch, v))
         stats.embed_seconds += seconds
         stats.model_load_seconds = max(stats.model_load_seconds, load)
-    stats.documents_embedded, stats.sentences_embedded = len(rows), len(unique)
+    stats.documents_embedded, stats.sentences_embedded = len(rows), len(ordered)
     dim = next(iter(at.values())).shape[0] if at else 1
     out = {}
     for r in rows:
@@ -376,10 +383,12 @@ def _embed_full(positions: dict[int, np.ndarray | None], sentences: dict[int, li
 
 
 def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representative: np.ndarray, verified: Pairs,
-                  settings: RewriteSettings, executor=None, first_new: int = 0) -> tuple[Pairs, RewriteStats]:
+                  settings: RewriteSettings, executor=None, first_new: int = 0, vector_caches=(),
+                  kept_vectors: dict | None = None) -> tuple[Pairs, RewriteStats]:
     """Rewrite and related pairs among documents that head their exact group and that the
     lexical pairs (`verified`) have not already put in one group; rows before `first_new` are
-    reference documents, compared with newer rows only."""
+    reference documents, compared with newer rows only. Full-model vectors of sentences in
+    `vector_caches` (reference runs') are reused; those computed go into `kept_vectors`."""
     from ..executors import LocalExecutor
 
     executor = executor or LocalExecutor(1)
@@ -420,7 +429,8 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
                 stats.static_rejected += verdict.relation is None
     if to_judge:
         judge_index = np.array(to_judge, dtype=np.int64)
-        vectors = _embed_full(_positions_per_row(pairs[judge_index], needed), sentences, settings, executor, stats)
+        vectors = _embed_full(_positions_per_row(pairs[judge_index], needed), sentences, settings, executor, stats,
+                              vector_caches, kept_vectors)
         jobs = list(_chunks(judge_index, pairs[judge_index], sentences, size, vectors, needed))
         for job, results in zip(jobs, executor.map(functools.partial(judge_chunk, settings=settings), jobs)):
             for k, verdict in zip(job.index.tolist(), results):
