@@ -193,7 +193,20 @@ def _is_ok(status) -> np.ndarray:
     return np.array([s == "ok" for s in status], dtype=bool)
 
 
-class ArrowColumn(Sequence):
+class _Rows(Sequence):
+    """A column read by row (`_row`), indexed like a list: negative rows and slices too."""
+
+    def _row(self, i: int):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._row(k) for k in range(*i.indices(len(self)))]
+        i = int(i)
+        return self._row(i + len(self) if i < 0 else i)
+
+
+class ArrowColumn(_Rows):
     """A reference run's metadata column, read from its Arrow array a row at a time when asked.
     A run of 10k new documents touches a few thousand of its reference documents (the members of
     groups with a new document, the ends of its pairs); turning 90k of them into Python lists
@@ -207,12 +220,7 @@ class ArrowColumn(Sequence):
     def __len__(self) -> int:
         return len(self._array)
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        i = int(i)
-        if i < 0:
-            i += len(self)
+    def _row(self, i: int):
         if i in self._changed:
             return self._changed[i]
         return self._convert(i) if self._convert is not None else self._array[i].as_py()
@@ -240,7 +248,7 @@ def _lazy_columns(table: pa.Table) -> CleanBatch:
     return CleanBatch(**{name: ArrowColumn(column(name)) for name in _META if name != "date"}, date=date)
 
 
-class StackedColumn(Sequence):
+class StackedColumn(_Rows):
     """One metadata column of the combined corpus: each reference run's, then the new documents'."""
 
     def __init__(self, parts: list):
@@ -252,12 +260,7 @@ class StackedColumn(Sequence):
     def __len__(self) -> int:
         return self._starts[-1]
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        i = int(i)
-        if i < 0:
-            i += len(self)
+    def _row(self, i: int):
         k = bisect.bisect_right(self._starts, i) - 1
         return self._parts[k][i - self._starts[k]]
 
