@@ -2,11 +2,13 @@
 
 A run against reference documents only needs the groups (LSH band keys, anchors) that hold a
 *new* document. If the reference documents' keys are kept sorted, those groups are found by a
-binary search per new key: the cost follows the new documents, not the reference corpus, so
-the tenth daily batch costs about what the first did.
+binary search per new key: the cost follows the new documents and the number of reference
+runs, not the size of the reference corpus (10k new documents against 90k: 0.25 s, where
+grouping every reference key again took ~1 s).
 
-Each run writes its index in `_work/keys/` (`KeyIndex.write`), four `.npy` files read back
-memory-mapped (`KeyIndex.read`): the OS pages in only the parts the searches touch.
+A run's index is built the first time a later run uses it as a reference (reference.py) and
+kept in its `_work/keys/` (`KeyIndex.write`): four `.npy` files read back memory-mapped
+(`KeyIndex.read`), so the OS pages in only the parts the searches touch.
 
 - `bands.keys.npy` / `bands.rows.npy`: (lsh_bands, m) the band key of each ok document, each
   band sorted by (key, row);
