@@ -172,8 +172,7 @@ def load_reference(path: Path, settings: Settings) -> Reference:
     documents = pq.read_table(path / "documents.parquet",
                               columns=[c for c in pq.read_schema(path / "documents.parquet").names if c in wanted])
     doc_ids = documents.column("doc_id").combine_chunks().cast(pa.string())
-    if not doc_ids.equals(pa.array(corpus.columns.doc_id[:], pa.string()) if isinstance(corpus.columns.doc_id, list)
-                          else corpus.columns.doc_id.arrow()):
+    if not doc_ids.equals(_as_arrow(corpus.columns.doc_id)):
         raise ReferenceError(f"--reference {path}: documents.parquet does not match its work folder")
     run_id = manifest["run_id"]
     cluster_run = (documents.column("cluster_reference").combine_chunks().cast(pa.string())
@@ -187,10 +186,13 @@ def load_reference(path: Path, settings: Settings) -> Reference:
     )
 
 
+def _as_arrow(column) -> pa.Array:
+    """A string column as Arrow: an ArrowColumn's own array, or a list (a run read from its shards)."""
+    return column.arrow() if isinstance(column, ArrowColumn) else pa.array(column, pa.string())
+
+
 def _is_ok(status) -> np.ndarray:
-    if isinstance(status, ArrowColumn):
-        return pc.equal(status.arrow(), "ok").fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
-    return np.array([s == "ok" for s in status], dtype=bool)
+    return pc.equal(_as_arrow(status), "ok").fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
 
 
 class _Rows(Sequence):
@@ -488,28 +490,23 @@ class ReferenceIndex:
                             texts: pa.ChunkedArray | None = None) -> pa.Table:
         """documents.parquet of the new documents (with `texts` as its text column, else none);
         cluster_id may name a reference document."""
-        from .output import documents_table
+        from .output.tables import documents_table, in_groups
 
-        f, n_new = self.first_new, len(corpus) - self.first_new
+        f = self.first_new
         canonical = originals.canonical[f:]
         local = Originals(
             # a reference canonical is no local row: -1 (cluster_id is set from `canonical` below)
             canonical=np.where(canonical >= f, canonical - f, -1), relation=originals.relation[f:],
             score=originals.score[f:], via=originals.via[f:], reason=originals.reason[f:],
         )
-        # labels of groups with reference members become one extra label (never a new canonical's)
-        labels = np.where(groups[f:] >= f, groups[f:] - f, n_new)
-        table = documents_table(self.new_columns, texts, corpus.fingerprints.n_words[f:], local, labels,
-                                corpus.ok[f:], corpus.boilerplate_lines[f:])
+        # group sizes count the reference members too: a new canonical whose group's other
+        # members are all reference documents (reference_canonical = "rule") is in a group
+        table = documents_table(self.new_columns, texts, corpus.fingerprints.n_words[f:], local,
+                                in_groups(groups, slice(f, None)), corpus.ok[f:], corpus.boilerplate_lines[f:])
         ids, ok = corpus.columns.doc_id, corpus.ok[f:]
         cluster_id = [ids[int(c)] if ok[i] else None for i, c in enumerate(canonical.tolist())]
         where = [self.run_id_of(int(c)) if ok[i] else None for i, c in enumerate(canonical.tolist())]
         table = table.set_column(table.schema.get_field_index("cluster_id"), "cluster_id", pa.array(cluster_id, pa.string()))
-        # a new canonical of a group with reference members (`reference_canonical = "rule"`)
-        # is in a group even when it is the group's only new document
-        in_group = np.bincount(groups)[groups[f:]] > 1
-        why = [local.reason[i] if in_group[i] else None for i in range(n_new)]
-        table = table.set_column(table.schema.get_field_index("canonical_reason"), "canonical_reason", pa.array(why, pa.string()))
         return table.append_column("cluster_reference", pa.array(where, pa.string()))
 
     def run_id_of(self, row: int) -> str | None:

@@ -26,6 +26,7 @@ from .executors import Executor
 from .group import connected_groups
 from .original import DocumentFacts, Originals, choose_originals
 from .output import boilerplate_table, documents_table, pairs_table, summarize
+from .output.tables import in_groups
 from .progress import Progress
 from .records import GROUPING_RELATIONS, Pairs, RawDocument
 from .rewrite import Signatures, concat_signatures, replace_signature_rows, signature_batch
@@ -287,7 +288,7 @@ def output_tables(corpus: Corpus, pairs: Pairs, groups: np.ndarray, originals: O
         pair_table = index.new_pairs_table(pairs, corpus)
     else:
         documents = documents_table(corpus.columns, column, corpus.fingerprints.n_words, originals,
-                                    groups, corpus.ok, corpus.boilerplate_lines)
+                                    in_groups(groups), corpus.ok, corpus.boilerplate_lines)
         pair_table = pairs_table(pairs, corpus.columns.doc_id)
     boilerplate = boilerplate_table(learned)
     return documents, pair_table, boilerplate, summarize(documents, pair_table, boilerplate), \

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Candidates", "FROM_LSH", "FROM_ANCHORS", "exact_representatives", "find_candidates", "lsh_pairs", "anchor_pairs",
-    "band_key", "lsh_jobs", "anchor_job", "shared_anchor_pairs",
+    "band_key", "band_keys", "lsh_jobs", "anchor_job", "shared_anchor_pairs",
 ]
 
 FROM_LSH = 1
@@ -61,9 +61,8 @@ def lsh_jobs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings) -
 def _lsh_job_iter(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, reference=None,
                   allowed: np.ndarray | None = None):
     # one band's keys at a time: a grouping that consumes them in turn never holds all 32
-    r = settings.lsh_rows
     for band in range(settings.lsh_bands):
-        keys = band_key(np.ascontiguousarray(minhash[rows, band * r : (band + 1) * r]))
+        keys = band_keys(minhash, rows, band, settings)
         if reference is not None:  # `rows` are new documents: add the (allowed) reference entries of their keys
             ref_keys, ref_rows = reference.band_matching(band, keys)
             keep = allowed[ref_rows]
@@ -81,6 +80,12 @@ def lsh_pairs(minhash: np.ndarray, rows: np.ndarray, settings: LexicalSettings, 
     """Rows whose signatures agree on all `lsh_rows` values of at least one band."""
     found = group(lsh_jobs(minhash, rows, settings))
     return np.concatenate(found) if found else np.zeros((0, 2), np.int64)
+
+
+def band_keys(minhash: np.ndarray, rows: np.ndarray, band: int, settings: LexicalSettings) -> np.ndarray:
+    """The key of LSH band `band` for each of `rows`."""
+    r = settings.lsh_rows
+    return band_key(np.ascontiguousarray(minhash[rows, band * r:(band + 1) * r]))
 
 
 def band_key(block: np.ndarray) -> np.ndarray:
@@ -139,12 +144,12 @@ def find_candidates(
     Without `reference`, it is built from `fp`'s rows before first_new."""
     n = len(fp)
     allowed = representative == np.arange(n)  # ok documents that head their exact group
-    if first_new and reference is None:
+    if not first_new:
+        reference = None
+    elif reference is None:
         from .keyindex import KeyIndex, ReferenceKeys
 
         reference = ReferenceKeys([(0, KeyIndex.build(fp, allowed, settings, limit=first_new))])
-    if not first_new:
-        reference = None
     rows = np.flatnonzero(allowed[first_new:]) + first_new
     # built as the grouping asks for them (an iterator), so each job's arrays go once grouped
     jobs = itertools.chain(_lsh_job_iter(fp.minhash, rows, settings, reference, allowed),

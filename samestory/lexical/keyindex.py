@@ -28,7 +28,7 @@ import numpy as np
 
 from ..config import LexicalSettings
 from ..groupby import MAX_GROUPED_ENTRIES, concat_ranges, sorted_unique
-from .candidates import band_key
+from .candidates import band_keys
 from .fingerprints import Fingerprints
 from .shingles import kernels
 
@@ -112,17 +112,12 @@ class KeyIndex:
     bands: list[SortedKeys]
     anchors: SortedKeys
 
-    @staticmethod
-    def band_keys(minhash: np.ndarray, rows: np.ndarray, band: int, settings: LexicalSettings) -> np.ndarray:
-        r = settings.lsh_rows
-        return band_key(np.ascontiguousarray(minhash[rows, band * r:(band + 1) * r]))
-
     @classmethod
     def build(cls, fp: Fingerprints, ok: np.ndarray, settings: LexicalSettings, limit: int | None = None) -> "KeyIndex":
         """The index of rows [0, limit) (all by default) of `fp`, ok documents only."""
         limit = len(fp) if limit is None else limit
         rows = np.flatnonzero(ok[:limit])
-        bands = [SortedKeys.build(cls.band_keys(fp.minhash, rows, b, settings), rows) for b in range(settings.lsh_bands)]
+        bands = [SortedKeys.build(band_keys(fp.minhash, rows, b, settings), rows) for b in range(settings.lsh_bands)]
         end = int(np.searchsorted(fp.anchor_row, limit))
         keys, anchor_rows = fp.anchor_hash[:end], fp.anchor_row[:end]
         keep = ok[anchor_rows]
@@ -141,15 +136,16 @@ class KeyIndex:
 
     @classmethod
     def read(cls, folder: Path, settings: LexicalSettings, n_rows: int) -> "KeyIndex | None":
-        """The index a run wrote (memory-mapped), or None when it has none (a run of an
-        earlier version). Raises ValueError when the files do not fit together."""
+        """The index kept in a run's folder (memory-mapped), or None when it has none yet (never
+        used as a reference, or a run of an earlier version). Raises ValueError when the files
+        do not fit together."""
         if not all((folder / name).is_file() for name in _FILES):
             return None
-        band_keys, band_rows, anchor_keys, anchor_rows = (np.load(folder / name, mmap_mode="r") for name in _FILES)
-        if (band_keys.shape != band_rows.shape or band_keys.shape[0] != settings.lsh_bands
-                or anchor_keys.shape != anchor_rows.shape or band_keys.shape[1] > n_rows):
+        bands_keys, bands_rows, anchor_keys, anchor_rows = (np.load(folder / name, mmap_mode="r") for name in _FILES)
+        if (bands_keys.shape != bands_rows.shape or bands_keys.shape[0] != settings.lsh_bands
+                or anchor_keys.shape != anchor_rows.shape or bands_keys.shape[1] > n_rows):
             raise ValueError("its candidate key index does not match its documents")
-        return cls([SortedKeys(band_keys[b], band_rows[b]) for b in range(settings.lsh_bands)],
+        return cls([SortedKeys(bands_keys[b], bands_rows[b]) for b in range(settings.lsh_bands)],
                    SortedKeys(anchor_keys, anchor_rows))
 
 

@@ -13,7 +13,7 @@ from ..clean.dates import date_columns
 from ..records import Pairs, RewriteEvidence, evidence_json
 
 __all__ = [
-    "DOCUMENT_SCHEMA", "PAIR_SCHEMA", "BOILERPLATE_SCHEMA", "documents_table", "pairs_table", "pair_order",
+    "DOCUMENT_SCHEMA", "PAIR_SCHEMA", "BOILERPLATE_SCHEMA", "documents_table", "in_groups", "pairs_table", "pair_order",
     "boilerplate_table",
 ]
 
@@ -77,14 +77,19 @@ PAIR_SCHEMA = pa.schema(
 
 
 
-def documents_table(columns, texts: pa.ChunkedArray | None, n_words: np.ndarray, originals, groups: np.ndarray,
+def in_groups(groups: np.ndarray, rows: slice = slice(None)) -> np.ndarray:
+    """Whether each of `rows` is in a group of two or more (`groups`: a label per document)."""
+    return np.bincount(groups)[groups[rows]] > 1 if len(groups) else np.zeros(0, bool)
+
+
+def documents_table(columns, texts: pa.ChunkedArray | None, n_words: np.ndarray, originals, in_group: np.ndarray,
                     ok: np.ndarray, boilerplate_lines: list[int]) -> pa.Table:
-    """documents.parquet: one row per input document, in input order. Without `texts` the table
-    has no text column: the writers then take it from the run's text store a slice at a time
-    (write.write_documents), so the texts of a big run are never all in memory."""
+    """documents.parquet: one row per input document, in input order; `in_group` (in_groups)
+    says which rows have a canonical_reason. Without `texts` the table has no text column: the
+    writers then take it from the run's text store a slice at a time (write.write_documents),
+    so the texts of a big run are never all in memory."""
     doc_ids = columns.doc_id
     n = len(doc_ids)
-    in_group = np.bincount(groups, minlength=n)[groups] > 1 if n else np.zeros(0, bool)
     cluster_id = [doc_ids[int(originals.canonical[i])] if ok[i] else None for i in range(n)]
     is_canonical = [bool(ok[i] and originals.canonical[i] == i) for i in range(n)]
     when, precision = date_columns(columns.date)
