@@ -102,8 +102,8 @@ def run(
     from .pipeline import run as run_pipeline
     from .read import InputError
     from .rewrite import ModelError
-    from .reference import ReferenceError
-    from .workdir import WorkDirError
+    from .plan.folder import WorkFolderError
+    from .plan.references import ReferenceError
 
     settings = load_settings(
         config, run={"workers": workers, "progress": False if quiet else None, "executor": executor,
@@ -118,7 +118,7 @@ def run(
     try:
         result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite, resume=resume,
                               references=reference)
-    except (InputError, OutputExistsError, ModelError, WorkDirError, ReferenceError, RayExecutorError) as exc:
+    except (InputError, OutputExistsError, ModelError, WorkFolderError, ReferenceError, RayExecutorError) as exc:
         _fail(str(exc))
         return
     if json_out:

@@ -279,6 +279,11 @@ class RunSettings(_Section):
     progress: bool = setting(True, doc="progress bars on a terminal")
     executor: str = setting("local", doc="where stages run: local (process pool) or ray")
     ray_address: str = setting("", doc="Ray cluster to join (host:port); empty: start Ray on this machine")
+    #: A read task is a worker's share of the input (a byte range of a JSONL file, row groups of a
+    #: Parquet file, a few pages): small enough to spread over the workers, big enough that
+    #: per-task costs (a part's files, its marker) stay small beside the work. It changes where
+    #: work runs, never what a run finds (a resumed run must keep it: the manifest records it).
+    task_mb: float = setting(32.0, 0.0001, doc="input MB per read task (each a part of the work folder)")
 
     EXECUTORS: ClassVar[tuple[str, ...]] = ("local", "ray")
 
