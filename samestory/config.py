@@ -224,7 +224,16 @@ class RewriteSettings(_Section):
                                          "each of the shorter's and their neighbours (0: all)...")
     judge_length_ratio: float = setting(2.0, 1.0, doc="...'much longer': this many times the countable sentences")
     decision_threshold: float = setting(0.58, 0.0, 1.0, doc="rewrite at this decision score (rewrite/decision.py)")
-    related_min_verbatim: int = setting(3, 0, doc="'related' below the threshold with this many verbatim sentences (0: off)")
+    related_min_verbatim: int = setting(3, 0, doc="'related' below the threshold with this many verbatim passages (0: off)")
+    #: The language gate: the judge reads only these; other pairs keep the lexical tiers.
+    languages: str = setting("", doc="languages the judge model reads (ISO 639-1, comma-separated); empty: the "
+                                     "model's own list (rewrite/embed.py MODEL_LANGUAGES; all-MiniLM-L6-v2 and unlisted models: en)")
+    shared_line_min_groups: int = setting(3, 0, doc="a line in documents of this many lexical groups is no evidence "
+                                                    "(0: off)...")
+    shared_line_min_site_groups: int = setting(2, 0, doc="...nor one in this many groups of one site (0: off)")
+    floor_min_coverage: float = setting(0.5, 0.0, 1.0, doc="floor: share of the shorter's prose sentences aligned...")
+    floor_min_order: float = setting(0.6, 0.0, 1.0, doc="...this share of them in order...")
+    floor_min_sentences: int = setting(3, 1, doc="...out of at least this many prose sentences (no score overrides it)")
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,7 @@ def _run(inputs, out, settings: Settings, overwrite: bool, resume: bool, referen
             counted(documents=len(corpus), ok=int(corpus.ok.sum()), files=len(set(corpus.columns.source)))
         with timed("boilerplate_fingerprint") as counted:
             learned = stages.remove_boilerplate(corpus, line_hashes, settings, executor, progress)
+            repeated = stages.repeated_line_hashes(line_hashes, settings)  # the rewrite tier's shared lines
             del line_hashes
             counted(documents_changed=sum(1 for k in corpus.boilerplate_lines if k), ok=int(corpus.ok.sum()))
             if store is not None:
@@ -119,7 +120,7 @@ def _run(inputs, out, settings: Settings, overwrite: bool, resume: bool, referen
                 known = index.with_reference_pairs(pairs) if index else pairs
                 kept_vectors: dict | None = {} if store is not None else None
                 rewrites, stats = stages.rewrite_pairs(corpus, known, settings, executor, progress, first_new,
-                                                       index.vector_caches if index else (), kept_vectors)
+                                                       index.vector_caches if index else (), kept_vectors, repeated)
                 if store is not None:
                     store.write_vectors(kept_vectors, settings.rewrite)
                 stages.add_overlap_scores(rewrites, corpus, settings)

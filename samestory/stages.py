@@ -228,18 +228,36 @@ def _without_candidate_keys(fp: lexical.Fingerprints) -> lexical.Fingerprints:
     )
 
 
+def repeated_line_hashes(line_parts: list[LineHashes], settings: Settings):
+    """(offsets, hashes) of the lines that more than one document holds (rewrite/prose.py), for
+    the rewrite tier's shared-line discount; None when the tier is off or no lines were hashed."""
+    if not settings.rewrite.enabled or not line_parts:
+        return None
+    from .rewrite.prose import repeated_lines
+
+    lines = concat_line_hashes(line_parts)
+    return repeated_lines(lines.offsets, lines.hashes)
+
+
 def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, executor: Executor, progress: Progress,
-                  first_new: int = 0, vector_caches=(), kept_vectors: dict | None = None):
+                  first_new: int = 0, vector_caches=(), kept_vectors: dict | None = None, repeated_lines=None):
     """Rewrite and related pairs (sentence embeddings) among documents the lexical tier left
     apart; per-pair work and embedding batches run through the executor. Rows before
     `first_new` are reference documents; `vector_caches` hold sentence vectors reference runs
-    kept, and the vectors computed here go into `kept_vectors` (rewrite/vector_cache.py)."""
+    kept, and the vectors computed here go into `kept_vectors` (rewrite/vector_cache.py).
+    `repeated_lines` (repeated_line_hashes, the new rows') and the documents' sites and
+    languages feed the shared-line discount and the language gate."""
     from .rewrite import find_rewrites  # its model libraries load only when the tier runs
 
+    cols = corpus.columns
+    offsets, hashes = repeated_lines if repeated_lines is not None else (None, None)
+    sites = [site_key(u, s, d) for u, s, d in zip(cols.url, cols.site, cols.doc_id)] if offsets is not None else None
     with progress.task("Looking for rewrites"):
         return find_rewrites(
             corpus.texts, corpus.signatures, corpus.fingerprints.n_words, corpus.representative, lexical_found,
             settings.rewrite, executor, first_new=first_new, vector_caches=vector_caches, kept_vectors=kept_vectors,
+            languages=cols.language, line_offsets=offsets, line_hashes=hashes, sites=sites,
+            line_max_words=settings.boilerplate.max_words,
         )
 
 
