@@ -62,6 +62,7 @@ class RewriteStats:
     embed_seconds: float = 0.0    # full model, summed over workers
     model_load_seconds: float = 0.0
     static_screen: str = "on"
+    judge_runtime: str = ""       # "onnx" or "torch" (rewrite.judge_runtime; empty: the judge did not run)
 
 
 @dataclass(frozen=True)
@@ -343,16 +344,41 @@ def screen_chunk(job: PairChunk, settings: RewriteSettings, static: bool) -> lis
     return out
 
 
-def embed_batches(job: tuple[list[list[str]], str, int]) -> tuple[list[np.ndarray], float, float]:
+def judge_runtime(settings: RewriteSettings) -> str:
+    """"onnx" (the install-time ONNX export, no torch in the workers) or "torch"."""
+    if settings.judge_runtime == "torch":
+        return "torch"
+    from .embed import DEFAULT_MODEL
+    from .onnx_model import OnnxModelError, onnx_available
+
+    default = settings.model in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}")
+    if default and onnx_available():
+        return "onnx"
+    if settings.judge_runtime == "onnx":
+        raise OnnxModelError("rewrite.judge_runtime = onnx, but the ONNX export of the default model is not built "
+                             "(python -m samestory.rewrite.onnx_model build)" if default else
+                             "rewrite.judge_runtime = onnx serves the default model only")
+    return "torch"
+
+
+def embed_batches(job: tuple) -> tuple[list[np.ndarray], float, float]:
     """Full-model vectors of fixed batches of sentences (model loaded once per worker process);
-    returns (vectors per batch, model seconds, load seconds)."""
-    batches, model_name, threads = job
+    returns (vectors per batch, model seconds, load seconds). runtime "onnx" never imports torch."""
+    batches, model_name, threads, runtime = job if len(job) == 4 else (*job, "torch")
+    t0 = time.perf_counter()
+    if runtime == "onnx":
+        from .onnx_model import load_onnx_encoder
+
+        encoder = load_onnx_encoder(None, max(1, threads))
+        load = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        out = [encoder.encode(batch) for batch in batches]
+        return out, time.perf_counter() - t0, load
     from .embed import load_model
 
     import torch
 
     torch.set_num_threads(max(1, threads))
-    t0 = time.perf_counter()
     model, _ = load_model(model_name)
     load = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -454,7 +480,9 @@ def _embed_full(positions: dict[int, np.ndarray | None], sentences: dict[int, li
     size = settings.embed_batch_size
     batches = [ordered[k : k + size] for k in range(0, len(ordered), size)]
     threads = max(1, (os.cpu_count() or 1) // executor.workers)
-    jobs = [(batches[k : k + 4], settings.model, threads) for k in range(0, len(batches), 4)]
+    runtime = judge_runtime(settings)
+    stats.judge_runtime = runtime
+    jobs = [(batches[k : k + 4], settings.model, threads, runtime) for k in range(0, len(batches), 4)]
     for job, (vectors, seconds, load) in zip(jobs, executor.map(embed_batches, jobs)):
         for batch, v in zip(job[0], vectors):
             at.update(zip(batch, v))
@@ -506,7 +534,7 @@ def corpus_shared_lines(line_offsets, line_hashes, groups: np.ndarray, sites, se
 def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representative: np.ndarray, verified: Pairs,
                   settings: RewriteSettings, executor=None, first_new: int = 0, vector_caches=(),
                   kept_vectors: dict | None = None, languages=None, line_offsets=None, line_hashes=None, sites=None,
-                  line_max_words: int | None = None) -> tuple[Pairs, RewriteStats]:
+                  line_max_words: int | None = None, trace: dict | None = None) -> tuple[Pairs, RewriteStats]:
     """Rewrite and related pairs among documents that head their exact group and that the
     lexical pairs (`verified`) have not already put in one group; rows before `first_new` are
     reference documents, compared with newer rows only. Full-model vectors of sentences in
@@ -516,7 +544,10 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
     only when both documents are in one language the judge reads (embed.judge_languages).
     Shared lines: with `line_offsets`/`line_hashes` (every document's line hashes, flat, as
     boilerplate.line_hashes_batch gives them with `line_max_words`) and `sites` (a site key per
-    row), lines many documents share carry no evidence (prose.py)."""
+    row), lines many documents share carry no evidence (prose.py). `trace`, when given, receives
+    for each candidate pair (a, b) where the cascade left it: ("gate",), ("lexical",), or
+    (judge, relation, failed, score) with judge "static" or "full" (benchmarks read it to
+    say where a missed rewrite was lost)."""
     from ..executors import LocalExecutor
     from .embed import judge_languages
 
@@ -538,6 +569,8 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
         readable = judge_languages(settings.model, settings.languages)
         gate = language_gate(pairs, languages, readable)
         stats.language_gated = int((~gate).sum())
+        if trace is not None:
+            trace.update({(int(a), int(b)): ("gate",) for a, b in pairs[~gate].tolist()})
         pairs, shared, overlap = pairs[gate], shared[gate], overlap[gate]
     if not len(pairs):
         return Pairs(), stats
@@ -580,6 +613,10 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
                 verdicts[k] = verdict
                 stats.floor_failed += verdict.failed == "floor"
         stats.checked = len(to_judge)
+    if trace is not None:
+        for k, verdict in enumerate(verdicts):
+            key = (int(pairs[k, 0]), int(pairs[k, 1]))
+            trace[key] = ("lexical",) if verdict is None else (verdict.judge, verdict.relation, verdict.failed, verdict.score)
     out = Pairs()
     for k, verdict in enumerate(verdicts):
         if verdict is None or verdict.relation is None:
