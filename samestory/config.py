@@ -193,9 +193,12 @@ class RewriteSettings(_Section):
     """Rewrites: paraphrased, spun, translated-back copies (rewrite/)."""
 
     name: ClassVar[str] = "rewrite"
+    RUNTIMES: ClassVar[tuple[str, ...]] = ("auto", "onnx", "torch")
     enabled: bool = setting(True, doc="look for rewrites with sentence embeddings (--no-rewrites: off)")
     model: str = setting("all-MiniLM-L6-v2", doc="sentence-transformers name or folder; default packaged")
     embed_batch_size: int = setting(64, 1, doc="sentences per model call")
+    judge_runtime: str = setting("auto", doc="full model on onnx (the install-time export, no torch in workers), "
+                                             "torch, or auto: onnx when the export is built (default model only)")
     #: Names as character n-grams, so Hvistendahl still meets Hvittendal.
     name_ngram: int = setting(4, 1, doc="signature: character n-gram length of proper names")
     long_word: int = setting(8, 1, doc="signature: words of this many letters, cut to it (a cheap stem)")
@@ -223,8 +226,22 @@ class RewriteSettings(_Section):
     judge_top_k: int = setting(5, 0, doc="full model: of a much longer document, only the k sentences nearest "
                                          "each of the shorter's and their neighbours (0: all)...")
     judge_length_ratio: float = setting(2.0, 1.0, doc="...'much longer': this many times the countable sentences")
-    decision_threshold: float = setting(0.58, 0.0, 1.0, doc="rewrite at this decision score (rewrite/decision.py)")
-    related_min_verbatim: int = setting(3, 0, doc="'related' below the threshold with this many verbatim sentences (0: off)")
+    decision_threshold: float = setting(0.70, 0.0, 1.0, doc="rewrite at this decision score (rewrite/decision.py)")
+    related_min_verbatim: int = setting(3, 0, doc="'related' below the threshold with this many verbatim passages (0: off)")
+    #: The language gate: the judge reads only these; other pairs keep the lexical tiers.
+    languages: str = setting("", doc="languages the judge model reads (ISO 639-1, comma-separated); empty: the "
+                                     "model's own list (rewrite/embed.py MODEL_LANGUAGES; all-MiniLM-L6-v2 and unlisted models: en)")
+    shared_line_min_groups: int = setting(3, 0, doc="a line in documents of this many lexical groups is no evidence "
+                                                    "(0: off)...")
+    shared_line_min_site_groups: int = setting(2, 0, doc="...nor one in this many groups of one site (0: off)")
+    floor_min_coverage: float = setting(0.5, 0.0, 1.0, doc="floor: share of the shorter's prose sentences aligned...")
+    floor_min_order: float = setting(0.6, 0.0, 1.0, doc="...this share of them in order...")
+    floor_min_sentences: int = setting(3, 1, doc="...out of at least this many prose sentences (no score overrides it)")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.judge_runtime not in self.RUNTIMES:
+            raise ConfigError(f"rewrite.judge_runtime must be one of {', '.join(self.RUNTIMES)}, got {self.judge_runtime!r}")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ FOUND_BY_WORDS = {
 _EXPLAINED = {
     "normalized_text_equal", "found_by", "shared_shingles", "shingles", "shared_anchors", "length_ratio",
     "doc_cosine", "coverage_a", "coverage_b", "order", "one_to_one", "strong_pairs", "sentences",
-    "shared_features", "signature_overlap", "aligned", "name_variants", "decision",
+    "shared_features", "signature_overlap", "aligned", "name_variants", "decision", "shared_passages",
+    "shared_passage_count",
 }
 
 
@@ -75,6 +76,11 @@ def describe_pair(
         lines.append(_rewrite_sentence(ev, settings, sides))
     if isinstance(ev.get("decision"), Mapping):
         lines.append(_decision_sentence(ev["decision"]))
+    if ev.get("shared_passage_count"):
+        shown = ev.get("shared_passages") or []
+        first = f': "{shown[0][:120]}"' + (" …" if len(shown) > 1 else "") if shown else ""
+        lines.append(f"Shared verbatim: {ev['shared_passage_count']:,} passages (quotes, list lines or copied "
+                     f"sentences){first}.")
     if relation not in ("exact", "near", "partial") and (jaccard is not None or containment is not None):
         lines.append(
             f"Word overlap: Jaccard {jaccard or 0:.3f}, containment {containment or 0:.3f} of the shorter text "
@@ -149,5 +155,15 @@ def _decision_sentence(decision: Mapping[str, Any]) -> str:
     verdict = "≥" if isinstance(score, (int, float)) and isinstance(threshold, (int, float)) and score >= threshold else "<"
     features = decision.get("features") or {}
     shown = ", ".join(f"{k.replace('_', ' ')} {_number(v)}" for k, v in features.items() if v)
-    return (f"Rewrite decision: score {_number(score)} {verdict} threshold {_number(threshold)}, judged by {judge}"
-            + (f" (features: {shown})." if shown else "."))
+    out = (f"Rewrite decision: score {_number(score)} {verdict} threshold {_number(threshold)}, judged by {judge}"
+           + (f" (features: {shown})." if shown else "."))
+    floor = decision.get("floor")
+    if isinstance(floor, Mapping):
+        held = "passed" if floor.get("passed") else "NOT passed: no score makes it a rewrite"
+        out += (f" Structural floor {held}: {floor.get('prose_aligned')} of the shorter text's "
+                f"{floor.get('prose_sentences')} prose sentences aligned, {_pct(floor.get('order') or 0)} in order.")
+    if decision.get("failed") == "floor":
+        out += " Not a rewrite: below the floor."
+    elif decision.get("failed") == "score":
+        out += " Not a rewrite: the score is below the threshold."
+    return out

@@ -342,6 +342,24 @@ class _Run:
         order = np.argsort(rows, kind="stable")
         return Signatures(keys[order], rows[order])
 
+    def _repeated_lines(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Every document's line hashes held by more than one document (rewrite/prose.py's
+        shared-line discount reads them), from the parts' line files; (None, None) without them.
+        TODO(plan): a group-by-key step over line hashes, so the driver holds only the shared ones."""
+        from .rewrite.prose import repeated_lines
+
+        if not self.settings.boilerplate.enabled:
+            return None, None
+        offsets, hashes, shift = [np.zeros(1, np.int64)], [], 0
+        for part in self.parts.parts:
+            table = pa.ipc.open_file(pa.memory_map(str(part.path("read", "lines.arrow")), "r")).read_all()
+            column = table.column("line_hash").combine_chunks()
+            offsets.append(column.offsets.to_numpy()[1:].astype(np.int64) + shift)
+            values = column.values.to_numpy()
+            hashes.append(values)
+            shift += len(values)
+        return repeated_lines(np.concatenate(offsets), np.concatenate(hashes) if hashes else np.zeros(0, np.uint64))
+
     def rewrites(self) -> int:
         from .rewrite import find_rewrites
         from .rewrite.vector_cache import VECTORS_DIR, VectorCache, vector_model_key
@@ -365,9 +383,14 @@ class _Run:
         model = vector_model_key(self.settings.rewrite)
         caches = [c for c in (VectorCache.read(r.work / VECTORS_DIR, model) for r in self.refs) if c is not None]
         kept: dict = {}
+        meta = [read_meta(p, ["language", "site_key"]) for p in self.parts.parts]
+        languages = [v for t in meta for v in t.column("language").to_pylist()]
+        sites = [v for t in meta for v in t.column("site_key").to_pylist()]
+        offsets, hashes = self._repeated_lines()
         found, stats = find_rewrites(texts, self._signatures(), n_words, representative, lexical, self.settings.rewrite,
                                      self.executor, first_new=self.parts.first_new, vector_caches=caches,
-                                     kept_vectors=kept)
+                                     kept_vectors=kept, languages=languages, line_offsets=offsets, line_hashes=hashes,
+                                     sites=sites, line_max_words=self.settings.boilerplate.max_words)
         VectorCache.write(self.work.path / VECTORS_DIR, kept, model, write_atomically)
         add_overlap_scores(found, texts, self.settings)
         files = self.work.files("rewrite", "all")

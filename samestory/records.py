@@ -114,6 +114,9 @@ class RewriteEvidence:
     extra: tuple[tuple[str, Any], ...] = ()   # candidate figures (shared_features, signature_overlap)
     # the decision: (("features", {...}), ("judge", "full"|"static"), ("score", p), ("threshold", t))
     decision: tuple[tuple[str, Any], ...] | None = None
+    # sentences both texts hold verbatim (quotes, list lines, copied prose; the first 10) and their count
+    shared_passages: tuple[str, ...] = ()
+    shared_passage_count: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -125,6 +128,9 @@ class RewriteEvidence:
         out.update(self.extra)
         if self.decision is not None:
             out["decision"] = dict(self.decision)
+        if self.shared_passage_count:
+            out["shared_passages"] = list(self.shared_passages)
+            out["shared_passage_count"] = self.shared_passage_count
         return out
 
 

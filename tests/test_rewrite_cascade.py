@@ -34,10 +34,12 @@ def test_well_aligned_pair_is_a_rewrite_and_loosely_aligned_one_is_related():
     va, vb = _rotated(0.95, 6)
     good = judge_pair(SENTS, va, list(reversed(SENTS[::-1])), vb, RW, "full")
     assert good.relation == "rewrite" and good.score >= RW.decision_threshold
-    # every sentence aligns (old rule: coverage 1.0) but only at cosine 0.71: MRPC's
-    # non-equivalent pairs look like this, so the decision refuses and the pair is "related"
+    # every sentence aligns (old rule: coverage 1.0) but only at cosine 0.71, each adding a
+    # clause: MRPC's non-equivalent pairs look like this, so the decision refuses and the pair
+    # is "related"
     va, vb = _rotated(0.71, 6)
-    loose = judge_pair(SENTS, va, [s.replace("says", "tells") for s in SENTS], vb, RW, "full")
+    loose = judge_pair(SENTS, va, [s.replace(".", ", and officials would not say more about it on Tuesday.")
+                                   for s in SENTS], vb, RW, "full")
     assert loose.alignment.is_rewrite
     assert loose.relation == "related" and loose.score < RW.decision_threshold
 

@@ -41,7 +41,7 @@ __all__ = ["WriteArgs", "write_documents", "write_corpus", "write_pairs_tables",
 
 DOCUMENT_ROW_GROUP = 20_000
 CORPUS_ROW_GROUP = 5_000
-_META = ("doc_id", "record_id", "source", "format", "url", "title", "date", "date_precision", "site", "status", "reason",
+_META = ("doc_id", "record_id", "source", "format", "url", "title", "date", "date_precision", "site", "language", "status", "reason",
          "n_words", "chrome_lines", "boilerplate_lines", "metadata")
 
 

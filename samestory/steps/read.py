@@ -50,7 +50,7 @@ _BAND_MIX = np.uint64(0xD6E8FEB86659FD93)
 LEXICAL_KINDS = ("exact", "bands", "anchors", "signatures")
 KINDS = LEXICAL_KINDS + ("sites",)
 
-META_COLUMNS = ("doc_id", "record_id", "source", "format", "url", "title", "date", "date_precision", "site", "status",
+META_COLUMNS = ("doc_id", "record_id", "source", "format", "url", "title", "date", "date_precision", "site", "language", "status",
                 "reason", "chrome_lines", "metadata", "n_words", "exact_hash", "site_key", "signature_size")
 
 
@@ -189,6 +189,7 @@ def _meta_table(columns: CleanBatch, fp: lexical.Fingerprints, sites: list[str],
         "date": pa.array(when, pa.timestamp("us", tz="UTC")),
         "date_precision": pa.array(precision, pa.string()),
         "site": pa.array(columns.site, pa.string()),
+        "language": pa.array(columns.language, pa.string()),
         "status": pa.array(columns.status, pa.string()),
         "reason": pa.array(columns.reason, pa.string()),
         "chrome_lines": pa.array(columns.chrome_lines, pa.int32()),
