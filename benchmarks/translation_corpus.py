@@ -65,7 +65,8 @@ def build(systems: int = 3, seed: int = 7, negatives_per_article: int = 3):
                 pairs.append((src_of[key], len(docs), 1, "machine"))
                 docs.append(Doc(f"{key}/hyp-{hyp.name}", key, name, "hyp", art.tgt_lang, hyp.text))
         keys = list(src_of)
-        sigs = {k: set(translation_signature(docs[src_of[k]].text)) for k in keys}
+        # same topic: most shared numbers and name n-grams (not the whole-name features)
+        sigs = {k: {f for f in translation_signature(docs[src_of[k]].text) if not f.startswith("N:")} for k in keys}
         for k in keys:
             others = sorted((o for o in keys if o != k), key=lambda o: (-len(sigs[k] & sigs[o]), o))
             for o in others[:negatives_per_article]:
@@ -74,6 +75,7 @@ def build(systems: int = 3, seed: int = 7, negatives_per_article: int = 3):
             built = _replace_names(docs[ref_of[nearest]].text, _top_names(docs[ref_of[nearest]].text),
                                    _top_names(docs[ref_of[k]].text))
             pairs.append((src_of[k], len(docs), 0, "same-names"))
-            docs.append(Doc(f"{k}/same-names-from-{nearest.split('/')[1]}", f"{k}#built", name, "same-names",
+            # its sentences are the nearest article's (names changed): it is that article's story
+            docs.append(Doc(f"{k}/same-names-from-{nearest.split('/')[1]}", nearest, name, "same-names",
                             docs[ref_of[nearest]].lang, built))
     return docs, pairs

@@ -237,11 +237,11 @@ class TranslationSettings(_Section):
     languages: str = setting("", doc="comma-separated languages to compare; empty: all")
     min_words: int = setting(30, 1, doc="shorter documents are not checked (CJK: two characters a word)")
     #: Names as character n-grams of their consonant skeleton: Hvistendahl ~ Хвистендаль ~ Khvitendal.
-    name_ngram: int = setting(3, 1, doc="signature: character n-gram length of name skeletons")
+    name_ngram: int = setting(4, 1, doc="signature: character n-gram length of name skeletons")
     max_feature_df: int = setting(100, 2, doc="signature features in more documents are topic words")
     max_bucket_pairs_size: int = setting(50, 2, doc="feature buckets up to this size give all their pairs")
-    min_shared_features: int = setting(6, 1, doc="features two documents share to become a candidate...")
-    min_signature_overlap: float = setting(0.2, 0.0, 1.0, doc="...making at least this share of the smaller")
+    min_shared_features: int = setting(4, 1, doc="features two documents share to become a candidate...")
+    min_signature_overlap: float = setting(0.1, 0.0, 1.0, doc="...making at least this share of the smaller")
     max_candidates_per_doc: int = setting(10, 1, doc="best candidates kept per document")
     screen_min_coverage: float = setting(
         0.3, 0.0, 1.0, doc="screen: share of the shorter's sentences with numbers or names met in the other (0: off)")

@@ -87,9 +87,9 @@ def sentence_anchors(sentence: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def translation_signature(text: str | None, name_ngram: int = 3) -> list[str]:
+def translation_signature(text: str | None, name_ngram: int = 4) -> list[str]:
     """Sorted unique signature features of one clean text (strings, for tests and evidence):
-    '#digits', '@host', and 'n:' + character n-grams of each padded name skeleton."""
+    '#digits', '@host', 'N:' + each name skeleton and 'n:' + its padded character n-grams."""
     if not text:
         return []
     features: set[str] = set()
@@ -98,6 +98,7 @@ def translation_signature(text: str | None, name_ngram: int = 3) -> list[str]:
             if not feature.startswith("n:"):
                 features.add(feature)
                 continue
+            features.add("N:" + feature[2:])  # the whole skeleton: rare, so it survives the df filter
             padded = "^" + feature[2:] + "$"
             for k in range(max(len(padded) - name_ngram + 1, 1)):
                 features.add("n:" + padded[k : k + name_ngram])
@@ -112,7 +113,7 @@ class TranslationSignatures:
     row: np.ndarray            # (m,) int64
 
 
-def translation_signature_batch(texts: list[str | None], min_words: int = 30, name_ngram: int = 3) -> TranslationSignatures:
+def translation_signature_batch(texts: list[str | None], min_words: int = 30, name_ngram: int = 4) -> TranslationSignatures:
     """Signatures of a batch's documents long enough for the translation tier (rows in the batch).
     `min_words` counts words, or for text without spaces (CJK) characters / 2."""
     keys: list[np.ndarray] = []
