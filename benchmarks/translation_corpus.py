@@ -66,7 +66,7 @@ def build(systems: int = 3, seed: int = 7, negatives_per_article: int = 3):
                 docs.append(Doc(f"{key}/hyp-{hyp.name}", key, name, "hyp", art.tgt_lang, hyp.text))
         keys = list(src_of)
         # same topic: most shared numbers and name n-grams (not the whole-name features)
-        sigs = {k: {f for f in translation_signature(docs[src_of[k]].text) if not f.startswith("N:")} for k in keys}
+        sigs = {k: {f for f in translation_signature(docs[src_of[k]].text, 3) if not f.startswith("N:")} for k in keys}
         for k in keys:
             others = sorted((o for o in keys if o != k), key=lambda o: (-len(sigs[k] & sigs[o]), o))
             for o in others[:negatives_per_article]:
