@@ -165,19 +165,23 @@ def judge_pair(sa: list[str], va: np.ndarray, sb: list[str], vb: np.ndarray, set
 
 
 def matched_names_numbers(al: Alignment) -> tuple[list[tuple[str, str]], list[str]]:
-    """Names with one skeleton on both sides of an aligned pair (as each side spells them) and the
-    numbers both sides of an aligned pair hold (digits)."""
+    """Names on both sides of an aligned pair whose skeletons agree (equal, or rapidfuzz Indel
+    similarity >= 0.8: Hvistendahl 'fstntl' ~ Хвистендаль 'kfstntl'), as each side spells
+    them, and the numbers both sides of an aligned pair hold (digits)."""
+    from rapidfuzz.distance import Indel
+
     names: set[tuple[str, str]] = set()
     numbers: set[str] = set()
     for i, j, _ in al.aligned:
         x, y = al.sentences_a[i], al.sentences_b[j]
-        keys_y: dict[str, str] = {}
-        for name in _names(y):
-            keys_y.setdefault(name_key(name), name)
+        keys_y = [(name_key(n), n) for n in _names(y)]
         for name in _names(x):
             key = name_key(name)
-            if len(key) >= 2 and key in keys_y:
-                names.add((name, keys_y[key]))
+            if len(key) < 2:
+                continue
+            best = max(keys_y, key=lambda ky: Indel.normalized_similarity(key, ky[0]), default=None)
+            if best is not None and Indel.normalized_similarity(key, best[0]) >= 0.8:
+                names.add((name, best[1]))
         numbers.update(f[1:] for f in sentence_anchors(x) & sentence_anchors(y) if f.startswith("#"))
     return sorted(names), sorted(numbers, key=lambda d: (len(d), d))
 
