@@ -318,7 +318,9 @@ def build_report_data(
     # Only the parts of foreign shape go through _clean_json; the rest is built JSON-safe above.
     return {
         "summary": _clean_json(dict(summary)),
-        "relations": list(RELATIONS),
+        # translation is listed when its tier ran or a pair has it (it is off by default)
+        "relations": [r for r in RELATIONS if r != "translation" or "translation" in (run_info.get("tiers") or ())
+                      or "translation" in (summary.get("duplicates_by_relation") or {})],
         "size_histogram": _size_histogram(groups),
         "docs": docs,
         "groups": out_groups,
