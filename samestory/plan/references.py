@@ -40,7 +40,7 @@ log = logging.getLogger("samestory")
 WORK_DIR = "_work"
 _FINGERPRINT_SECTIONS = ("clean", "lexical", "rewrite")
 #: the steps whose pair parts a run keeps (in its own row numbering)
-PAIR_STEPS = ("exact", "verify", "rewrite")
+PAIR_STEPS = ("exact", "verify", "rewrite", "translation")
 
 
 class ReferenceError(Exception):
