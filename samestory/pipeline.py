@@ -262,7 +262,8 @@ class _Run:
             refs.append(PartRef(str(self.work.path), f"t{k:06d}", summary["rows"], start))
             start += summary["rows"]
         self.parts = Parts(tuple(refs), first_new=first_new)
-        self.key_folders = tuple((s, reference_runs.key_folders(r, self.work.path / "refkeys" / r.run_id))
+        min_words = settings.rewrite.min_words if settings.rewrite.enabled else None
+        self.key_folders = tuple((s, reference_runs.key_folders(r, self.work.path / "refkeys" / r.run_id, min_words))
                                  for s, r in zip(self.ref_starts, self.refs))
         self.read_summaries = summaries
         self.ok = sum(s["ok"] for s in summaries)
@@ -330,22 +331,30 @@ class _Run:
         return self.exact_found + sum(s["pairs"] for s in summaries)
 
     # --- rewrites --------------------------------------------------------------------------
-    def _signatures(self):
-        """Every document's rewrite signature features (the rewrite path holds them: ~50 a document)."""
-        from .rewrite import Signatures
+    def _rewrite_candidates(self, allowed: np.ndarray, meta: list) -> tuple:
+        """Rewrite candidates from the signature shuffle (steps/rewrite.py): pairs sharing features
+        per key partition, summed per row range, then the per-document cap over the compact arrays."""
+        from .rewrite.candidates import capped
+        from .steps import rewrite as rw_step
 
-        keys, rows = [], []
-        for p in range(self.partitions):
-            k, r = lex_step.entries(self.parts, "signatures", p, self.changed_path)
-            keys.append(k)
-            rows.append(r)
-        for start, ref in zip(self.ref_starts, self.refs):
-            k, r = reference_runs._own_entries(ref, "signatures", None)
-            keys.append(k)
-            rows.append(r + start)
-        keys, rows = np.concatenate(keys), np.concatenate(rows)
-        order = np.argsort(rows, kind="stable")
-        return Signatures(keys[order], rows[order])
+        rw = self.settings.rewrite
+        P = self.partitions
+        allowed_path = _save_rows(self.work, "rewrite_allowed", allowed)
+        sizes = np.concatenate([t.column("signature_size").to_numpy() for t in meta]) if meta else np.zeros(0, np.int32)
+        sizes_path = _save_rows(self.work, "signature_size", sizes)
+        bounds = tuple(np.linspace(0, self.parts.n, P + 1).astype(np.int64).tolist())
+        tasks = [Task(f"p{p:05d}", rw_step.signature_partition, rw_step.SignatureArgs(
+            self.parts, p, self.changed_path, allowed_path, rw, bounds, self.key_folders)) for p in range(P)]
+        self.runner.run("signatures", tasks, "Finding rewrite candidates")
+        outputs = tuple(str(self.work.path / "signatures" / f"p{p:05d}.pairs.arrow") for p in range(P))
+        tasks = [Task(f"q{q:05d}", rw_step.overlap_partition, rw_step.OverlapArgs(self.parts, q, outputs, sizes_path, rw))
+                 for q in range(P)]
+        self.runner.run("overlaps", tasks, "Counting shared features")
+        found = [np.load(self.work.path / "overlaps" / f"q{q:05d}.candidates.npz") for q in range(P)]
+        pairs = np.concatenate([f["pairs"].reshape(-1, 2) for f in found]).astype(np.int64)
+        shared = np.concatenate([f["shared"] for f in found]).astype(np.int64)
+        overlap = np.concatenate([f["overlap"] for f in found]).astype(np.float64)
+        return capped(pairs, shared, overlap, self.parts.n, rw)
 
     def _repeated_lines(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """Every document's line hashes held by more than one document (rewrite/prose.py's
@@ -378,24 +387,26 @@ class _Run:
         self.runner.reran = True
         self.work.drop_step("rewrite")
         n = self.parts.n
-        n_words = np.concatenate([read_meta(p, ["n_words"]).column(0).to_numpy() for p in self.parts.parts]) \
-            if self.parts.parts else np.zeros(0, np.int32)
+        rw = self.settings.rewrite
+        meta = [read_meta(p, ["n_words", "signature_size", "language", "site_key"]) for p in self.parts.parts]
+        n_words = np.concatenate([t.column("n_words").to_numpy() for t in meta]) if meta else np.zeros(0, np.int32)
         allowed = np.load(self.allowed_path)
         representative = np.where(allowed, np.arange(n), -1)
+        candidates = self._rewrite_candidates(allowed & (n_words >= rw.min_words), meta)
         ends, _ = self._pair_ends()
         lexical = Pairs(a=ends["a"].tolist(), b=ends["b"].tolist())
         texts = PartTexts(self.parts)
         model = vector_model_key(self.settings.rewrite)
         caches = [c for c in (VectorCache.read(r.work / VECTORS_DIR, model) for r in self.refs) if c is not None]
         kept: dict = {}
-        meta = [read_meta(p, ["language", "site_key"]) for p in self.parts.parts]
         languages = [v for t in meta for v in t.column("language").to_pylist()]
         sites = [v for t in meta for v in t.column("site_key").to_pylist()]
         offsets, hashes = self._repeated_lines()
-        found, stats = find_rewrites(texts, self._signatures(), n_words, representative, lexical, self.settings.rewrite,
+        found, stats = find_rewrites(texts, None, n_words, representative, lexical, self.settings.rewrite,
                                      self.executor, first_new=self.parts.first_new, vector_caches=caches,
                                      kept_vectors=kept, languages=languages, line_offsets=offsets, line_hashes=hashes,
-                                     sites=sites, line_max_words=self.settings.boilerplate.max_words)
+                                     sites=sites, line_max_words=self.settings.boilerplate.max_words,
+                                     candidates=candidates)
         VectorCache.write(self.work.path / VECTORS_DIR, kept, model, write_atomically)
         add_overlap_scores(found, texts, self.settings)
         files = self.work.files("rewrite", "all")

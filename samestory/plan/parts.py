@@ -26,6 +26,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 __all__ = ["PartRef", "Parts", "PartTexts", "InMemoryTexts", "read_text_file", "write_text_file", "CHANGES_SCHEMA", "read_changes"]
@@ -36,6 +37,7 @@ _TEXT_SCHEMA = pa.schema([("text", pa.large_string())])
 CHANGES_SCHEMA = pa.schema([
     ("row", pa.int32()), ("text", pa.large_string()), ("status", pa.string()), ("reason", pa.string()),
     ("boilerplate_lines", pa.int32()), ("n_words", pa.int32()), ("exact_hash", pa.uint64()),
+    ("signature_size", pa.int32()),
 ])
 
 
@@ -219,17 +221,26 @@ class PartTexts:
         return self.take([int(row)])[0]
 
     def part_texts(self, k: int) -> pa.Array:
-        """All texts of part k, changed ones put in (the writers' text column, a part at a time)."""
-        array = self._texts(k).cast(pa.large_string())
+        """All texts of part k, changed ones put in (the writers' text column, a part at a time).
+        Read whole, not mapped: a writer reads every page once, and one read costs less than a
+        page fault per page of a fresh mapping."""
+        with open(self.parts.parts[k].path("read", "texts.arrow"), "rb") as handle:
+            data = handle.read()
+        reader = pa.ipc.open_file(pa.BufferReader(pa.py_buffer(data)))
+        batches = [reader.get_batch(i).column(0) for i in range(reader.num_record_batches)]
+        array = (pa.concat_arrays(batches) if len(batches) > 1 else batches[0] if batches
+                 else pa.array([], pa.large_string())).cast(pa.large_string())
         if not self.parts.parts[k].changed:
             return array
         changed = self._changed(k)
         if not changed:
             return array
-        values = array.to_pylist()
-        for r, text in changed.items():
-            values[r] = text
-        return pa.array(values, type=pa.large_string())
+        rows = np.fromiter(changed, dtype=np.int64, count=len(changed))
+        order = np.argsort(rows)
+        mask = np.zeros(len(array), dtype=bool)
+        mask[rows] = True
+        replacements = pa.array([changed[int(r)] for r in rows[order]], type=pa.large_string())
+        return pc.replace_with_mask(array, pa.array(mask), replacements)
 
     def job(self, rows: Iterable[int]) -> "PartTextJob":
         return PartTextJob(self.parts, np.asarray(list(rows) if not isinstance(rows, np.ndarray) else rows, np.int64))
@@ -255,17 +266,18 @@ def read_meta(part: PartRef, columns: Sequence[str]) -> pa.Table:
     reason, n_words, exact_hash, boilerplate_lines)."""
     path = part.path("read", "meta.parquet")
     wanted = [c for c in columns if c != "boilerplate_lines"]
-    table = pq.read_table(path, columns=wanted)
+    table = pq.ParquetFile(path).read(columns=wanted)  # (pq.read_table would import pyarrow.dataset)
     if "boilerplate_lines" in columns:
         table = table.append_column("boilerplate_lines", pa.array(np.zeros(table.num_rows, np.int32)))
     changes = read_changes(part)
     if changes is None or not changes.num_rows:
         return table
     rows = changes.column("row").to_numpy()
-    for name in ("status", "reason", "n_words", "exact_hash", "boilerplate_lines"):
+    for name in ("status", "reason", "n_words", "exact_hash", "boilerplate_lines", "signature_size"):
         if name not in table.column_names:
             continue
-        values = table.column(name).to_numpy(zero_copy_only=False).copy() if name in ("n_words", "exact_hash", "boilerplate_lines") \
+        values = table.column(name).to_numpy(zero_copy_only=False).copy() \
+            if name in ("n_words", "exact_hash", "boilerplate_lines", "signature_size") \
             else np.array(table.column(name).to_pylist(), dtype=object)
         values[rows] = changes.column(name).to_numpy(zero_copy_only=False)
         field = table.schema.field(name)

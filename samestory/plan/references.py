@@ -179,25 +179,44 @@ def _own_entries(ref: Reference, kind: str, mask: np.ndarray | None) -> tuple[np
     return keys, rows - ref.first_new
 
 
-def key_folders(ref: Reference, local: Path) -> str:
+def _masks(ref: Reference, rewrite_min_words: int | None) -> dict[str, np.ndarray | None]:
+    """Which of a reference's own rows each kind's index holds: every clean document for exact
+    hashes, the heads of exact groups for LSH bands and anchors (as its own candidates step saw
+    them), and of those the ones long enough for the rewrite tier for signatures."""
+    allowed = np.asarray(np.load(ref.work / "rows" / "allowed.npy", mmap_mode="r"), dtype=bool)
+    masks: dict[str, np.ndarray | None] = {"exact": None, "bands": allowed, "anchors": allowed}
+    if rewrite_min_words is not None:
+        from .parts import read_meta
+
+        n_words = np.zeros(len(allowed), dtype=np.int64)
+        for part in ref.parts:
+            n_words[part.start:part.start + part.rows] = read_meta(part, ["n_words"]).column(0).to_numpy()
+        masks["signatures"] = allowed & (n_words >= rewrite_min_words)
+    return masks
+
+
+def key_folders(ref: Reference, local: Path, rewrite_min_words: int | None = None) -> str:
     """The reference's key index folder, built on its first use as a reference and kept in its
     `_work/keys/`; where that folder cannot be written (a read-only reference), built in this
-    run's work folder instead (`local`), again by each run that uses it."""
+    run's work folder instead (`local`), again by each run that uses it. `rewrite_min_words`:
+    the rewrite tier runs (its signatures are indexed too)."""
     folder = ref.work / KEYS_DIR
-    allowed = np.load(ref.work / "rows" / "allowed.npy", mmap_mode="r")
-    for kind in KINDS:
+    kinds = KINDS + (("signatures",) if rewrite_min_words is not None else ())
+    masks = None
+    for kind in kinds:
         try:
             if read_index(folder, kind) is not None:
                 continue
         except (OSError, ValueError) as exc:  # a damaged index is derived data: built again
             log.warning("samestory: the key index of --reference %s is damaged (%s); building it again", ref.path, exc)
-        keys, rows = _own_entries(ref, kind, None if kind == "exact" else allowed)
+        masks = masks or _masks(ref, rewrite_min_words)
+        keys, rows = _own_entries(ref, kind, masks[kind])
         try:
             build_index(folder, kind, keys, rows, write_atomically)
         except OSError as exc:
             log.debug("key index of %s not kept there (%s): built in this run's work folder", ref.path, exc)
-            for name in KINDS:
-                keys, rows = _own_entries(ref, name, None if name == "exact" else allowed)
+            for name in kinds:
+                keys, rows = _own_entries(ref, name, masks[name])
                 build_index(local, name, keys, rows, write_atomically)
             return str(local)
     return str(folder)

@@ -534,7 +534,8 @@ def corpus_shared_lines(line_offsets, line_hashes, groups: np.ndarray, sites, se
 def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representative: np.ndarray, verified: Pairs,
                   settings: RewriteSettings, executor=None, first_new: int = 0, vector_caches=(),
                   kept_vectors: dict | None = None, languages=None, line_offsets=None, line_hashes=None, sites=None,
-                  line_max_words: int | None = None, trace: dict | None = None) -> tuple[Pairs, RewriteStats]:
+                  line_max_words: int | None = None, trace: dict | None = None,
+                  candidates: tuple | None = None) -> tuple[Pairs, RewriteStats]:
     """Rewrite and related pairs among documents that head their exact group and that the
     lexical pairs (`verified`) have not already put in one group; rows before `first_new` are
     reference documents, compared with newer rows only. Full-model vectors of sentences in
@@ -547,7 +548,8 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
     row), lines many documents share carry no evidence (prose.py). `trace`, when given, receives
     for each candidate pair (a, b) where the cascade left it: ("gate",), ("lexical",), or
     (judge, relation, failed, score) with judge "static" or "full" (benchmarks read it to
-    say where a missed rewrite was lost)."""
+    say where a missed rewrite was lost). `candidates`: (pairs, shared features, overlap) found
+    already (the plan's signature shuffle); then `signatures` is not read."""
     from ..executors import LocalExecutor
     from .embed import judge_languages
 
@@ -555,7 +557,10 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
     stats = RewriteStats()
     n = len(texts)
     allowed = (representative == np.arange(n)) & (np.asarray(n_words) >= settings.min_words)
-    pairs, shared, overlap = rewrite_candidates(signatures.feature_hash, signatures.row, allowed, settings)
+    if candidates is not None:  # found by the plan's shuffle (steps/rewrite.py)
+        pairs, shared, overlap = candidates
+    else:
+        pairs, shared, overlap = rewrite_candidates(signatures.feature_hash, signatures.row, allowed, settings)
     if first_new and len(pairs):
         new = pairs[:, 1] >= first_new
         pairs, shared, overlap = pairs[new], shared[new], overlap[new]

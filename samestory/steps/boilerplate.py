@@ -178,6 +178,8 @@ def finalize_part(files: TaskFiles, args: FinalizeArgs) -> dict:
         "status": pa.array(status, pa.string()), "reason": pa.array(reason, pa.string()),
         "boilerplate_lines": pa.array(removed, pa.int32()), "n_words": pa.array(fp.n_words, pa.int32()),
         "exact_hash": pa.array(fp.exact_hash, pa.uint64()),
+        "signature_size": pa.array(np.bincount(sig.row, minlength=len(rows)) if len(sig.row) else np.zeros(len(rows)),
+                                   pa.int32()),
     }, schema=CHANGES_SCHEMA)
 
     def write(path: Path) -> None:

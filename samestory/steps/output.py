@@ -59,6 +59,13 @@ class WriteArgs:
     run: dict | None = None              # report: run.json's record of the run
 
 
+def _dictionary(schema: pa.Schema) -> list[str]:
+    """Columns written with dictionary encoding: all but the texts and the record metadata,
+    which rarely repeat (trying a dictionary on 100k texts, then giving it up, cost ~40 % more
+    time writing documents.parquet: 1.43 s against 0.99 s, timed by hand)."""
+    return [name for name in schema.names if name not in ("text", "metadata", "doc_id", "id")]
+
+
 def documents_schema(references: bool) -> pa.Schema:
     return DOCUMENT_SCHEMA.append(pa.field("cluster_reference", pa.string())) if references else DOCUMENT_SCHEMA
 
@@ -151,7 +158,7 @@ def write_documents(files: TaskFiles, args: WriteArgs) -> dict:
     clusters: Counter = Counter()  # ok documents per cluster_id, for grouped documents only
 
     def write(path: Path) -> None:
-        with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        with pq.ParquetWriter(path, schema, compression="zstd", use_dictionary=_dictionary(schema)) as writer:
             chunker = _Chunker(writer, DOCUMENT_ROW_GROUP)
             for k in args.parts.new():
                 table, results = part_documents(args, k, texts)
@@ -209,7 +216,7 @@ def write_corpus(files: TaskFiles, args: WriteArgs) -> dict:
             if not len(local):
                 continue
             kept = table.take(pa.array(local))
-            column = texts.take_array(local + args.parts.parts[k].start)
+            column = texts.part_texts(k).take(pa.array(local))
             yield pa.table({
                 "id": kept.column("doc_id"), "record_id": kept.column("record_id"), "source": kept.column("source"),
                 "url": kept.column("url"), "date": kept.column("date"), "date_precision": kept.column("date_precision"),
@@ -240,7 +247,7 @@ def write_corpus(files: TaskFiles, args: WriteArgs) -> dict:
         path = files.path(name)
         tmp = path.with_name(f".{path.name}.tmp")
         state["tmp"], state["path"] = tmp, path
-        state["writer"] = pq.ParquetWriter(tmp, CORPUS_SCHEMA, compression="zstd")
+        state["writer"] = pq.ParquetWriter(tmp, CORPUS_SCHEMA, compression="zstd", use_dictionary=_dictionary(CORPUS_SCHEMA))
         state["chunker"] = _Chunker(state["writer"], CORPUS_ROW_GROUP)
         state["bytes"] = 0
 
@@ -282,7 +289,7 @@ class _RowIds:
         k, local = parts.locate(rows)
         for part in np.unique(k).tolist():
             pick = k == part
-            column = pq.read_table(parts.parts[part].path("read", "meta.parquet"), columns=["doc_id"]).column(0)
+            column = pq.ParquetFile(parts.parts[part].path("read", "meta.parquet")).read(columns=["doc_id"]).column(0)
             self.ids.update(zip(rows[pick].tolist(), column.take(pa.array(local[pick])).to_pylist()))
 
     def __getitem__(self, row: int) -> str:
