@@ -369,8 +369,8 @@ def _number_warc(parts: list[WarcPart], scans: list, limit: int) -> list[Item]:
     if any(scan.odd for scan in scans):
         return whole
     used = [(part, scan) for part, scan in zip(parts, scans) if scan.begin is not None]
-    if not used or used[0][1].begin != 0:
-        return whole
+    if len(used) < 2 or used[0][1].begin != 0:
+        return whole  # one record start only (a single gzip member): nothing to share out
     for (_, scan), (_, after) in zip(used, used[1:]):
         if scan.handoff != after.begin:
             return whole  # a guessed record start that is not one: the parts disagree

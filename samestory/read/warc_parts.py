@@ -88,9 +88,10 @@ class GzipMembers(io.RawIOBase):
     def readinto(self, buffer) -> int:
         while not self._ended:
             if self._member.eof:
+                # everything after the member; `unconsumed_tail` may still hold a stale copy of
+                # the same bytes when the output limit and the member's end coincide (CPython 3.11)
                 rest = self._member.unused_data
-                member_end = self._read_to - len(rest) - len(self._input)
-                rest += self._input
+                member_end = self._read_to - len(rest)
                 while len(rest) < 3:  # the next member's header, or the end of the file
                     piece = self._read()
                     if not piece:
