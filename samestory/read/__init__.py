@@ -16,6 +16,7 @@ from ..records import RawDocument
 from .fields import FieldKeys
 from .formats import format_of, read_jsonl, read_parquet, read_saved_dataset, read_single, read_warc  # noqa: F401
 from .rows import RecordInputError, input_kind, peek
+from .tasks import _guarded  # noqa: F401  (the records' safety net, as for files)
 from .tasks import (
     DEFAULT_TARGET_BYTES, ReadOutcome, ReadTask, number_read_tasks, plan_read_tasks, read_plan, read_task, record_tasks,
     scan_read_task, void_tasks,
@@ -79,8 +80,6 @@ def iter_record_documents(records: Iterable, max_document_bytes: int = 10_000_00
 
 def _guarded_records(records: Iterator[RawDocument]) -> Iterator[RawDocument]:
     """Should the caller's records raise, the input ends with a rejected row naming the error."""
-    from .tasks import _guarded
-
     return _guarded(records, "records", "<records>")
 
 

@@ -39,8 +39,10 @@ to a file already read) are read once, at their first place, with a warning in t
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -156,17 +158,6 @@ class ReadTask:
             or (isinstance(item, WarcPart) and item.records_before is None)
             for item in self.items
         )
-
-    @property
-    def input_bytes(self) -> int:
-        """Input bytes this task covers (as stored), for progress and sizing."""
-        total = 0
-        for item in self.items:
-            if isinstance(item, Entry):
-                total += item.size
-            elif isinstance(item, (JsonlPart, WarcPart)) and item.end is not None:
-                total += item.end - item.start
-        return total
 
 
 @dataclass
@@ -407,7 +398,8 @@ def void_tasks(tasks: list[ReadTask], outcomes: dict[int, ReadOutcome]) -> set[i
         if index in voided:
             continue
         for path in outcomes[index].reads_to_end:
-            voided.update(t.index for t in tasks[index + 1:] if isinstance(t.items[0], JsonlPart) and t.items[0].path == path)
+            voided.update(t.index for t in tasks[index + 1:]
+                          if isinstance(t.items[0], JsonlPart) and t.items[0].path == path)
     return voided
 
 
@@ -497,8 +489,6 @@ def _guarded(records: Iterator[RawDocument], rel: str, source: str) -> Iterator[
 def _replace_surrogates(record: RawDocument) -> None:
     """Lone surrogates (a JSON escape such as \\udcff, or a name the OS could not decode) cannot
     be written as UTF-8 by Arrow or JSON; they become U+FFFD, the replacement character."""
-    import json
-
     for name in ("doc_id", "content", "url", "title", "date", "reason", "record_id"):
         value = getattr(record, name)
         if isinstance(value, str) and not value.isascii():
@@ -527,13 +517,12 @@ def record_tasks(records: Any, rows_per_task: int = 1024, first_index: int = 0) 
 
 
 def _record_documents(item: RecordRows, limit: int, keys: FieldKeys) -> Iterator[RawDocument]:
-    from collections.abc import Mapping
-
     rel = f"{API_PREFIX}/{item.split}" if item.split else API_PREFIX
     source = f"<{API_PREFIX}>"
     rows = item.rows.to_pylist() if hasattr(item.rows, "to_pylist") else item.rows
     for number, row in enumerate(rows, start=item.first_number):
         if not isinstance(row, Mapping):
-            yield RawDocument.rejected(f"{rel}#{number}", source, f"item {number} is not a record (a dict), it is {type(row).__name__}")
+            kind = type(row).__name__
+            yield RawDocument.rejected(f"{rel}#{number}", source, f"item {number} is not a record (a dict), it is {kind}")
             continue
         yield record_document(row, rel, number, source, limit, keys)

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..records import RawDocument
-from .limits import CHUNK, GZIP_ERRORS, BudgetExceeded, bounded_reader, file_budget
+from .limits import CHUNK, GZIP_ERRORS, GZIP_MAX_RATIO, BudgetExceeded, bounded_reader, file_budget
 from .warc import DOCUMENT_TYPES, _frames, warc_documents
 
 __all__ = ["GzipMembers", "WarcScan", "find_record_start", "read_warc_part", "scan_warc_part"]
@@ -189,7 +189,7 @@ class WarcScan:
     odd: str | None = None  # why this file is read whole (None: nothing odd)
 
 
-def _open_part(path: Path, gz: bool, begin: int, budget: int | None, ratio: int = 0):
+def _open_part(path: Path, gz: bool, begin: int, budget: int | None, ratio: int = GZIP_MAX_RATIO):
     """A buffered reader of the file's (decompressed) bytes from `begin`; for gzip also the
     member stream, which knows where members start."""
     if gz:
@@ -202,8 +202,6 @@ def _open_part(path: Path, gz: bool, begin: int, budget: int | None, ratio: int 
 
 def scan_warc_part(path: Path, gz: bool, start: int, end: int, limit: int) -> WarcScan:
     """Frame the records of one part without keeping them (see the module docstring)."""
-    from .limits import GZIP_MAX_RATIO
-
     try:
         begin = find_record_start(path, gz, start, end)
     except OSError as exc:
@@ -215,7 +213,7 @@ def scan_warc_part(path: Path, gz: bool, start: int, end: int, limit: int) -> Wa
     handoff = None
     position = 0
     try:
-        fh, members = _open_part(path, gz, begin, budget, GZIP_MAX_RATIO)
+        fh, members = _open_part(path, gz, begin, budget)
         with fh:
             for frame in _frames(fh, None):
                 offset = members.member_at(frame.start) if members is not None else frame.start
