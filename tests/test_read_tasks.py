@@ -117,6 +117,14 @@ def test_a_boundary_inside_a_multiline_value_voids_the_later_parts(tmp_path):
     assert voided and all(isinstance(tasks[i].items[0], JsonlPart) for i in voided)
 
 
+def test_a_pretty_printed_object_file_is_planned_whole(tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"text": text(1, words=400), "title": "T"}, indent=2))
+    tasks = plan_read_tasks([path], None, (), 100)
+    assert [type(item) for t in tasks for item in t.items] == [Entry]
+    assert made_unique(split([path], 100)[2]) == whole([path])
+
+
 def test_a_record_line_inside_a_page_makes_the_warc_whole(corpus):
     tasks = read_plan([corpus[0] / "inside.warc"], Read(), (), 200)
     assert [type(item) for t in tasks for item in t.items] == [Entry]

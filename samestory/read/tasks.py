@@ -230,15 +230,17 @@ def _is_arc(path: Path) -> bool:
 
 
 def _opens_with_object(path: Path) -> bool:
-    """Does the file's first value (after a UTF-8 byte order mark and blanks) open with `{`?
-    A file that opens with an array, or holds only blanks this far, is read whole."""
+    """Does the file's first value (after a UTF-8 byte order mark and blanks) open with `{` on a
+    line that goes on? A file that opens with an array, with a lone `{` line (a pretty-printed
+    object), or holds only blanks this far, is read whole. (A split file that turns out to hold
+    multi-line values is still read right, see JsonlPart: this only spares the wasted parts.)"""
     try:
         with open(path, "rb") as fh:
             head = fh.read(JSON_PEEK_BYTES)
     except OSError:
         return False
     head = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
-    return head.startswith(b"{")
+    return head.startswith(b"{") and head.split(b"\n", 1)[0].strip() != b"{"
 
 
 def _parquet_parts(path: Path, rel: str, source: str, target: int, keys: FieldKeys) -> list[Item] | None:
