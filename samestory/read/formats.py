@@ -6,6 +6,7 @@ A reader that meets bad input yields a `rejected` record with a reason and goes 
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import tempfile
@@ -15,9 +16,9 @@ from typing import Iterator
 from ..records import RawDocument
 from .decode import DecodeError, decode_bytes, looks_binary
 from .fields import FALLBACKS, HTML_KEYS, FieldKeys
-from .jsonstream import iter_json_values
+from .jsonstream import Boundary, iter_json_values
 from .limits import (
-    GZIP_ERRORS, GZIP_MAX_RATIO, GZIP_MIN_BUDGET_DOCUMENTS, PARQUET_GZIP_MAX_RATIO, BudgetExceeded, gzip_reason,
+    CHUNK, GZIP_ERRORS, GZIP_MAX_RATIO, GZIP_MIN_BUDGET_DOCUMENTS, PARQUET_GZIP_MAX_RATIO, BudgetExceeded, gzip_reason,
     open_bounded,
 )
 from .rows import record_document
@@ -25,7 +26,8 @@ from .saved_dataset import SavedDatasetError, iter_saved_dataset
 from .warc import read_warc
 
 __all__ = [
-    "format_of", "looks_like_html", "read_single", "read_jsonl", "read_parquet", "read_saved_dataset", "read_warc",
+    "format_of", "looks_like_html", "read_single", "read_jsonl", "read_jsonl_part", "read_parquet",
+    "read_parquet_groups", "read_saved_dataset", "read_warc",
 ]
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -138,6 +140,82 @@ def read_jsonl(path: Path, rel: str, gz: bool, limit: int, keys: FieldKeys = Fie
         yield RawDocument.rejected(rel, source, "no records: the file holds no JSON value")
 
 
+def line_start(fh, offset: int, newlines_before: int) -> tuple[int, int] | None:
+    """(byte offset, line number) of the first line that starts at or after `offset` of a plain
+    file, given the newlines in front of `offset`; None when no line starts there (the file
+    ends first). Reads the byte before `offset` and, mid-line, up to the next newline."""
+    if offset == 0:
+        return 0, 1
+    fh.seek(offset - 1)
+    if fh.read(1) == b"\n":
+        return offset, newlines_before + 1
+    position = offset
+    while True:
+        piece = fh.read(CHUNK)
+        if not piece:
+            return None
+        found = piece.find(b"\n")
+        if found >= 0:
+            return position + found + 1, newlines_before + 2
+        position += len(piece)
+
+
+def count_newlines(path: Path, start: int, end: int) -> int:
+    """Newline bytes in [start, end) of a plain file (what gives the later parts their line numbers)."""
+    count = 0
+    with open(path, "rb", buffering=0) as fh:
+        fh.seek(start)
+        left = end - start
+        while left > 0:
+            piece = fh.read(min(1 << 20, left))
+            if not piece:
+                break
+            count += piece.count(b"\n")
+            left -= len(piece)
+    return count
+
+
+def read_jsonl_part(path: Path, rel: str, limit: int, keys: FieldKeys, start: int, end: int | None,
+                    newlines_before_start: int, newlines_before_end: int | None,
+                    boundary_seen: list | None = None) -> Iterator[RawDocument]:
+    """The records of one part of a plain JSON Lines file: the values that start on a line
+    beginning in [start, end) (a part cut mid-line starts at the next line; the part before
+    finishes that line), numbered as `read_jsonl` numbers them in the whole file.
+
+    The part ends where the next one begins; when the parser is not back at the top level
+    there (a value or a skipped broken region runs past it, see jsonstream.Boundary), it
+    reads on to the end of the file and appends its Boundary, `reads_to_end` set, to
+    `boundary_seen`: the later parts of the file are void.
+    """
+    source = str(path)
+    count = 0
+    last_line = newlines_before_start  # the line before this part's first, near enough for an I/O error's row
+    try:
+        with open(path, "rb", buffering=0) as raw:
+            begin = line_start(raw, start, newlines_before_start)
+            if begin is None:
+                return  # no line starts in this part (one line runs past it): nothing is its own
+            boundary = None
+            if end is not None:
+                stop = line_start(raw, end, newlines_before_end)
+                if stop is not None:  # else no later part holds a line: this one reads to the end
+                    boundary = Boundary(stop[1])
+            if boundary_seen is not None and boundary is not None:
+                boundary_seen.append(boundary)
+            raw.seek(begin[0])
+            last_line = begin[1] - 1
+            fh = io.BufferedReader(raw, buffer_size=CHUNK)
+            for item in iter_json_values(fh, limit, first_line=begin[1], boundary=boundary):
+                count += 1
+                last_line = item.line
+                yield _json_item_document(item, rel, source, limit, keys)
+                if item.final:
+                    return
+    except OSError as exc:
+        yield RawDocument.rejected(f"{rel}#{last_line + 1}" if count or start else rel, source,
+                                   f"unreadable file: {exc.strerror or exc}")
+
+
 def _json_item_document(item, rel: str, source: str, limit: int, keys: FieldKeys) -> RawDocument:
     if item.index is None:
         number, where = item.line, f"line {item.line}"
@@ -208,10 +286,28 @@ def _row_group_bomb(group, columns: list[str], limit: int) -> str | None:
     return None
 
 
-def _parquet_rows(pf, columns: list[str], rel: str, source: str, limit: int, keys: FieldKeys) -> Iterator[RawDocument]:
-    first = 0  # row number (1-based) of the group's first row is first + 1
-    meta = pf.metadata
-    for group in range(meta.num_row_groups):
+def read_parquet_groups(path: Path, rel: str, limit: int, keys: FieldKeys, first_group: int, end_group: int,
+                        rows_before: int) -> Iterator[RawDocument]:
+    """Row groups [first_group, end_group) of a plain Parquet file whose whole-file checks (it
+    opens, has a text column, has rows) the planner made; rows numbered as in the whole file."""
+    import pyarrow.parquet as pq
+
+    source = str(path)
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for corrupt files (or one changed since the plan)
+        yield RawDocument.rejected(f"{rel}#{rows_before + 1}", source,
+                                   f"unreadable Parquet file ({exc.__class__.__name__}: {exc})")
+        return
+    yield from _parquet_rows(pf, list(pf.schema_arrow.names), rel, source, limit, keys,
+                             range(first_group, end_group), rows_before)
+
+
+def _parquet_rows(pf, columns: list[str], rel: str, source: str, limit: int, keys: FieldKeys,
+                  groups: range | None = None, first: int = 0) -> Iterator[RawDocument]:
+    """Rows of the row groups `groups` (all by default); `first`: rows before the first of them."""
+    meta = pf.metadata  # row number (1-based) of a group's first row is first + 1
+    for group in range(meta.num_row_groups) if groups is None else groups:
         rows = meta.row_group(group).num_rows
         bomb = _row_group_bomb(meta.row_group(group), columns, limit)
         if bomb:

@@ -95,6 +95,10 @@ class _Window:
             if not self.fill():
                 return False
 
+    def at_line_start(self) -> bool:
+        """True when the last character read is a newline (False when that is unknown)."""
+        return self.pos > 0 and self.text[self.pos - 1] == "\n"
+
     def peek(self) -> str:
         return self.text[self.pos]
 
@@ -133,34 +137,75 @@ def _may_be_cut(exc: json.JSONDecodeError) -> bool:
     return exc.msg.startswith("Unterminated string") or exc.pos >= len(exc.doc) - 8 or not exc.doc[exc.pos:].strip()
 
 
-def iter_json_values(fh, limit: int) -> Iterator[JsonItem]:
+class Boundary:
+    """Where a part of a JSON Lines file stops, for a reader that starts at a line start.
+
+    `stop_line` is the first line of the next part. The values of this part are those that
+    start before it; after its last value the parser must be at the top level, with only
+    whitespace read from `stop_line` on, for the next part (which starts parsing afresh at
+    that line) to yield what one reader of the whole file would. When that fails (a value
+    spans the line, or a broken region skipped after a syntax error reaches past it), this
+    part reads on to the end of the file and sets `reads_to_end`: the later parts are void.
+    """
+
+    def __init__(self, stop_line: int):
+        self.stop_line: int | None = stop_line
+        self.reads_to_end = False
+
+    def passed(self, line: int, at_line_start: bool) -> bool:
+        """After an item the parser stands at `line` (at its start, or inside it): True when
+        that is past the stop, which then no longer applies. Erring towards True is safe (the
+        part reads on, so the later parts it voids are read here); towards False is not."""
+        if self.stop_line is None:
+            return False
+        crossed = line > self.stop_line if at_line_start else line >= self.stop_line
+        if crossed:
+            self.stop_line = None
+            self.reads_to_end = True
+        return crossed
+
+
+def iter_json_values(fh, limit: int, first_line: int = 1, boundary: Boundary | None = None) -> Iterator[JsonItem]:
     """Every JSON value of a binary stream, with the line it starts on; errors as items.
 
-    A value longer than `limit` (max_document_bytes) plus RECORD_HEADROOM is not parsed."""
+    A value longer than `limit` (max_document_bytes) plus RECORD_HEADROOM is not parsed.
+    `first_line` > 1: the stream starts at that line of a file (a part of it; no byte order
+    mark there); `boundary`: the part ends where the next one starts (see Boundary)."""
     window = _Window(fh, limit)
-    if window.skip_ws() and window.peek() == "\ufeff":  # byte order mark
+    window.line = first_line
+    if first_line == 1 and window.skip_ws() and window.peek() == "\ufeff":  # byte order mark
         window.advance(window.pos + 1)
     while window.skip_ws():
         line = window.line
+        if boundary is not None and boundary.stop_line is not None and line >= boundary.stop_line:
+            return  # the next part's first value
         if window.peek() == "[":
             window.advance(window.pos + 1)
             stop = yield from _array_items(window, line)
             if stop:
                 return
+            if boundary is not None:
+                boundary.passed(window.line, at_line_start=False)
             continue
         try:
             yield JsonItem(line, value=window.decode_value())
+            after_value = True
         except json.JSONDecodeError as exc:
             first = window.line
             window.skip_to_next_value()
             skipped = f"line {first}" if window.line - 1 <= first else f"lines {first}-{window.line - 1}"
             yield JsonItem(line, error=f"{skipped} not valid JSON ({exc.msg})")
+            after_value = False
         except _TooLarge:
             yield JsonItem(line, error=_too_large(window, line))
             window.skip_to_next_value()
+            after_value = False
         except RecursionError:  # the standard parser recurses once per nesting level
             yield JsonItem(line, error=f"line {line}: JSON nested too deeply")
             window.skip_to_next_value()
+            after_value = False
+        if boundary is not None:  # a skipped region ends at a line start, a value inside a line
+            boundary.passed(window.line, at_line_start=not after_value and window.at_line_start())
 
 
 def _array_items(window: _Window, line: int) -> Iterator[JsonItem]:

@@ -94,7 +94,11 @@ def open_bounded(path: Path, gz: bool, limit: int, ratio: int = GZIP_MAX_RATIO) 
     Reads raise BudgetExceeded past the budget and the GZIP_ERRORS for a broken gzip stream.
     """
     inner = gzip.open(path, "rb") if gz else open(path, "rb", buffering=0)
-    budget = file_budget(path, gz, limit, ratio)
+    return bounded_reader(inner, file_budget(path, gz, limit, ratio), ratio)
+
+
+def bounded_reader(inner, budget: int | None, ratio: int = GZIP_MAX_RATIO) -> io.BufferedReader:
+    """A buffered reader of the raw stream `inner` that raises BudgetExceeded past `budget` bytes."""
     return io.BufferedReader(_CountingReader(inner, budget, ratio), buffer_size=CHUNK)
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import chain
+from itertools import chain, islice
 from typing import Any
 
 from ..records import RawDocument
 from .fields import FieldKeys, map_record
 
-__all__ = ["RecordInputError", "input_kind", "iter_record_input", "peek", "record_document"]
+__all__ = ["ArrowRows", "RecordInputError", "input_kind", "iter_record_input", "iter_rows", "peek", "record_document"]
 
 API_PREFIX = "records"
 
@@ -152,3 +152,82 @@ def _dataset_rows(dataset) -> Iterator[dict]:
         return
     for table in batches:
         yield from table.to_pylist()
+
+
+def iter_rows(inputs: Any, rows_per_chunk: int = 1024) -> Iterator[tuple[str, int, Any]]:
+    """(split, number of the chunk's first row, rows) for an API input, in order, at most
+    `rows_per_chunk` rows a chunk: Arrow inputs (tables, DataFrames, datasets) as ArrowRows,
+    other iterables as lists of their items. Numbers start at 1 in each split, as in
+    iter_record_input."""
+    import pyarrow as pa
+
+    if _is_dataframe(inputs):
+        inputs = pa.Table.from_pandas(inputs, preserve_index=False)
+    if isinstance(inputs, pa.RecordBatch):
+        inputs = pa.Table.from_batches([inputs])
+    if isinstance(inputs, pa.Table):
+        for start in range(0, inputs.num_rows, rows_per_chunk):
+            yield "", start + 1, ArrowRows.of(inputs.slice(start, rows_per_chunk))
+    elif _is_dataset(inputs):
+        yield from _dataset_chunks("", inputs, rows_per_chunk)
+    elif isinstance(inputs, Mapping):  # DatasetDict: splits in their order
+        for split, dataset in inputs.items():
+            yield from _dataset_chunks(str(split), dataset, rows_per_chunk)
+    else:
+        yield from _list_chunks("", iter(inputs), rows_per_chunk)
+
+
+def _list_chunks(split: str, rows: Iterator, size: int) -> Iterator[tuple[str, int, list]]:
+    number = 1
+    while True:
+        chunk = list(islice(rows, size))
+        if not chunk:
+            return
+        yield split, number, chunk
+        number += len(chunk)
+
+
+def _dataset_chunks(split: str, dataset, size: int) -> Iterator[tuple[str, int, Any]]:
+    try:
+        tables = dataset.with_format("arrow").iter(batch_size=size)
+    except (AttributeError, TypeError, ValueError):  # IterableDataset versions without arrow format
+        yield from _list_chunks(split, iter(dataset), size)
+        return
+    number = 1
+    for table in tables:
+        yield split, number, ArrowRows.of(table)
+        number += table.num_rows
+
+
+class ArrowRows:
+    """Rows of an Arrow table as an Arrow IPC stream: pickling a slice of a table pickles the
+    whole table's buffers (pyarrow 26), the IPC writer only the slice's."""
+
+    __slots__ = ("data", "num_rows")
+
+    def __init__(self, data: bytes, num_rows: int):
+        self.data = data
+        self.num_rows = num_rows
+
+    @classmethod
+    def of(cls, table) -> "ArrowRows":
+        import pyarrow as pa
+
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        return cls(sink.getvalue().to_pybytes(), table.num_rows)
+
+    def __getstate__(self):
+        return self.data, self.num_rows
+
+    def __setstate__(self, state):
+        self.data, self.num_rows = state
+
+    def to_pylist(self) -> list[dict]:
+        import pyarrow as pa
+
+        rows = []
+        for batch in pa.ipc.open_stream(self.data):
+            rows.extend(batch.to_pylist())
+        return rows

@@ -33,13 +33,15 @@ _RECORD_START = re.compile(rb"\nWARC/1\.[01]\r?\n")
 
 @dataclass
 class _Frame:
-    """One WARC record as framed: its header, and its block when kept."""
+    """One WARC record as framed: its header, and its block when kept; `start` is where its
+    header line begins in the (decompressed) stream."""
 
     number: int
     header: bytes = b""
     fields: dict[str, str] = field(default_factory=dict)
     block: bytes | None = None
     error: str | None = None
+    start: int = 0
 
     @property
     def rec_type(self) -> str:
@@ -48,15 +50,20 @@ class _Frame:
 
 def read_warc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocument]:
     """2xx HTML responses and WET conversion records; one row per document-type record."""
-    source = str(path)
     if path.suffix.lower() == ".arc" or path.name.lower().endswith(".arc.gz"):
         yield from _read_arc(path, rel, gz, limit)
         return
+    yield from warc_documents(lambda: open_bounded(path, gz, limit), rel, str(path), limit)
+
+
+def warc_documents(open_stream, rel: str, source: str, limit: int, number: int = 0, count: int | None = None,
+                   whole_file: bool = True) -> Iterator[RawDocument]:
+    """The documents of the records in `open_stream()`: all of them, or `count` records (a part
+    of a file; `number` records come before it). Only a whole file ends with a "no records" row."""
     seen = documents = 0
-    number = 0
     try:
-        with open_bounded(path, gz, limit) as fh:
-            for frame in _frames(fh, limit + HTTP_HEADROOM):
+        with open_stream() as fh:
+            for frame in _frames(fh, limit + HTTP_HEADROOM, number, count):
                 seen += 1
                 number = frame.number
                 if frame.error is None and frame.rec_type not in DOCUMENT_TYPES:
@@ -72,15 +79,19 @@ def read_warc(path: Path, rel: str, gz: bool, limit: int) -> Iterator[RawDocumen
     except OSError as exc:
         yield RawDocument.rejected(f"{rel}#record-{number + 1}", source, f"unreadable file: {exc.strerror or exc}")
         return
-    if not documents:
+    if whole_file and not documents:
         yield RawDocument.rejected(rel, source, f"no records: {seen} WARC record(s), none a response, resource or conversion")
 
 
-def _frames(fh, keep: int) -> Iterator[_Frame]:
-    """Records in file order; a record that cannot be framed comes with `error` set."""
-    number = resyncs = 0
-    while True:
-        line = _next_nonblank_line(fh)
+def _frames(fh, keep: int | None, number: int = 0, count: int | None = None) -> Iterator[_Frame]:
+    """Records in file order; a record that cannot be framed comes with `error` set.
+
+    `number`: records before this stream's first (a part of a file); `count`: stop after that
+    many; `keep` None: frame only (no block kept, no size check), as the planner's scan does."""
+    resyncs = 0
+    last = None if count is None else number + count
+    while last is None or number < last:
+        line, start = _next_nonblank_line(fh)
         if not line:
             return
         number += 1
@@ -88,12 +99,13 @@ def _frames(fh, keep: int) -> Iterator[_Frame]:
             if number == 1:
                 yield _Frame(number, error="broken WARC record: not a WARC file (does not start with a WARC/1.x line)")
                 return
-            yield _Frame(number, error="broken WARC record: no WARC header where a record should start")
+            yield _Frame(number, error="broken WARC record: no WARC header where a record should start", start=start)
             if resyncs >= MAX_RESYNCS or not _resync(fh, fh.tell() - 1):
                 return
             resyncs += 1
             continue
         frame = _read_header(fh, number, line)
+        frame.start = start
         if frame.error:
             yield frame
             if resyncs >= MAX_RESYNCS or not _resync(fh, fh.tell() - 1):
@@ -101,8 +113,8 @@ def _frames(fh, keep: int) -> Iterator[_Frame]:
             resyncs += 1
             continue
         length = int(frame.fields["content-length"])
-        start = fh.tell()
-        wanted = frame.rec_type in DOCUMENT_TYPES and length <= keep
+        block_start = fh.tell()
+        wanted = keep is not None and frame.rec_type in DOCUMENT_TYPES and length <= keep
         frame.block, got = _read_block(fh, length, wanted)
         if got < length:
             frame.error = (
@@ -110,20 +122,22 @@ def _frames(fh, keep: int) -> Iterator[_Frame]:
             )
             frame.block = None
             yield frame
-            if resyncs >= MAX_RESYNCS or not _resync(fh, start - 1):
+            if resyncs >= MAX_RESYNCS or not _resync(fh, block_start - 1):
                 return
             resyncs += 1
             continue
-        if frame.rec_type in DOCUMENT_TYPES and not wanted:
+        if keep is not None and frame.rec_type in DOCUMENT_TYPES and not wanted:
             frame.error = f"document too large: WARC record of {length / 1e6:.1f} MB (max_document_bytes)"
         yield frame
 
 
-def _next_nonblank_line(fh) -> bytes:
+def _next_nonblank_line(fh) -> tuple[bytes, int]:
+    """The next line that is not blank, and where it starts."""
     while True:
+        start = fh.tell()
         line = fh.readline(MAX_HEADER_BYTES)
         if not line or line.strip():
-            return line
+            return line, start
 
 
 def _read_header(fh, number: int, first: bytes) -> _Frame:
