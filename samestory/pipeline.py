@@ -22,6 +22,7 @@ document, pair index arrays). Steps, in order:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import shutil
 import sys
@@ -49,13 +50,12 @@ from .plan import references as reference_runs
 from .plan.runner import StepRunner, Task
 from .plan.shuffle import key_parts, write_partitioned
 from .progress import Progress
-from .read import InputError, iter_record_documents, split_inputs
+from .read import InputError, split_inputs
 from .records import Pairs
 from .runlog import run_record, stage_timer
 from .steps import boilerplate as bp_step, lexical as lex_step, originals as orig_step, output as out_step
 from .steps.pairs import GROUPING_CODES, read_pair_ends, write_pairs
 from .steps.read import ReadArgs, read_part
-from .steps.read_plan import plan_read_tasks
 
 __all__ = ["RunResult", "run"]
 
@@ -120,6 +120,40 @@ def run(
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     return _Run(paths, records, Path(out), settings, overwrite, resume, list(references)).execute()
+
+
+def _task_bytes(task) -> int:
+    """A read task's input bytes (progress, and the partition count)."""
+    total = 0
+    for item in task.items:
+        start, end = getattr(item, "start", None), getattr(item, "end", None)
+        if start is not None:
+            total += (end if end is not None else _size(item.path)) - start
+        elif hasattr(item, "first_group"):
+            total += _size(item.path) // max(1, item.end_group - item.first_group)  # a share of the file, roughly
+        elif hasattr(item, "path"):
+            total += _size(item.path)
+    return max(int(total), 0)
+
+
+def _size(path: str) -> int:
+    import os
+
+    try:
+        return os.stat(path).st_size if os.path.isfile(path) else 0
+    except OSError:
+        return 0
+
+
+def _apply(func, arguments: tuple):
+    """func(*arguments): an executor maps a function over one iterable."""
+    return func(*arguments)
+
+
+def _outcome(summary: dict):
+    from .read import ReadOutcome
+
+    return ReadOutcome(list(summary.get("reads_to_end", ())))
 
 
 def partitions_for(input_bytes: int) -> int:
@@ -229,44 +263,78 @@ class _Run:
         return self._result(record["summary"])
 
     # --- read ------------------------------------------------------------------------------
-    def _record_tasks(self, args_of) -> Iterator[Task]:
-        keys = self.settings.read.field_keys
-        documents = iter_record_documents(self.records, self.settings.read.max_document_bytes, keys)
-        batch: list = []
-        k = 0
-        for doc in documents:
-            batch.append(doc)
-            if len(batch) >= RECORDS_PER_TASK:
-                yield Task(f"t{k:06d}", read_part, args_of(batch), size=len(batch))
-                batch, k = [], k + 1
-        if batch or k == 0:
-            yield Task(f"t{k:06d}", read_part, args_of(batch), size=len(batch))
-
     def read(self) -> None:
+        from .read import read_plan, record_tasks, void_tasks
+
         settings = self.settings
         if self.paths is not None:
-            planned = plan_read_tasks(self.paths, settings.read, skip=(self.out,), target_bytes=int(settings.run.task_mb * 2**20))
-            self.partitions = partitions_for(sum(t.size for t in planned))
-            tasks = [Task(f"t{k:06d}", read_part, ReadArgs(t, settings, self.now, self.partitions), size=t.size)
-                     for k, t in enumerate(planned)]
+            planned = read_plan(self.paths, settings.read, skip=(self.out,),
+                                target_bytes=int(settings.run.task_mb * 2**20),
+                                map=lambda func, *columns: self.executor.map(functools.partial(_apply, func), zip(*columns)))
+            sizes = [_task_bytes(t) for t in planned]
+            self.partitions = partitions_for(sum(sizes))
+            tasks = [Task(f"t{t.index:06d}", read_part, ReadArgs(t, settings, self.now, self.partitions), size=size)
+                     for t, size in zip(planned, sizes)]
             summaries = self.runner.run("read", tasks, "Reading and cleaning", unit="bytes")
-            self.files = sum(len(t.files) for t in planned)
+            self.files = len({item.path for t in planned for item in t.items if hasattr(item, "path")})
+            voided = void_tasks(planned, {t.index: _outcome(s) for t, s in zip(planned, summaries)})
         else:
             self.partitions = MIN_PARTITIONS
-            summaries = self.runner.run("read", self._record_tasks(
-                lambda batch: ReadArgs(batch, settings, self.now, self.partitions)), "Reading and cleaning", unit="docs")
+            tasks = (Task(f"t{t.index:06d}", read_part, ReadArgs(t, settings, self.now, self.partitions),
+                          size=len(t.items[0].rows) if hasattr(t.items[0].rows, "__len__") else 1)
+                     for t in record_tasks(self.records, RECORDS_PER_TASK))
+            summaries = self.runner.run("read", tasks, "Reading and cleaning", unit="docs")
             self.files = 1
+            voided = set()
         refs, self.ref_starts = reference_runs.place(self.refs)
         first_new = start = sum(r.rows for r in self.refs)
+        kept = []
         for k, summary in enumerate(summaries):
+            if k in voided:  # a later part of a file an earlier part read to its end
+                continue
             refs.append(PartRef(str(self.work.path), f"t{k:06d}", summary["rows"], start))
             start += summary["rows"]
+            kept.append(summary)
         self.parts = Parts(tuple(refs), first_new=first_new)
+        self.read_summaries = kept
+        self.ok = sum(s["ok"] for s in kept)
+        self._unique_ids()
         min_words = settings.rewrite.min_words if settings.rewrite.enabled else None
         self.key_folders = tuple((s, reference_runs.key_folders(r, self.work.path / "refkeys" / r.run_id, min_words))
                                  for s, r in zip(self.ref_starts, self.refs))
-        self.read_summaries = summaries
-        self.ok = sum(s["ok"] for s in summaries)
+
+    def _unique_ids(self) -> None:
+        """doc_ids made unique across the read tasks (steps/ids.py): the families of repeated ids
+        found as a shuffle, their members renamed here in reading order (a few rows)."""
+        from .read import renamed_ids
+        from .steps import ids as ids_step
+
+        P = self.partitions
+        tasks = [Task(f"p{p:05d}", ids_step.repeated_families, ids_step.IdsArgs(self.parts, p)) for p in range(P)]
+        summaries = self.runner.run("ids", tasks, "Checking doc_ids")
+        if not sum(s["members"] for s in summaries):
+            self.runner.run("renames", [], "Renaming repeated doc_ids")
+            return
+        members = np.sort(np.concatenate([np.load(self.work.path / "ids" / f"p{p:05d}.members.npy") for p in range(P)]))
+        k, local = self.parts.locate(members)
+        ids: dict[int, str] = {}
+        for part in np.unique(k).tolist():
+            pick = k == part
+            column = read_meta(self.parts.parts[part], ["doc_id"]).column(0)
+            ids.update(zip(members[pick].tolist(), column.take(pa.array(local[pick])).to_pylist()))
+        renames = renamed_ids((row, ids[row]) for row in members.tolist())
+        by_part: dict[int, list[tuple[int, str]]] = {}
+        for row, new_id in sorted(renames.items()):
+            part, offset = self.parts.locate(np.array([row]))
+            by_part.setdefault(int(part[0]), []).append((int(offset[0]), new_id))
+        tasks = [Task(self.parts.parts[p].key, ids_step.write_renames,
+                      ids_step.RenamesArgs(tuple(r for r, _ in rows), tuple(i for _, i in rows)))
+                 for p, rows in sorted(by_part.items())]
+        self.runner.run("renames", tasks, "Renaming repeated doc_ids")
+        parts = list(self.parts.parts)
+        for p in by_part:
+            parts[p] = dataclasses.replace(parts[p], renamed=True)
+        self.parts = Parts(tuple(parts), self.parts.first_new)
 
     # --- boilerplate -----------------------------------------------------------------------
     def boilerplate(self) -> int:
@@ -616,6 +684,11 @@ class _Run:
             corpus_dir.replace(out / CORPUS_PARQUET_DIR)
         for source, name in moves:
             Path(source).replace(out / name)
+        # this run's parts as the steps left them: what a later run that uses it as a reference reads
+        own = [{"key": p.key, "rows": p.rows, "changed": p.changed, "renamed": p.renamed}
+               for p in self.parts.parts if p.reference < 0]
+        parts_text = json.dumps(own, sort_keys=True) + "\n"
+        write_atomically(self.work.step_dir(ROWS) / "parts.json", lambda p: p.write_text(parts_text, encoding="utf-8"))
         manifest = {
             "samestory_version": __version__, "settings": self.settings.to_dict(), "summary": summary, **record,
             "corpus": {"format": self.settings.output.corpus_format, "files": corpus_files},

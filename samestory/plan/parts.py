@@ -69,6 +69,7 @@ class PartRef:
     start: int
     changed: bool = False   # it has a docs/<key>.changes.arrow
     reference: int = -1     # index of the reference run holding it; -1: this run
+    renamed: bool = False   # it has a renames/<key>.ids.arrow (doc_ids made unique across tasks)
 
     def path(self, step: str, name: str) -> Path:
         return Path(self.work) / step / f"{self.key}.{name}"
@@ -269,6 +270,11 @@ def read_meta(part: PartRef, columns: Sequence[str]) -> pa.Table:
     table = pq.ParquetFile(path).read(columns=wanted)  # (pq.read_table would import pyarrow.dataset)
     if "boilerplate_lines" in columns:
         table = table.append_column("boilerplate_lines", pa.array(np.zeros(table.num_rows, np.int32)))
+    if part.renamed and "doc_id" in table.column_names:
+        renames = pa.ipc.open_file(pa.memory_map(str(part.path("renames", "ids.arrow")), "r")).read_all()
+        ids = np.array(table.column("doc_id").to_pylist(), dtype=object)
+        ids[renames.column("row").to_numpy()] = renames.column("doc_id").to_pylist()
+        table = table.set_column(table.schema.get_field_index("doc_id"), "doc_id", pa.array(ids.tolist(), pa.string()))
     changes = read_changes(part)
     if changes is None or not changes.num_rows:
         return table

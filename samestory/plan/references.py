@@ -96,17 +96,16 @@ def _load(path: Path, settings: Settings) -> Reference:
     first_new = sum(int(r["rows"]) for r in manifest.get("references") or [])
     parts: list[PartRef] = []
     start = first_new
-    markers = sorted((work.path / "read").glob("t*.done"))
-    if not markers:
-        raise ReferenceError(f"--reference {path}: its work folder has no parts (was {WORK_DIR} deleted?)")
-    for marker in markers:
-        key = marker.name.removesuffix(".done")
-        summary = work.completed("read", key, verify=False)
-        docs = work.completed("docs", key, verify=False) if (work.path / "docs").exists() else None
-        if summary is None:
-            raise ReferenceError(f"--reference {path}: its work folder is damaged (part {key})")
-        parts.append(PartRef(str(work.path), key, summary["rows"], start, changed=bool(docs and docs["changed"])))
-        start += summary["rows"]
+    try:
+        own = json.loads((work.path / "rows" / "parts.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReferenceError(f"--reference {path}: its work folder is incomplete ({exc})") from None
+    for entry in own:
+        parts.append(PartRef(str(work.path), entry["key"], int(entry["rows"]), start, changed=bool(entry["changed"]),
+                             renamed=bool(entry["renamed"])))
+        start += int(entry["rows"])
+        if not (work.path / "read" / f"{entry['key']}.texts.arrow").is_file():
+            raise ReferenceError(f"--reference {path}: its work folder is damaged (part {entry['key']} is missing)")
     pair_files = []
     for step in PAIR_STEPS:
         pair_files += [str(p) for p in sorted((work.path / step).glob("*.pairs.arrow"))]

@@ -289,7 +289,7 @@ class _RowIds:
         k, local = parts.locate(rows)
         for part in np.unique(k).tolist():
             pick = k == part
-            column = pq.ParquetFile(parts.parts[part].path("read", "meta.parquet")).read(columns=["doc_id"]).column(0)
+            column = read_meta(parts.parts[part], ["doc_id"]).column(0)
             self.ids.update(zip(rows[pick].tolist(), column.take(pa.array(local[pick])).to_pylist()))
 
     def __getitem__(self, row: int) -> str:

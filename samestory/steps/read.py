@@ -79,9 +79,9 @@ def first_pass(raws: list[RawDocument], settings: Settings, now: datetime | None
 
 @dataclass(frozen=True)
 class ReadArgs:
-    """What a read task needs: where its documents come from (`source`: a planner task, or a
-    list of RawDocument given in memory), the settings, the run's time and the partitions of
-    the shuffles."""
+    """What a read task needs: where its documents come from (`source`: a read.ReadTask: a share
+    of the input files, or rows given in memory), the settings, the run's time and the
+    partitions of the shuffles."""
 
     source: Any
     settings: Settings
@@ -89,12 +89,10 @@ class ReadArgs:
     parts: int
 
 
-def _documents(source: Any, settings: Settings) -> Iterator[RawDocument]:
-    if isinstance(source, list):  # records given in memory, batched by the driver
-        return iter(source)
-    from .read_plan import read_task
+def _documents(source: Any, settings: Settings, outcome) -> Iterator[RawDocument]:
+    from ..read import read_task
 
-    return read_task(source, settings.read)
+    return read_task(source, settings.read, outcome)
 
 
 def _batches(records: Iterable[RawDocument], size: int, max_chars: int) -> Iterator[list[RawDocument]]:
@@ -222,7 +220,10 @@ def read_part(files: TaskFiles, args: ReadArgs) -> dict:
     line_parts: list[LineHashes] = []
     fp_parts: list[lexical.Fingerprints] = []
     sig_parts = []
-    for batch in _batches(_documents(args.source, settings), settings.read.batch_size, settings.read.batch_mb * 2**20):
+    from ..read import ReadOutcome, id_keys
+
+    outcome = ReadOutcome()
+    for batch in _batches(_documents(args.source, settings, outcome), settings.read.batch_size, settings.read.batch_mb * 2**20):
         result = first_pass(batch, settings, args.now)
         column_parts.append(result.columns)
         texts.extend(result.texts)
@@ -244,7 +245,11 @@ def read_part(files: TaskFiles, args: ReadArgs) -> dict:
         table, p, compression="zstd", use_dictionary=[c for c in table.column_names if c not in _PLAIN]))
     files.write("texts.arrow", lambda p: write_text_file(p, pa.array(texts, pa.large_string())))
     entries = keyed_entries(fp, sig, ok, settings)
-    summary: dict = {"rows": n, "ok": int(ok.sum())}
+    summary: dict = {"rows": n, "ok": int(ok.sum()), "reads_to_end": list(outcome.reads_to_end)}
+    # doc_ids made unique across tasks (read/unique.py): an id's family (its root) is its key,
+    # so every id of a family meets in one partition of the ids step
+    id_hashes, root_hashes = id_keys(columns.doc_id)
+    entries["ids"] = {"key": root_hashes, "id": id_hashes, "row": np.arange(n, dtype=np.int32)}
     if settings.boilerplate.enabled:
         lines = concat_line_hashes(line_parts)
         files.write("lines.arrow", lambda p: write_lines_file(p, lines))
