@@ -898,3 +898,54 @@ def test_pair_order_is_the_stable_sort_by_rows():
     for a, b in ((3, 5), (1, 9), (3, 4), (1, 9), (0, 2)):
         pairs.add(np.int64(a), np.int64(b), "exact", 1.0, 1.0, 1.0, ExactEvidence())
     assert pair_order(pairs) == sorted(range(5), key=lambda k: (pairs.a[k], pairs.b[k]))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sorted_sets_kernel_matches_numpy(seed):
+    rng = np.random.default_rng(60 + seed)
+    counts = rng.integers(0, 30, size=80)
+    counts[:2] = 0
+    flat = rng.integers(0, 50, size=int(counts.sum())).astype(np.uint64)  # many repeats in a row
+    flat[::7] = rng.integers(0, 2**64, size=len(flat[::7]), dtype=np.uint64)
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.uint64)
+    assert_same_arrays(compiled.sorted_sets_kernel(flat, offsets.astype(np.int64)), shingles.sorted_sets_numpy(flat, offsets))
+    empty = (np.zeros(0, np.uint64), np.zeros(1, np.int64))
+    assert_same_arrays(compiled.sorted_sets_kernel(*empty), shingles.sorted_sets_numpy(*empty))
+
+
+def test_intersect_counts_kernel_matches_numpy(monkeypatch):
+    from samestory.lexical import verify
+
+    rng = np.random.default_rng(62)
+    counts = rng.integers(0, 60, size=40)
+    flat = rng.integers(0, 120, size=int(counts.sum())).astype(np.uint64)  # small range: sets overlap
+    values, offsets = compiled.sorted_sets_kernel(flat, np.concatenate(([0], np.cumsum(counts))).astype(np.int64))
+    a, b = rng.integers(0, 40, size=500), rng.integers(0, 40, size=500)
+    got = verify.intersect_counts(values, offsets, a, b)
+    want = verify.intersect_counts_numpy(values, offsets, a, b)
+    assert np.array_equal(got, want) and got.sum() > 0
+    assert [len(set(values[offsets[x]:offsets[x + 1]].tolist()) & set(values[offsets[y]:offsets[y + 1]].tolist()))
+            for x, y in zip(a[:50].tolist(), b[:50].tolist())] == got[:50].tolist()
+    monkeypatch.setattr(shingles, "_KERNELS", [None])
+    assert np.array_equal(verify.intersect_counts(values, offsets, a, b), want)
+    assert len(verify.intersect_counts(values, offsets, a[:0], b[:0])) == 0
+
+
+def test_verify_lexical_same_with_and_without_kernels(monkeypatch):
+    from samestory.lexical import verify
+    from samestory.lexical.candidates import Candidates
+
+    rng = np.random.default_rng(63)
+    vocab = random_words(rng, 3000)
+    base = [" ".join(rng.choice(vocab, size=int(rng.integers(80, 300)))) for _ in range(30)]
+    texts = base + [" ".join(t.split()[20:70]) for t in base[:10]] + [t + " extra words here" for t in base[10:20]] + EDGE_TEXTS[1:]
+    pairs = np.array(sorted({(int(x), int(y)) for x, y in rng.integers(0, len(texts), size=(300, 2)) if x < y}
+                            | {(i, 30 + i) for i in range(20)}), dtype=np.int64)
+    candidates = Candidates(pairs=pairs, origin=rng.integers(1, 4, size=len(pairs)), shared_anchors=rng.integers(0, 9, size=len(pairs)))
+    settings = LexicalSettings()
+    got = verify.verify_lexical(texts, candidates, settings)
+    monkeypatch.setattr(shingles, "_KERNELS", [None])
+    want = verify.verify_lexical(texts, candidates, settings)
+    assert dataclasses.asdict(got) == dataclasses.asdict(want) and len(got) >= 20
+    for (x, y), shared in zip(zip(got.a, got.b), (e.shared_shingles for e in got.evidence)):
+        assert shared == len(set(shingle_set(texts[x], 5).tolist()) & set(shingle_set(texts[y], 5).tolist()))

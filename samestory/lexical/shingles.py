@@ -200,14 +200,34 @@ def text_shingles_numpy(texts: list[str | None], k: int) -> tuple[np.ndarray, np
     return exact, lengths, flat, offsets
 
 
+def shingle_set_arrays(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted unique shingle hashes of many texts, flat: text i's set is
+    values[offsets[i]:offsets[i+1]]. One compiled sort pass (kernels.sorted_sets_kernel),
+    else one numpy sort per text."""
+    _, _, flat, offsets = text_shingles(texts, k)
+    compiled = kernels()
+    if compiled is not None:
+        return compiled.sorted_sets_kernel(flat, offsets.astype(np.int64))
+    return sorted_sets_numpy(flat, offsets)
+
+
+def sorted_sets_numpy(flat: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """sorted_sets_kernel without numba (and its tests' reference): per row sorted_unique."""
+    bounds = offsets.astype(np.int64).tolist()
+    rows = [sorted_unique(flat[bounds[i]:bounds[i + 1]]) for i in range(len(bounds) - 1)]
+    sizes = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    out = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=out[1:])
+    return (np.concatenate(rows).astype(np.uint64, copy=False) if rows else np.zeros(0, np.uint64)), out
+
+
 def shingle_set(text: str, k: int) -> np.ndarray:
     """Sorted unique shingle hashes of one clean text (used when verifying a pair)."""
     return shingle_sets([text], k)[0]
 
 
 def shingle_sets(texts: list[str], k: int) -> list[np.ndarray]:
-    """Sorted unique shingle hashes of many texts, computed in one pass."""
-    _, _, flat, offsets = text_shingles(texts, k)
-    bounds = offsets.astype(np.int64).tolist()
-    # per-row np.unique beats one global lexsort here: rows are small and already contiguous
-    return [sorted_unique(flat[bounds[i] : bounds[i + 1]]) for i in range(len(texts))]
+    """Sorted unique shingle hashes of many texts, computed in one pass (views of one array)."""
+    values, offsets = shingle_set_arrays(texts, k)
+    bounds = offsets.tolist()
+    return [values[bounds[i]:bounds[i + 1]] for i in range(len(texts))]
