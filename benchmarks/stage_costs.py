@@ -200,8 +200,12 @@ def _warm_up() -> None:
     from samestory.config import LexicalSettings
     from samestory.lexical import fingerprint_batch
 
+    import numpy as np
+    from samestory.lexical.verify import intersect_counts
+
     fingerprint_batch(["one two three four five six", None], LexicalSettings())
     line_hashes_batch(["one two\nthree", None], 60)
+    intersect_counts(np.zeros(1, np.uint64), np.array([0, 1]), np.zeros(1, np.int64), np.zeros(1, np.int64))
 
 
 def main() -> None:

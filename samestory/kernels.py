@@ -27,7 +27,7 @@ from .clean.normalize import _PUNCT_TO_SPACE
 __all__ = [
     "CLASSES", "SPACE", "PUNCT", "shingle_kernel", "line_kernel", "anchor_kernel",
     "LINE_ZERO", "LINE_HASHED", "LINE_LONG", "LINE_SHORT", "repeated_kernel", "sorted_match_kernel",
-    "sort_keyed_kernel", "sorted_sets_kernel", "intersect_counts_kernel",
+    "sort_keyed_kernel", "intersect_counts_kernel",
 ]
 
 SPACE = 1  # str.isspace(): where str.split() splits
@@ -454,32 +454,9 @@ def sort_keyed_kernel(keys, rows, bits, out_keys, out_rows):
 
 
 @_jit
-def sorted_sets_kernel(flat, offsets):
-    """Each row's values flat[offsets[r]:offsets[r+1]] sorted with repeats dropped, the rows
-    one after the other: (values, row offsets). A shingle set per text, for verification,
-    in one call instead of one numpy sort per text."""
-    n = len(offsets) - 1
-    values = np.empty(len(flat), dtype=np.uint64)
-    bounds = np.zeros(n + 1, dtype=np.int64)
-    o = 0
-    for r in range(n):
-        lo, hi = offsets[r], offsets[r + 1]
-        if hi > lo:
-            row = np.sort(flat[lo:hi])
-            values[o] = row[0]
-            o += 1
-            for j in range(1, len(row)):
-                if row[j] != row[j - 1]:
-                    values[o] = row[j]
-                    o += 1
-        bounds[r + 1] = o
-    return values[:o], bounds
-
-
-@_jit
 def intersect_counts_kernel(values, offsets, a, b, out):
     """out[p] = how many values rows a[p] and b[p] share, rows being sorted sets
-    values[offsets[r]:offsets[r+1]] (sorted_sets_kernel). One merge per pair, without
+    values[offsets[r]:offsets[r+1]] (shingles.shingle_set_arrays). One merge per pair, without
     branches on the values: i and j advance by comparisons, so no step is mispredicted."""
     for p in range(len(a)):
         i, i_end = offsets[a[p]], offsets[a[p] + 1]
