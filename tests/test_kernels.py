@@ -942,3 +942,32 @@ def test_verify_lexical_same_with_and_without_kernels(monkeypatch):
     assert dataclasses.asdict(got) == dataclasses.asdict(want) and len(got) >= 20
     for (x, y), shared in zip(zip(got.a, got.b), (e.shared_shingles for e in got.evidence)):
         assert shared == len(set(shingle_set(texts[x], 5).tolist()) & set(shingle_set(texts[y], 5).tolist()))
+
+
+def test_match_bytes_are_normalize_for_match(monkeypatch):
+    from samestory.clean.normalize import normalize_for_match
+
+    rng = np.random.default_rng(64)
+    texts = [t for t in EDGE_TEXTS if t is not None] + random_texts(rng, 200, 300) + ["", "  \n ", "A  b\u00a0C\u2019"]
+    want = [normalize_for_match(t).encode("utf-8") for t in texts]
+    assert shingles.match_bytes(texts) == want
+    assert shingles.match_bytes([]) == []
+    monkeypatch.setattr(shingles, "_KERNELS", [None])
+    assert shingles.match_bytes(texts) == want
+
+
+def test_verify_exact_checks_normalised_texts(monkeypatch):
+    from samestory.lexical import verify
+
+    texts = ["Some text here.", "SOME  text\nhere.", "Some text here.", "Other text", "other   TEXT", "Some text here!",
+             "x", "Other text"]
+    # rows 1, 2, 5 claim row 0's group (5 is a "hash collision": not the same text), 4 and 7 claim row 3's
+    representative = np.array([0, 0, 0, 3, 3, 0, -1, 3])
+    store = TextStore()
+    store.extend(texts)
+    for block in (1, 2, 5_000):
+        got = verify.verify_exact(store, representative, block=block)
+        assert list(zip(got.a, got.b)) == [(0, 1), (0, 2), (3, 4), (3, 7)]
+    monkeypatch.setattr(shingles, "_KERNELS", [None])
+    got = verify.verify_exact(store, representative, block=2)
+    assert list(zip(got.a, got.b)) == [(0, 1), (0, 2), (3, 4), (3, 7)]

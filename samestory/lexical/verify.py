@@ -9,40 +9,49 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..clean.normalize import normalize_for_match
 from ..config import LexicalSettings
 from ..groupby import sorted_unique
 from ..records import ExactEvidence, LexicalEvidence, Pairs
 from .candidates import FROM_ANCHORS, FROM_LSH, Candidates
-from .shingles import kernels, shingle_set_arrays
+from .shingles import kernels, match_bytes, shingle_set_arrays
 
 SHINGLE_BLOCK = 2_000  # texts whose shingle sets are computed in one vectorised pass
 
 __all__ = ["classify_overlap", "verify_exact", "verify_lexical", "candidate_chunks", "verify_chunk"]
 
 
-def verify_exact(texts, representative: np.ndarray, block: int = 20_000) -> Pairs:
+def verify_exact(texts, representative: np.ndarray, block: int = 5_000) -> Pairs:
     """Pair each exact duplicate with its group's first document, after checking the texts.
-    `texts` is a text store (textstore.py), read a block of rows at a time."""
+    `texts` is a text store (textstore.py), read a block of rows at a time. Texts equal as
+    they are need no check; the others are compared normalised (shingles.match_bytes: one
+    compiled pass per block)."""
     out = Pairs()
     rows = np.flatnonzero((representative >= 0) & (representative != np.arange(len(representative))))
-    normalized: dict[int, str] = {}
+    normalized: dict[int, bytes] = {}  # representatives normalised in earlier blocks
     for start in range(0, len(rows), block):
         part = rows[start:start + block]
         reps = representative[part]
         wanted = sorted_unique(np.concatenate([part, reps[~np.isin(reps, list(normalized))]]))
         text_of = dict(zip(wanted.tolist(), texts.take(wanted)))
-        for row, rep in zip(part.tolist(), reps.tolist()):
-            text = text_of[row]
+        pairs = list(zip(part.tolist(), reps.tolist()))
+        need: set[int] = set()  # equal texts normalise alike: most exact copies are equal as they are
+        for row, rep in pairs:
             if rep in normalized:
-                same = normalize_for_match(text) == normalized[rep]
-            elif text == text_of[rep]:  # equal texts normalise alike: most exact copies are (~140 us a text saved)
-                same = True
+                need.add(row)
+            elif text_of[row] != text_of[rep]:
+                need.update((row, rep))
+        order = sorted(need)
+        norm = dict(zip(order, match_bytes([text_of[r] for r in order])))
+        for row, rep in pairs:
+            if rep in normalized:
+                same = norm[row] == normalized[rep]
+            elif row in norm:
+                same = norm[row] == norm[rep]
             else:
-                normalized[rep] = normalize_for_match(text_of[rep])
-                same = normalize_for_match(text) == normalized[rep]
+                same = True
             if same:  # guards against hash collisions
                 out.add(rep, row, "exact", 1.0, 1.0, 1.0, ExactEvidence())
+        normalized.update((rep, norm[rep]) for _, rep in pairs if rep in norm)
     return out
 
 
