@@ -203,11 +203,12 @@ def _warm_up() -> None:
     from samestory.lexical import fingerprint_batch
 
     import numpy as np
-    from samestory.lexical.verify import intersect_counts
+    from samestory.lexical import verify
 
     fingerprint_batch(["one two three four five six", None], LexicalSettings())
     line_hashes_batch(["one two\nthree", None], 60)
-    intersect_counts(np.zeros(1, np.uint64), np.array([0, 1]), np.zeros(1, np.int64), np.zeros(1, np.int64))
+    if hasattr(verify, "intersect_counts"):  # (not in older versions)
+        verify.intersect_counts(np.zeros(1, np.uint64), np.array([0, 1]), np.zeros(1, np.int64), np.zeros(1, np.int64))
 
 
 def main() -> None:
