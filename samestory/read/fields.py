@@ -116,7 +116,6 @@ def _key_parts(key: str) -> tuple[str, ...]:
     return tuple(key.split("."))
 
 
-@functools.lru_cache(maxsize=64)
 def _field_plan(keys: FieldKeys) -> tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]:
     """(field, keys to try) for the fields after the content, once per FieldKeys; each key
     with the top-level field a dotted path starts from (None for a plain key)."""
@@ -124,12 +123,27 @@ def _field_plan(keys: FieldKeys) -> tuple[tuple[str, tuple[tuple[str, str | None
                  for name in MAPPED[1:])
 
 
+_PLANS: dict[int, tuple] = {}  # id(keys) -> (keys, content plan, field plan)
+
+
+def _plans(keys: FieldKeys) -> tuple:
+    """The content and field plans of `keys`, made once per FieldKeys object: looked up by
+    identity, which costs less per record than hashing the frozen dataclass (lru_cache)."""
+    found = _PLANS.get(id(keys))
+    if found is None or found[0] is not keys:
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        found = _PLANS[id(keys)] = (keys, _content_plan(keys), _field_plan(keys))
+    return found
+
+
 def map_record(obj: Mapping[str, Any], keys: FieldKeys = FieldKeys()) -> MappedRecord:
     """The mapped fields of `obj` and the rest as metadata; never raises for bad values."""
     record = _open_containers(obj)
     out = MappedRecord()
-    _map_content(record, keys, out, obj)
-    for name, candidates in _field_plan(keys):
+    _, content_plan, field_plan = _plans(keys)
+    _map_content(record, keys, out, obj, content_plan)
+    for name, candidates in field_plan:
         for key, head in candidates:
             # the usual miss (a fallback the record does not have) costs two dict lookups
             if key in record:
@@ -148,7 +162,6 @@ def map_record(obj: Mapping[str, Any], keys: FieldKeys = FieldKeys()) -> MappedR
     return out
 
 
-@functools.lru_cache(maxsize=64)
 def _content_plan(keys: FieldKeys) -> tuple[tuple[str, str], ...]:
     """(kind, key) to try for the content, once per FieldKeys: text keys, then HTML ones."""
     candidates = [("text", k) for k in keys.candidates("text")]
@@ -160,11 +173,12 @@ def _content_plan(keys: FieldKeys) -> tuple[tuple[str, str], ...]:
 _JSON_TYPE = {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}
 
 
-def _map_content(record: dict, keys: FieldKeys, out: MappedRecord, obj: Mapping[str, Any]) -> None:
+def _map_content(record: dict, keys: FieldKeys, out: MappedRecord, obj: Mapping[str, Any],
+                 candidates: tuple[tuple[str, str], ...]) -> None:
     """The text (or HTML): the first candidate holding a non-empty string. A candidate that is
     present but unusable (null, not a string, empty) is named in the problem, and the next one
-    is tried, so a null `text` beside a good `raw_content` still reads."""
-    candidates = _content_plan(keys)
+    is tried, so a null `text` beside a good `raw_content` still reads. `candidates`:
+    _content_plan(keys)."""
     unusable = []
     for kind, key in candidates:
         value = _lookup(record, key)
