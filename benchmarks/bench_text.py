@@ -1,12 +1,13 @@
-"""Text-path benchmark: samestory vs the datasketch MinHashLSH baseline, same corpus, same run.
+"""Text-path benchmark: samestory vs the datasketch and rensa MinHashLSH baselines, same corpus, same run.
 
     python benchmarks/bench_text.py 10000 100000 [--workers 2] [--seed 0]
     python benchmarks/bench_text.py 1000000 --workers 2 --no-report --skip-baseline   # the 1M run
 
 For each size: generates a synthetic corpus of ~500-word documents with planted exact, near
-and partial copies (benchmarks/synthetic.py), runs `samestory run` on it and the baseline,
-each in its own process, and prints docs/s, peak RSS (whole process tree) and recall per
-planted relation plus pairwise precision, as a markdown table.
+and partial copies (benchmarks/synthetic.py), runs `samestory run` on it and the two baseline
+scripts (baseline_datasketch.py, baseline_rensa.py), each in its own process, and prints
+docs/s, peak RSS (whole process tree) and recall per planted relation plus pairwise
+precision, as a markdown table.
 """
 
 from __future__ import annotations
@@ -87,10 +88,12 @@ def bench(n: int, seed: int, workers: int, data_dir: Path, extra_args: tuple[str
         rows.append({"system": label, "n": n, **m, **score(pred, truth, planted)})
         if not baseline:
             return rows
-        groups_json = Path(tmp) / "baseline.json"
-        m = run_measured([sys.executable, str(HERE / "baseline_datasketch.py"), str(corpus), str(groups_json)])
-        pred = json.loads(groups_json.read_text())
-        rows.append({"system": "datasketch MinHashLSH (1 process)", "n": n, **m, **score(pred, truth, planted)})
+        for script, label in (("baseline_datasketch.py", "datasketch MinHashLSH (1 process)"),
+                              ("baseline_rensa.py", "rensa RMinHashLSH (1 process)")):
+            groups_json = Path(tmp) / "baseline.json"
+            m = run_measured([sys.executable, str(HERE / script), str(corpus), str(groups_json)])
+            pred = json.loads(groups_json.read_text())
+            rows.append({"system": label, "n": n, **m, **score(pred, truth, planted)})
     return rows
 
 

@@ -27,7 +27,7 @@ from .clean.normalize import _PUNCT_TO_SPACE
 __all__ = [
     "CLASSES", "SPACE", "PUNCT", "shingle_kernel", "line_kernel", "anchor_kernel",
     "LINE_ZERO", "LINE_HASHED", "LINE_LONG", "LINE_SHORT", "repeated_kernel", "sorted_match_kernel",
-    "sort_keyed_kernel",
+    "sort_keyed_kernel", "intersect_counts_kernel",
 ]
 
 SPACE = 1  # str.isspace(): where str.split() splits
@@ -451,3 +451,21 @@ def sort_keyed_kernel(keys, rows, bits, out_keys, out_rows):
                 j -= 1
             out_keys[j + 1] = key
             out_rows[j + 1] = row
+
+
+@_jit
+def intersect_counts_kernel(values, offsets, a, b, out):
+    """out[p] = how many values rows a[p] and b[p] share, rows being sorted sets
+    values[offsets[r]:offsets[r+1]] (shingles.shingle_set_arrays). One merge per pair, without
+    branches on the values: i and j advance by comparisons, so no step is mispredicted."""
+    for p in range(len(a)):
+        i, i_end = offsets[a[p]], offsets[a[p] + 1]
+        j, j_end = offsets[b[p]], offsets[b[p] + 1]
+        shared = 0
+        while i < i_end and j < j_end:
+            x = values[i]
+            y = values[j]
+            shared += x == y
+            i += x <= y
+            j += y <= x
+        out[p] = shared

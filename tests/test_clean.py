@@ -54,3 +54,57 @@ def test_only_the_edges_are_stripped():
     cleaned, removed = strip_chrome_lines(text)
     assert cleaned == "The article starts here.\nLog in\nThe article goes on after a stray UI line."
     assert removed == ["Share this:", "Leave a comment", "Log In"]
+
+
+def _tidy_reference(text: str) -> str:
+    """tidy_text as first written: every line rebuilt (the fast path must agree with it)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out = []
+    for line in (line.strip() for line in text.split("\n")):
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+def test_tidy_text_equals_rebuilding_every_line():
+    import random
+
+    from samestory.clean.normalize import tidy_text
+
+    rng = random.Random(3)
+    alphabet = ["a", "b", " ", "\n", "\n", "\r", "\t", "\u00a0", "\u2028", "\x85", "\x1c", "é", "\u3000"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 14)))
+        assert tidy_text(text) == _tidy_reference(text), repr(text)
+    tidy = "First paragraph.\n\nSecond one.\nThird."
+    assert tidy_text(tidy) is tidy  # a tidy text comes back as it is, not rebuilt
+
+
+def test_text_records_clean_as_clean_one_does(settings):
+    import dataclasses
+    import random
+
+    from samestory.clean import clean_one, clean_text
+    from samestory.records import RawDocument
+
+    rng = random.Random(4)
+    pieces = ["Share this:", "Leave a comment", "Log In", "|", "12", "© 2024 X. All rights reserved.", "Read more",
+              "The council met on Tuesday and agreed the budget.", "He said it would take years.", "", " ", "\t",
+              "Müller sagte „Nein“.", "AT&amp;T &lt;b&gt;", "\u00a0x\u00a0", "word " * 20]
+    raws = []
+    for i in range(3000):
+        lines = [rng.choice(pieces) for _ in range(rng.randrange(0, 7))]
+        content = rng.choice(["\n", "\r\n", "\r", "\n\n"]).join(lines) or " "
+        title = rng.choice([None, None, lines[0] if lines else None, "The council met on Tuesday and agreed the budget."])
+        raws.append(RawDocument(doc_id=f"d{i}", source="s", kind="text", content=content, title=title))
+    for clean_settings in (settings.clean, dataclasses.replace(settings.clean, min_words=3),
+                           dataclasses.replace(settings.clean, strip_chrome_lines=False)):
+        batch = clean_batch(raws, clean_settings)
+        for k, raw in enumerate(raws):
+            want = clean_one(raw, clean_settings)
+            got = {name: getattr(batch, name)[k] for name in want}
+            assert got == want, raw
+            text, chrome_lines, reason = clean_text(raw.content, raw.title, clean_settings)
+            assert (text, chrome_lines, reason) == (want["text"], want["chrome_lines"], want["reason"])

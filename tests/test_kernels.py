@@ -852,3 +852,76 @@ def test_pair_order_is_the_stable_sort_by_rows():
     for a, b in ((3, 5), (1, 9), (3, 4), (1, 9), (0, 2)):
         pairs.add(np.int64(a), np.int64(b), "exact", 1.0, 1.0, 1.0, ExactEvidence())
     assert pair_order(pairs) == sorted(range(5), key=lambda k: (pairs.a[k], pairs.b[k]))
+
+
+def sorted_sets(flat: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rows = np.split(flat, np.cumsum(counts)[:-1])
+    sets = [np.array(sorted(set(row.tolist())), dtype=np.uint64) for row in rows]
+    return np.concatenate(sets), np.concatenate(([0], np.cumsum([len(s) for s in sets]))).astype(np.int64)
+
+
+def test_intersect_counts_kernel_matches_numpy(monkeypatch):
+    from samestory.lexical import verify
+
+    rng = np.random.default_rng(62)
+    counts = rng.integers(0, 60, size=40)
+    flat = rng.integers(0, 120, size=int(counts.sum())).astype(np.uint64)  # small range: sets overlap
+    values, offsets = sorted_sets(flat, counts)
+    a, b = rng.integers(0, 40, size=500), rng.integers(0, 40, size=500)
+    got = verify.intersect_counts(values, offsets, a, b)
+    want = verify.intersect_counts_numpy(values, offsets, a, b)
+    assert np.array_equal(got, want) and got.sum() > 0
+    assert [len(set(values[offsets[x]:offsets[x + 1]].tolist()) & set(values[offsets[y]:offsets[y + 1]].tolist()))
+            for x, y in zip(a[:50].tolist(), b[:50].tolist())] == got[:50].tolist()
+    monkeypatch.setattr(shingles, "_KERNELS", [None])
+    assert np.array_equal(verify.intersect_counts(values, offsets, a, b), want)
+    assert len(verify.intersect_counts(values, offsets, a[:0], b[:0])) == 0
+
+
+def test_verify_lexical_same_with_and_without_kernels(monkeypatch):
+    from samestory.lexical import verify
+    from samestory.lexical.candidates import Candidates
+
+    rng = np.random.default_rng(63)
+    vocab = random_words(rng, 3000)
+    base = [" ".join(rng.choice(vocab, size=int(rng.integers(80, 300)))) for _ in range(30)]
+    texts = base + [" ".join(t.split()[20:70]) for t in base[:10]] + [t + " extra words here" for t in base[10:20]] + EDGE_TEXTS[1:]
+    pairs = np.array(sorted({(int(x), int(y)) for x, y in rng.integers(0, len(texts), size=(300, 2)) if x < y}
+                            | {(i, 30 + i) for i in range(20)}), dtype=np.int64)
+    candidates = Candidates(pairs=pairs, origin=rng.integers(1, 4, size=len(pairs)), shared_anchors=rng.integers(0, 9, size=len(pairs)))
+    settings = LexicalSettings()
+    got = verify.verify_lexical(texts, candidates, settings)
+    monkeypatch.setattr(shingles, "_KERNELS", [None])
+    want = verify.verify_lexical(texts, candidates, settings)
+    assert dataclasses.asdict(got) == dataclasses.asdict(want) and len(got) >= 20
+    for (x, y), shared in zip(zip(got.a, got.b), (e.shared_shingles for e in got.evidence)):
+        assert shared == len(set(shingle_set(texts[x], 5).tolist()) & set(shingle_set(texts[y], 5).tolist()))
+
+
+def test_match_bytes_are_normalize_for_match(monkeypatch):
+    from samestory.clean.normalize import normalize_for_match
+
+    rng = np.random.default_rng(64)
+    texts = [t for t in EDGE_TEXTS if t is not None] + random_texts(rng, 200, 300) + ["", "  \n ", "A  b\u00a0C\u2019"]
+    want = [normalize_for_match(t).encode("utf-8") for t in texts]
+    assert shingles.match_bytes(texts) == want
+    assert shingles.match_bytes([]) == []
+    monkeypatch.setattr(shingles, "_KERNELS", [None])
+    assert shingles.match_bytes(texts) == want
+
+
+def test_verify_exact_checks_normalised_texts(monkeypatch):
+    from samestory.lexical import verify
+
+    texts = ["Some text here.", "SOME  text\nhere.", "Some text here.", "Other text", "other   TEXT", "Some text here!",
+             "x", "Other text"]
+    # rows 1, 2, 5 claim row 0's group (5 is a "hash collision": not the same text), 4 and 7 claim row 3's
+    representative = np.array([0, 0, 0, 3, 3, 0, -1, 3])
+    store = TextStore()
+    store.extend(texts)
+    for block in (1, 2, 5_000):
+        got = verify.verify_exact(store, representative, block=block)
+        assert list(zip(got.a, got.b)) == [(0, 1), (0, 2), (3, 4), (3, 7)]
+    monkeypatch.setattr(shingles, "_KERNELS", [None])
+    got = verify.verify_exact(store, representative, block=2)
+    assert list(zip(got.a, got.b)) == [(0, 1), (0, 2), (3, 4), (3, 7)]

@@ -50,13 +50,31 @@ def match_tokens_text(normalized: str) -> str:
 
 
 def tidy_text(text: str) -> str:
-    """Plain-text layout clean-up: unify line ends, trim lines, at most one blank line."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [line.strip() for line in text.split("\n")]
+    """Plain-text layout clean-up: unify line ends, trim lines, at most one blank line.
+
+    Most texts are tidy already (records from a curated corpus, extractor output): they are
+    returned as they are, after one check of their lines, instead of being rebuilt (a join
+    copies the whole text)."""
+    if "\r" in text:  # `in` first: two replace calls on a text without "\r" cost ~10x more
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    stripped = [line.strip() for line in lines]
+    if stripped == lines and lines[0] and lines[-1] and _no_blank_runs(lines):
+        return text
     out: list[str] = []
-    for line in lines:
+    for line in stripped:
         if line or (out and out[-1]):
             out.append(line)
     while out and not out[-1]:
         out.pop()
     return "\n".join(out)
+
+
+def _no_blank_runs(lines: list[str]) -> bool:
+    """No two blank lines in a row (the lines are stripped already)."""
+    previous = True
+    for line in lines:
+        if not line and not previous:
+            return False
+        previous = bool(line)
+    return True

@@ -116,20 +116,42 @@ def _key_parts(key: str) -> tuple[str, ...]:
     return tuple(key.split("."))
 
 
-@functools.lru_cache(maxsize=64)
-def _field_plan(keys: FieldKeys) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(field, keys to try) for the fields after the content, once per FieldKeys."""
-    return tuple((name, keys.candidates(name)) for name in MAPPED[1:])
+def _field_plan(keys: FieldKeys) -> tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]:
+    """(field, keys to try) for the fields after the content, once per FieldKeys; each key
+    with the top-level field a dotted path starts from (None for a plain key)."""
+    return tuple((name, tuple((key, key.split(".", 1)[0] if "." in key else None) for key in keys.candidates(name)))
+                 for name in MAPPED[1:])
+
+
+_PLANS: dict[int, tuple] = {}  # id(keys) -> (keys, content plan, field plan)
+
+
+def _plans(keys: FieldKeys) -> tuple:
+    """The content and field plans of `keys`, made once per FieldKeys object: looked up by
+    identity, which costs less per record than hashing the frozen dataclass (lru_cache)."""
+    found = _PLANS.get(id(keys))
+    if found is None or found[0] is not keys:
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        found = _PLANS[id(keys)] = (keys, _content_plan(keys), _field_plan(keys))
+    return found
 
 
 def map_record(obj: Mapping[str, Any], keys: FieldKeys = FieldKeys()) -> MappedRecord:
     """The mapped fields of `obj` and the rest as metadata; never raises for bad values."""
     record = _open_containers(obj)
     out = MappedRecord()
-    _map_content(record, keys, out, obj)
-    for name, candidates in _field_plan(keys):
-        for key in candidates:
-            value = _lookup(record, key)
+    _, content_plan, field_plan = _plans(keys)
+    _map_content(record, keys, out, obj, content_plan)
+    for name, candidates in field_plan:
+        for key, head in candidates:
+            # the usual miss (a fallback the record does not have) costs two dict lookups
+            if key in record:
+                value = record[key]
+            elif head is None or head not in record:
+                continue
+            else:
+                value = _lookup(record, key)
             if value is _MISSING or value is None:
                 continue
             out.sources[name] = key
@@ -140,16 +162,23 @@ def map_record(obj: Mapping[str, Any], keys: FieldKeys = FieldKeys()) -> MappedR
     return out
 
 
-_JSON_TYPE = {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}
-
-
-def _map_content(record: dict, keys: FieldKeys, out: MappedRecord, obj: Mapping[str, Any]) -> None:
-    """The text (or HTML): the first candidate holding a non-empty string. A candidate that is
-    present but unusable (null, not a string, empty) is named in the problem, and the next one
-    is tried, so a null `text` beside a good `raw_content` still reads."""
+def _content_plan(keys: FieldKeys) -> tuple[tuple[str, str], ...]:
+    """(kind, key) to try for the content, once per FieldKeys: text keys, then HTML ones."""
     candidates = [("text", k) for k in keys.candidates("text")]
     if keys.text is None:
         candidates += [("html", k) for k in HTML_KEYS]
+    return tuple(candidates)
+
+
+_JSON_TYPE = {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}
+
+
+def _map_content(record: dict, keys: FieldKeys, out: MappedRecord, obj: Mapping[str, Any],
+                 candidates: tuple[tuple[str, str], ...]) -> None:
+    """The text (or HTML): the first candidate holding a non-empty string. A candidate that is
+    present but unusable (null, not a string, empty) is named in the problem, and the next one
+    is tried, so a null `text` beside a good `raw_content` still reads. `candidates`:
+    _content_plan(keys)."""
     unusable = []
     for kind, key in candidates:
         value = _lookup(record, key)
@@ -161,7 +190,7 @@ def _map_content(record: dict, keys: FieldKeys, out: MappedRecord, obj: Mapping[
             unusable.append(f"'{key}' is null")
         elif not isinstance(value, str):
             unusable.append(f"'{key}' is {_JSON_TYPE.get(type(value), type(value).__name__)}, not a string")
-        elif not value.strip():
+        elif not value or value.isspace():  # what `not value.strip()` says, without copying the text
             unusable.append(f"'{key}' is empty")
         else:
             out.sources[kind] = key

@@ -5,6 +5,12 @@ it a bounded window of the file so that memory stays near the size of one record
 array is opened here and its items are decoded one by one, so a large array file is streamed
 too. After a syntax error, reading resumes at the next line that starts a value (`{` or `[`):
 one broken JSONL line costs one row, a broken pretty-printed object costs one row.
+
+A JSON Lines record (an object alone on its line) is parsed by orjson, ~3x faster than the
+standard library, when orjson reads it exactly as the standard library would: whenever
+orjson refuses the line, its value holds a float (orjson 3.8 reads an integer beyond 64 bits
+as a float, the standard library as an int) or is nested deeply (the standard library's
+limit is Python's recursion limit), the line takes the standard library's path.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Iterator
+
+import orjson
 
 from .limits import CHUNK
 
@@ -102,6 +110,25 @@ class _Window:
     def peek(self) -> str:
         return self.text[self.pos]
 
+    def decode_line_object(self) -> object:
+        """The object that fills the rest of the current line (JSON Lines), parsed by orjson,
+        or _NOT_READ (nothing consumed) where orjson cannot stand in for the standard library:
+        no object here, no line end in the window, a line orjson refuses, a float in the value."""
+        text, pos = self.text, self.pos
+        if text[pos] != "{":
+            return _NOT_READ
+        end = text.find("\n", pos)
+        if end < 0:
+            return _NOT_READ
+        try:
+            value = orjson.loads(text[pos:end])
+        except orjson.JSONDecodeError:
+            return _NOT_READ
+        if not _orjson_reads_as_json(value):
+            return _NOT_READ
+        self.pos = end  # the line holds no "\n" before `end`: the line count stays
+        return value
+
     def decode_value(self) -> object:
         """The JSON value at the current position (JSONDecodeError, _TooLarge)."""
         while True:
@@ -130,6 +157,32 @@ class _Window:
             if not self.fill():
                 self.advance(len(self.text))
                 return
+
+
+_NOT_READ = object()
+
+
+#: orjson reads deeper nesting than the standard library, whose limit is Python's recursion
+#: limit less the stack in use; values nested deeper than this go the standard library's way
+MAX_FAST_DEPTH = 64
+
+
+def _orjson_reads_as_json(value: object) -> bool:
+    """True when the standard library is known to read this value the same: no float in it
+    (a float may be a big integer orjson turned into one) and nested at most MAX_FAST_DEPTH
+    levels. Walked with a stack, not recursion."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_FAST_DEPTH:
+            return False
+        for item in (node.values() if type(node) is dict else node):
+            kind = type(item)
+            if kind is float:
+                return False
+            if kind is dict or kind is list:
+                stack.append((item, depth + 1))
+    return True
 
 
 def _may_be_cut(exc: json.JSONDecodeError) -> bool:
@@ -186,6 +239,10 @@ def iter_json_values(fh, limit: int, first_line: int = 1, boundary: Boundary | N
                 return
             if boundary is not None:
                 boundary.passed(window.line, at_line_start=False)
+            continue
+        value = window.decode_line_object()
+        if value is not _NOT_READ:
+            yield JsonItem(line, value=value)
             continue
         try:
             yield JsonItem(line, value=window.decode_value())
