@@ -30,6 +30,7 @@ from samestory.lexical.shingles import (
     token_hashes_chunk,
 )
 from samestory.group import connected_groups
+from samestory.plan.parts import InMemoryTexts
 from samestory.lexical import classify_overlap
 from samestory.rewrite.align import longest_increasing_run
 
@@ -917,8 +918,7 @@ def test_verify_exact_checks_normalised_texts(monkeypatch):
              "x", "Other text"]
     # rows 1, 2, 5 claim row 0's group (5 is a "hash collision": not the same text), 4 and 7 claim row 3's
     representative = np.array([0, 0, 0, 3, 3, 0, -1, 3])
-    store = TextStore()
-    store.extend(texts)
+    store = InMemoryTexts(texts)
     for block in (1, 2, 5_000):
         got = verify.verify_exact(store, representative, block=block)
         assert list(zip(got.a, got.b)) == [(0, 1), (0, 2), (3, 4), (3, 7)]

@@ -25,15 +25,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..clean.normalize import normalize_for_match
 from ..config import LexicalSettings
 from ..groupby import pairs_within_groups, sorted_unique, unique_pairs
 from ..lexical.candidates import FROM_ANCHORS, FROM_LSH, Candidates
-from ..lexical.verify import verify_lexical
+from ..lexical.verify import verify_exact, verify_lexical
 from ..plan.folder import TaskFiles
 from ..plan.parts import Parts, PartTexts
 from ..plan.shuffle import range_parts, read_partition, write_partitioned
-from ..records import ExactEvidence, Pairs
+from ..records import Pairs
 from .pairs import write_pairs
 
 __all__ = ["KeyedArgs", "exact_partition", "candidates_partition", "VerifyArgs", "verify_partition", "entries"]
@@ -83,27 +82,30 @@ def exact_partition(files: TaskFiles, args: KeyedArgs) -> dict:
     dup = ~first
     if args.parts.first_new:  # reference rows are compared with new rows only
         dup &= rows >= args.parts.first_new
-    dup_rows, dup_reps = rows[dup], reps[dup]
-    pairs = Pairs()
-    texts = PartTexts(args.parts)
-    normalized: dict[int, str] = {}
-    for lo in range(0, len(dup_rows), VERIFY_CHUNK):
-        part_rows, part_reps = dup_rows[lo:lo + VERIFY_CHUNK], dup_reps[lo:lo + VERIFY_CHUNK]
-        wanted = sorted_unique(np.concatenate([part_rows, part_reps]))
-        text_of = dict(zip(wanted.tolist(), texts.take(wanted)))
-        for row, rep in zip(part_rows.tolist(), part_reps.tolist()):
-            text = text_of[row]
-            if text == text_of[rep]:  # equal texts normalise alike: most exact copies are
-                same = True
-            else:
-                if rep not in normalized:
-                    normalized[rep] = normalize_for_match(text_of[rep])
-                same = normalize_for_match(text) == normalized[rep]
-            if same:  # guards against hash collisions
-                pairs.add(rep, row, "exact", 1.0, 1.0, 1.0, ExactEvidence())
+    dup_rows = rows[dup]
+    # lexical/verify.verify_exact over this partition's rows, numbered 0..m-1
+    local_rows, where = np.unique(rows, return_inverse=True)
+    representative = np.arange(len(local_rows))
+    representative[where[dup]] = np.searchsorted(local_rows, reps[dup])
+    pairs = verify_exact(_LocalTexts(PartTexts(args.parts), local_rows), representative)
+    pairs.a = local_rows[np.asarray(pairs.a, dtype=np.int64)].tolist()
+    pairs.b = local_rows[np.asarray(pairs.b, dtype=np.int64)].tolist()
     write_pairs(files, pairs)
     files.write("dups.npy", lambda p: _save(p, dup_rows.astype(np.int64)))
     return {"pairs": len(pairs), "duplicates": int(len(dup_rows))}
+
+
+class _LocalTexts:
+    """Texts by local row (a partition's rows numbered 0..m-1) for lexical/verify's functions."""
+
+    def __init__(self, texts: PartTexts, rows: np.ndarray):
+        self.texts, self.rows = texts, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def take(self, local) -> list:
+        return self.texts.take(self.rows[np.asarray(local, dtype=np.int64)])
 
 
 def _save(path, array: np.ndarray) -> None:
