@@ -65,8 +65,39 @@ def lingua_detector(low: bool):
     return detect
 
 
+def cld2_detector():
+    import pycld2
+
+    def detect(texts):
+        out = []
+        for t in texts:
+            reliable, _, found = pycld2.detect(detection_sample(t))[:3]
+            out.append(found[0][1] if found[0][1] != "un" else None)
+        return out
+    return detect
+
+
+def fasttext_detector():
+    from samestory.language import _letters, _model, _normalized
+
+    model = _model()
+
+    def detect(texts):
+        out = []
+        for t in texts:
+            sample = detection_sample(t or "")
+            if not _letters(sample, 20):
+                out.append(None)
+                continue
+            out.append(model.predict(_normalized(sample), k=1)[0][0].removeprefix("__label__"))
+        return out
+    return detect
+
+
 CANDIDATES = {
-    "samestory (fastText lid.176.ftz)": samestory_detector,
+    "samestory (CLD2, fastText where CLD2 is unsure)": samestory_detector,
+    "CLD2 alone (pycld2)": cld2_detector,
+    "fastText lid.176.ftz alone": fasttext_detector,
     "py3langid": py3langid_detector,
     "lingua (low accuracy)": lambda: lingua_detector(True),
     "lingua (high accuracy)": lambda: lingua_detector(False),
