@@ -226,6 +226,12 @@ class RewriteSettings(_Section):
     decision_threshold: float = setting(0.58, 0.0, 1.0, doc="rewrite at this decision score (rewrite/decision.py)")
     related_min_verbatim: int = setting(3, 0, doc="'related' below the threshold with this many verbatim sentences (0: off)")
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.static_reject > self.static_accept:  # the screen would drop pairs it also accepts
+            raise ConfigError(f"rewrite.static_reject ({self.static_reject:g}) must not be above "
+                              f"rewrite.static_accept ({self.static_accept:g})")
+
 
 @dataclass(frozen=True)
 class ReportSettings(_Section):

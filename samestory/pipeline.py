@@ -6,7 +6,10 @@ their folders, the executor decides where per-batch work runs, runlog.py keeps t
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
+import logging
 import os
 import sys
 from dataclasses import dataclass, field
@@ -21,12 +24,14 @@ from . import __version__, stages
 from .config import Settings
 from .executors import make_executor
 from .groupby import sorted_unique
-from .output import prepare_out_dir, write_outputs
+from .output import RUN_MANIFEST, check_out_dir, prepare_out_dir, write_outputs
 from .progress import Progress
 from .read import InputError, iter_documents, iter_record_documents, split_inputs
 from .reference import ReferenceIndex, load_references
+from .rewrite.embed import resolve_model
+from .runlock import RunLock, check_out, refuse_if_written
 from .runlog import release_freed_memory, run_record, settle_heap, settled_heap, stage_timer
-from .workdir import WorkDir
+from .workdir import WORK_DIR, WorkDir, WorkDirError, manifest_difference
 
 __all__ = ["RunResult", "run"]
 
@@ -69,23 +74,38 @@ def run(
     (workdir.py); `resume` continues an interrupted run from them. `references` (earlier runs'
     `out` folders) are matched against without being re-read (reference.py); the outputs then
     list the new documents only."""
-    with settled_heap():
-        return _run(inputs, out, settings or Settings(), overwrite, resume, references)
+    with settled_heap(), contextlib.ExitStack() as held:
+        return _run(inputs, out, settings or Settings(), overwrite, resume, references, held)
 
 
-def _run(inputs, out, settings: Settings, overwrite: bool, resume: bool, references: Iterable) -> RunResult:
+def _run(inputs, out, settings: Settings, overwrite: bool, resume: bool, references: Iterable,
+         held: contextlib.ExitStack) -> RunResult:
     now = datetime.now(timezone.utc)  # dates after the run's start are errors, not dates
     paths, records = split_inputs(inputs)  # a bad input path is reported before anything is written
     if resume and paths is None:
         raise InputError("--resume continues a run over files or folders, not over records given in memory")
-    out_dir = Path(out) if out is not None else None
-    refs = load_references(list(references), settings)
+    references = list(references)
+    # every check that can refuse runs before anything in `out` is removed (issue 20)
+    out_dir = check_out(out, references) if out is not None else None
+    for ref in references:
+        refuse_if_written(ref)
+    if settings.rewrite.enabled:
+        resolve_model(settings.rewrite.model)  # a missing model package is refused now, not after the cleaning
+    if out_dir is not None:
+        held.enter_context(RunLock(out_dir))  # one writer per run folder, released on every exit path
+    refs = load_references(references, settings)
     settle_heap()
     store = None
     if out_dir is not None:
+        manifest = WorkDir.planned_manifest(out_dir, paths if paths is not None else [], settings, __version__,
+                                            [ref.run_id for ref in refs])
+        if resume and (out_dir / RUN_MANIFEST).is_file():
+            return _finished_run(out_dir, manifest)  # never touched: it says so, or refuses with the difference
+        check_out_dir(out_dir, overwrite or resume)
+        WorkDir.check(out_dir, manifest, resume, overwrite)
         prepare_out_dir(out_dir, overwrite or resume)  # an interrupted run may have written some outputs
         store = WorkDir.open(out_dir, paths if paths is not None else [], settings, __version__, resume=resume,
-                             overwrite=overwrite, references=[ref.run_id for ref in refs])
+                             overwrite=overwrite, manifest=manifest)
     progress = Progress(enabled=settings.run.progress and sys.stderr.isatty())
     timings: dict[str, float] = {}
     counts: dict[str, dict[str, int]] = {}
@@ -141,3 +161,27 @@ def _run(inputs, out, settings: Settings, overwrite: bool, resume: bool, referen
                           record=record, texts=texts)
     return RunResult(documents_table=documents if texts is None else None, pairs=pair_table, summary=summary,
                      timings=timings, out=out_dir, boilerplate=boilerplate, rewrite_stats=rewrite_stats)
+
+
+def _finished_run(out_dir: Path, manifest: dict) -> RunResult:
+    """`--resume` on a finished run: its outputs as they are, when the run had these inputs and
+    settings; else a one-line refusal with the difference. Nothing is removed either way."""
+    old_path = out_dir / WORK_DIR / "manifest.json"
+    try:
+        old = json.loads(old_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise WorkDirError(
+            f"the run in {out_dir} is finished, and its work folder ({WORK_DIR}/) is missing or unreadable, so "
+            "--resume cannot check it against these inputs and settings; nothing was changed (--overwrite runs it again)"
+        ) from None
+    reason = manifest_difference(old, manifest, "the finished run")
+    if reason:
+        raise WorkDirError(f"the run in {out_dir} is finished, but {reason}; nothing was changed "
+                           "(to run it again with these, use --overwrite instead of --resume)")
+    import pyarrow.parquet as pq
+
+    record = json.loads((out_dir / RUN_MANIFEST).read_text(encoding="utf-8"))
+    logging.getLogger("samestory").warning("the run in %s is finished: nothing to resume", out_dir)
+    return RunResult(documents_table=None, pairs=pq.read_table(out_dir / "pairs.parquet"), summary=record["summary"],
+                     timings=record.get("timings", {}), out=out_dir,
+                     boilerplate=pq.read_table(out_dir / "boilerplate.parquet"))

@@ -94,13 +94,17 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Write through a temporary name in the same folder, fsync, then rename: a reader (or a
     resumed run) sees the whole file or none of it, even after kill -9 or a power cut."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write(tmp)
-    fd = os.open(tmp, os.O_RDONLY)
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        write(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:  # a full disk, an interrupt: no half-written file is left behind
+        tmp.unlink(missing_ok=True)
+        raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)  # the rename itself is durable only once the folder is synced
@@ -277,22 +281,42 @@ class WorkDir:
     def run_id(self) -> str:
         return self.manifest["run_id"]
 
-    @classmethod
-    def open(cls, out: Path, paths: list, settings: Settings, version: str, resume: bool = False,
-             overwrite: bool = False, references: list[str] | None = None) -> "WorkDir":
-        """The work folder for a new run (created empty) or for `--resume` (checked against the
-        interrupted run's manifest: the same inputs, settings and references, else refused)."""
-        path = out / WORK_DIR
+    @staticmethod
+    def planned_manifest(out: Path, paths: list, settings: Settings, version: str,
+                         references: list[str] | None = None) -> dict:
+        """The manifest a run of these inputs, settings and references writes (with its run_id)."""
         manifest = {
             "format": FORMAT, "samestory_version": version, "inputs": input_files(paths, skip=out),
             "settings": settings_record(settings), "references": sorted(references or []),
         }
         manifest["run_id"] = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()[:16]
+        return manifest
+
+    @staticmethod
+    def check(out: Path, manifest: dict, resume: bool = False, overwrite: bool = False) -> None:
+        """Raise WorkDirError (one line) where `open` would refuse; changes nothing on disk."""
+        path = out / WORK_DIR
         old = _read_manifest(path) if resume else None
         if old is not None:
             reason = manifest_difference(old, manifest)
             if reason:
                 raise WorkDirError(f"cannot resume the run in {out}: {reason}")
+        elif path.exists() and not (overwrite or resume):
+            raise WorkDirError(
+                f"{out} holds the work folder of an unfinished run; use --resume to continue it or --overwrite to start again"
+            )
+
+    @classmethod
+    def open(cls, out: Path, paths: list, settings: Settings, version: str, resume: bool = False,
+             overwrite: bool = False, references: list[str] | None = None, manifest: dict | None = None) -> "WorkDir":
+        """The work folder for a new run (created empty) or for `--resume` (checked against the
+        interrupted run's manifest: the same inputs, settings and references, else refused).
+        `manifest`: planned_manifest's, when the caller made it already."""
+        path = out / WORK_DIR
+        manifest = manifest or cls.planned_manifest(out, paths, settings, version, references)
+        cls.check(out, manifest, resume, overwrite)
+        old = _read_manifest(path) if resume else None
+        if old is not None:
             for stale in path.glob(".*.tmp"):
                 stale.unlink(missing_ok=True)  # half-written files of the killed run
             (path / FINAL).unlink(missing_ok=True)  # rewritten by the later stages
@@ -300,10 +324,6 @@ class WorkDir:
             shutil.rmtree(path / VECTORS_DIR, ignore_errors=True)
             return cls(path, old)
         if path.exists():  # with --resume here, the run was killed before its manifest: start again
-            if not (overwrite or resume):
-                raise WorkDirError(
-                    f"{out} holds the work folder of an unfinished run; use --resume to continue it or --overwrite to start again"
-                )
             shutil.rmtree(path)
         path.mkdir(parents=True)
         _write_json(path / MANIFEST, manifest)
@@ -419,25 +439,25 @@ def _read_manifest(path: Path) -> dict | None:
         raise WorkDirError(f"cannot read {path / MANIFEST}: {exc}") from None
 
 
-def manifest_difference(old: dict, new: dict) -> str | None:
-    """Why a run cannot continue another's shards, in one line; None when it can."""
+def manifest_difference(old: dict, new: dict, run: str = "the interrupted run") -> str | None:
+    """Why a run cannot continue another's shards (`run`: how to name it), in one line; None when it can."""
     if old.get("format") != new["format"] or old.get("samestory_version") != new["samestory_version"]:
         return f"it was started by samestory {old.get('samestory_version')} (this is {new['samestory_version']})"
     if old.get("settings") != new["settings"]:
         changed = _changed_keys(old.get("settings") or {}, new["settings"])
-        return f"settings differ from the interrupted run's ({', '.join(changed[:3])})"
+        return f"settings differ from {run}'s ({', '.join(changed[:3])})"
     if old.get("references") != new["references"]:
-        return "the --reference runs differ from the interrupted run's"
+        return f"the --reference runs differ from {run}'s"
     old_inputs, new_inputs = old.get("inputs") or [], new["inputs"]
     if old_inputs != new_inputs:
         old_by_path = {p: (s, m) for p, s, m in old_inputs}
         for p, s, m in new_inputs:
             if p not in old_by_path:
-                return f"input {p} was not in the interrupted run"
+                return f"input {p} was not in {run}"
             if old_by_path[p] != (s, m):
-                return f"input {p} changed since the interrupted run (size or modification time)"
+                return f"input {p} changed since {run} (size or modification time)"
         missing = sorted(set(old_by_path) - {p for p, _, _ in new_inputs})
-        return f"input {missing[0] if missing else '?'} of the interrupted run is missing"
+        return f"input {missing[0] if missing else '?'} of {run} is missing"
     return None
 
 

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 from ..records import RawDocument
 from .fields import FieldKeys
 from .formats import format_of, read_jsonl, read_parquet, read_saved_dataset, read_single, read_warc
-from .rows import RecordInputError, input_kind, iter_record_input, peek
+from .rows import RAISED_BY_CALLER, RecordInputError, input_kind, iter_record_input, peek
 from .saved_dataset import saved_dataset_kind
 
 __all__ = [
@@ -212,6 +212,8 @@ def _guarded(records: Iterator[RawDocument], rel: str, source: str) -> Iterator[
             count += 1
             yield record
     except Exception as exc:  # a safety net: readers turn every known failure into rows themselves
+        if getattr(exc, RAISED_BY_CALLER, False):
+            raise  # the caller's own records iterator failed: theirs to see, not a row
         message = (str(exc).splitlines() or [""])[0][:200]
         yield RawDocument.rejected(
             f"{rel}#after-{count}" if count else rel, source,
