@@ -349,6 +349,7 @@ def compare(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON instead of the aligned view."),
     model: Optional[str] = typer.Option(None, "--model", show_default="packaged all-MiniLM-L6-v2", help="Sentence-transformers model name or folder."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings (thresholds)."),
+    rows: int = typer.Option(200, "--rows", min=0, help="Rows of the aligned view to print, those that differ first (0: all)."),
 ) -> None:
     """Say how two documents relate (exact/near/partial/rewrite/none) and show their aligned sentences."""
     from .compare import CompareError, compare_files, print_comparison
@@ -364,7 +365,7 @@ def compare(
     if json_out:
         _emit(json.dumps(result, indent=2, ensure_ascii=False, sort_keys=True))
     else:
-        print_comparison(result)
+        print_comparison(result, rows=rows)
 
 
 @app.command("settings")

@@ -6,7 +6,8 @@
 `RunLock` creates `out/.samestory.lock`, takes an exclusive `flock` on it (the kernel drops
 it when the process dies, even by kill -9) and writes its holder into it: pid, host and start
 time. A second run on the same folder gets no lock and is refused with one line that names the
-holder. The file is removed when the lock is released, on every exit path; a file left by a
+holder. The file is removed when the lock is released, on every exit path (and the folder too, when
+the lock created it and the run left it empty); a file left by a
 run that died (kill -9, power cut) is taken over, with a note, when its host is this one: the
 free `flock` and the dead pid both say the run is gone. A lock left by another host is not
 taken over (its pid cannot be checked from here, and `flock` may not reach across a network
@@ -98,6 +99,7 @@ class RunLock:
         self.note: str | None = None
         self._fd: int | None = None
         self._inode: int | None = None
+        self._created = False
 
     def __enter__(self) -> "RunLock":
         self.acquire()
@@ -109,6 +111,7 @@ class RunLock:
     def acquire(self) -> None:
         if self.out.exists() and not self.out.is_dir():
             raise RunLockError(f"--out {self.out} exists and is not a folder")
+        self._created = not self.out.exists()
         try:
             self.out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # a file where a folder of the path should be, no permission...
@@ -183,6 +186,11 @@ class RunLock:
         except OSError:  # gone already, or a read-only folder now: the kernel lock still ends below
             pass
         os.close(fd)
+        if self._created:  # a run refused before it wrote anything leaves no empty folder
+            try:
+                os.rmdir(self.out)
+            except OSError:
+                pass
 
 
 def refuse_if_written(folder: str | os.PathLike, role: str = "--reference") -> None:

@@ -16,7 +16,7 @@ from ..records import RawDocument
 from .chrome import strip_chrome_lines
 from .dates import PublishedDate, parse_date
 from .extract import extract_html, warm_up
-from .normalize import normalize_for_match, tidy_text
+from .normalize import count_words, normalize_for_match, tidy_text
 from .timelimit import TimeLimitExceeded, time_limit
 from .urls import host_of
 
@@ -105,9 +105,10 @@ def clean_one(raw: RawDocument, settings: CleanSettings, now: datetime | None = 
     if settings.strip_chrome_lines:
         text, removed = strip_chrome_lines(text, settings.chrome_max_words)
         out["chrome_lines"] = len(removed)
-    n_words = len(text.split())  # cheap check; exact word counts come from fingerprinting
+    n_words = count_words(text)  # cheap check, blind to invisible characters; exact counts come from fingerprinting
     if n_words < max(settings.min_words, 1):
-        reason = "no text left after removing site chrome" if out["chrome_lines"] else "empty text"
+        reason = ("no text left after removing site chrome" if out["chrome_lines"] else
+                  "empty text" if not text.strip() or n_words else "no visible text (only invisible characters)")
         out.update(status="rejected", reason=reason)
         return out
     out["text"] = text

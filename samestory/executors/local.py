@@ -106,6 +106,7 @@ class LocalExecutor:
         self._pool: ProcessPoolExecutor | None = None
         self._started = False
         self._children: list[multiprocessing.process.BaseProcess] = []  # this pool's workers
+        self._death = "it ended without a word"  # how the last broken pool's worker died
 
     def __enter__(self) -> "LocalExecutor":
         return self
@@ -142,7 +143,7 @@ class LocalExecutor:
     def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """func(item) for each item, in the order given. A worker that dies (the out-of-memory
         killer, kill -9) breaks the pool: a new pool runs the unfinished items again, once;
-        should that pool break too, WorkerDiedError says how the worker died."""
+        should an item meet a broken pool twice, WorkerDiedError says how the worker died."""
         if self.workers == 1:
             for item in items:
                 yield func(item)
@@ -156,6 +157,8 @@ class LocalExecutor:
             yield self._next_result(func, pending)
 
     def _submit(self, func: Callable[[T], R], item: T) -> Future:
+        if self._pool is not None and getattr(self._pool, "_broken", False):
+            self._restart()  # a worker died while none of our items was waiting for it
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, initializer=_die_with_parent, initargs=(os.getpid(),)
@@ -170,6 +173,13 @@ class LocalExecutor:
         self._started = True
         return future
 
+    def _restart(self) -> None:
+        """Drop a broken pool (its workers are dead or terminated); the next submit starts anew."""
+        self._death = self._how_workers_died()
+        log.warning("a worker process died (%s); its work is retried in new worker processes", self._death)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+
     def _next_result(self, func: Callable[[T], R], pending: deque[list]) -> R:
         """The oldest item's result; after a worker's death, the unfinished items go again once."""
         while True:
@@ -177,14 +187,15 @@ class LocalExecutor:
             try:
                 result = entry[1].result()
             except BrokenProcessPool:
-                how = self._how_workers_died()
                 if entry[2]:
+                    broken_now = self._pool is not None and getattr(self._pool, "_broken", False)
+                    how = self._how_workers_died() if broken_now else self._death
                     raise WorkerDiedError(f"a worker process died ({how}), and again when its work was retried") from None
-                log.warning("a worker process died (%s); its work is retried in new worker processes", how)
-                self._pool.shutdown(wait=True, cancel_futures=True)  # its workers are gone or terminated
-                self._pool = None
+                if self._pool is not None and getattr(self._pool, "_broken", True):
+                    self._restart()
                 for waiting in pending:  # items finished before the break keep their results
-                    if not (waiting[1].done() and waiting[1].exception() is None):
+                    future = waiting[1]
+                    if future.done() and isinstance(future.exception(), BrokenProcessPool):
                         waiting[1], waiting[2] = self._submit(func, waiting[0]), True
                 continue
             pending.popleft()
