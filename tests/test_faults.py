@@ -55,6 +55,14 @@ def test_hostile_corpus_in_one_run(tmp_path):
     # reasons and names from the inputs reach the terminal as text: no markup, no escapes
     assert "\x1b" not in done.stdout + done.stderr
     assert "[bold red]x" in done.stdout + done.stderr  # the column name of markup_column.parquet, shown literally
+    # the right bytes from any encoding (issue 20)
+    by_doc = {r["doc_id"]: r for r in rows}
+    assert by_doc["text/cp1252_french.txt"]["text"] == hostile_corpus.FRENCH
+    assert by_doc["text/mixed_lines.txt"]["text"] == "\n".join(hostile_corpus.GERMAN_LINES)
+    assert by_doc["json/utf16.jsonl#u1"]["text"] == hostile_corpus.FRENCH
+    assert by_doc["json/utf32be.json#p"]["status"] == "ok"
+    assert by_doc["text/utf32.html"]["title"] == by_doc["warc/utf16_payload.warc#https://u.example/1"]["title"] == "Brücke wall repaired"
+    assert by_doc["text/zero_width.txt"]["reason"] == "no visible text (only invisible characters)"
 
 
 # --- kill -9 --------------------------------------------------------------------------------------

@@ -167,9 +167,10 @@ def decode_bytes(data: bytes, declared: str | None = None, is_html: bool = False
     return data.decode(legacy_encoding(data))
 
 
-def legacy_encoding(data: bytes) -> str:
-    """The codec of bytes that are neither UTF-8 nor marked (see the module's docstring, 4)."""
-    guesses = [m.encoding for m in from_bytes(data[:200_000]) if m.encoding]
+def legacy_encoding(data: bytes, single_byte: bool = False) -> str:
+    """The codec of bytes that are neither UTF-8 nor marked (see the module's docstring, 4);
+    with `single_byte`, one of SINGLE_BYTE (lines appended to a UTF-8 file)."""
+    guesses = [] if single_byte else [m.encoding for m in from_bytes(data[:200_000]) if m.encoding]
     web = [g for g in guesses if g in _WEB_ENCODINGS]
     if web and web[0] in MULTI_BYTE:
         multi = [name for name in web if name in MULTI_BYTE and _decodes(data, name)]
@@ -311,7 +312,8 @@ def _decode_mixed_lines(data: bytes) -> str | None:
         legacy += not is_utf8
     if not (utf8 and legacy):
         return None
-    codec = legacy_encoding(b"\n".join(line for line, kind in zip(lines, kinds) if kind is False))
+    # Shift_JIS lines in a UTF-8 file are not a thing; Latin-1 or cp1251 records appended to one are
+    codec = legacy_encoding(b"\n".join(line for line, kind in zip(lines, kinds) if kind is False), single_byte=True)
     return "\n".join(line.decode("utf-8", errors="replace") if kind is not False else line.decode(codec, errors="replace")
                      for line, kind in zip(lines, kinds))
 
