@@ -11,8 +11,8 @@ The order, for bytes that carry no BOM and are not UTF-8:
    EUC-KR, Big5...) it ranks first is taken, since their byte structure is strong evidence. The
    single-byte code pages are another matter: most byte strings decode in all of them, and on
    short texts charset-normalizer's measures (mess and language coherence) cannot tell
-   cp1252 from cp1250 or KOI8-R from cp1251 (QUESTIONS.md, "Encodings": it chose wrong on 30 %
-   of short single-byte samples). So each web code page's decoding is scored here by what a
+   cp1252 from cp1250 or KOI8-R from cp1251 (its best guess missed 28-33 % of the short
+   single-byte samples of benchmarks/encodings.py; QUESTIONS.md, issue 20). So each web code page's decoding is scored here by what a
    wrong code page produces and a right one does not: C1 control characters, symbols inside
    words (`gę¶l±`), letters of two scripts in one word, a lowercase letter followed by an
    uppercase one (`нЬТ`: KOI8-R read as cp1251), and non-ASCII letters that no one
