@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import re
 import signal
 import sys
+import traceback
 from pathlib import Path
 from typing import List, Optional
 
@@ -20,6 +22,9 @@ from .config import ConfigError, Settings
 
 #: `samestory run` exits with this when no document was read or every document was rejected.
 EXIT_NOTHING_KEPT = 3
+#: A fault on the way (a full or read-only disk, a worker that died twice, a bug): one line says
+#: what, where, and what to do; `--debug` (or `-v`) prints the traceback too.
+EXIT_FAULT = 1
 
 app = typer.Typer(
     add_completion=False,
@@ -73,7 +78,8 @@ def load_settings(config: Optional[Path], **overrides: dict) -> Settings:
 @app.command()
 def run(
     paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively): HTML, text, JSONL, Parquet, WARC/WET, datasets save_to_disk folders; optionally .gz."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for documents.parquet, pairs.parquet, boilerplate.parquet, the deduplicated corpus and run.json."),
+    # a str, not a Path: Path("") is ".", and `--out ''` must be refused, not run in the current folder
+    out: str = typer.Option(..., "--out", "-o", help="Folder for documents.parquet, pairs.parquet, boilerplate.parquet, the deduplicated corpus and run.json."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings (see README: Settings)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", min=0, show_default="all cores", help="Worker processes for reading and cleaning."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace the outputs of a previous run in --out."),
@@ -96,6 +102,7 @@ def run(
     reference_canonical: Optional[str] = typer.Option(None, "--reference-canonical", show_default="reference", help="With --reference, a group that holds reference documents keeps the reference run's canonical ('reference'), or the original rule chooses among all its members ('rule')."),
     executor: Optional[str] = typer.Option(None, "--executor", show_default="local", help="Where stages run: local (process pool) or ray."),
     ray_address: Optional[str] = typer.Option(None, "--ray-address", show_default="start Ray on this machine", help="With --executor ray: the cluster to join (host:port)."),
+    debug: bool = typer.Option(False, "--debug", help="On a failure, print the traceback as well as the one-line error (-v does too)."),
 ) -> None:
     """Read, clean, deduplicate, and write the tables, the deduplicated corpus and report.html."""
     from .executors.ray_executor import RayExecutorError
@@ -106,6 +113,7 @@ def run(
     from .plan.folder import WorkFolderError
     from .plan.references import ReferenceError
     from .translation.embed import JudgeError
+    from .runlock import RunLockError
 
     settings = load_settings(
         config, run={"workers": workers, "progress": False if quiet else None, "executor": executor,
@@ -118,11 +126,16 @@ def run(
         original={"reference_canonical": reference_canonical},
     )
     setup_logging(verbose, log_file, quiet)
+    settings = capped_workers(settings)
     try:
         result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite, resume=resume,
                               references=reference)
-    except (InputError, OutputExistsError, ModelError, WorkFolderError, ReferenceError, RayExecutorError, JudgeError) as exc:
+    except (InputError, OutputExistsError, ModelError, WorkFolderError, ReferenceError, RayExecutorError, JudgeError,
+            RunLockError) as exc:
         _fail(str(exc))
+        return
+    except Exception as exc:  # a fault: one line with what to do, the traceback only when asked for
+        _fault(exc, out, debug or verbose > 0)
         return
     if json_out:
         _emit(json.dumps(result.summary, indent=2, ensure_ascii=False, sort_keys=True))
@@ -134,6 +147,66 @@ def run(
     if nothing:
         err.print(Text.assemble(("error:", "bold red"), " ", shown(nothing)), highlight=False)
         raise typer.Exit(EXIT_NOTHING_KEPT)
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask: a container's share, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def capped_workers(settings: Settings) -> Settings:
+    """More local worker processes than CPUs only queue for them (64 on 2 cores ran 4x slower,
+    and each holds its batches): capped, with a note. Ray's workers are the cluster's."""
+    cpus = usable_cpus()
+    if settings.run.executor != "local" or settings.run.workers <= cpus:
+        return settings
+    logging.getLogger("samestory").warning(
+        "--workers %d is more than the %d CPUs here; using %d", settings.run.workers, cpus, cpus)
+    return settings.replace(run={"workers": cpus})
+
+
+def _errno_of(exc: OSError) -> int | None:
+    """The error number of an OSError, also when a library put it only in its message."""
+    if exc.errno:
+        return exc.errno
+    found = re.search(r"\[errno (\d+)\]", str(exc), re.I)
+    return int(found.group(1)) if found else None
+
+
+def fault_line(exc: BaseException, out: str | os.PathLike | None = None) -> str:
+    """What failed, where, and what to do, in one line (`--resume` when the run's work folder
+    holds what a resumed run continues from)."""
+    from .executors.local import WorkerDiedError
+
+    resumable = out is not None and os.fspath(out) != "" and (Path(out) / "_work" / "plan.json").is_file()
+    again = "then run the same command with --resume to continue" if resumable else "then run it again"
+    if isinstance(exc, WorkerDiedError):
+        return f"{exc}; run with fewer --workers (or with more memory), {again}"
+    if isinstance(exc, MemoryError):
+        return f"out of memory in the main process; run on a machine with more memory, {again}"
+    if isinstance(exc, OSError):
+        code = _errno_of(exc)
+        where = exc.filename or (f"--out {out}" if out else None)
+        at = f" ({_printable(where)})" if where else ""
+        if code in (errno.ENOSPC, errno.EDQUOT):
+            return f"no space left on the device{at}; free some space, {again}"
+        if code == errno.EROFS:
+            return f"read-only file system{at}; choose a folder on a writable file system"
+        if code in (errno.EACCES, errno.EPERM):
+            return f"permission denied{at}; fix the permissions or choose another folder, {again}"
+        return f"{exc.strerror or exc}{at}; {again}"
+    first = (str(exc).splitlines() or [""])[0][:300]
+    return (f"unexpected {exc.__class__.__name__}: {first} (a bug in samestory: rerun with --debug for the traceback, "
+            "and report it)")
+
+
+def _fault(exc: BaseException, out: str | os.PathLike | None, show_traceback: bool) -> None:
+    if show_traceback:
+        traceback.print_exception(exc, file=sys.stderr)
+    _fail(fault_line(exc, out), EXIT_FAULT)
 
 
 def nothing_kept(summary: dict) -> str | None:
@@ -148,7 +221,8 @@ def nothing_kept(summary: dict) -> str | None:
 
 def setup_logging(verbose: int, log_file: Optional[Path], quiet: bool) -> None:
     """The "samestory" logger: -v INFO (a line per stage), -vv DEBUG. Off a terminal, and not
-    --quiet, stderr gets the INFO lines even without -v, so a redirected run shows progress."""
+    --quiet, stderr gets the INFO lines even without -v, so a redirected run shows progress; on
+    a terminal, the notes (WARNING). --quiet: nothing but errors."""
     logger = logging.getLogger("samestory")
     for old in [h for h in logger.handlers if getattr(h, "samestory_cli", False)]:
         logger.removeHandler(old)  # a second command in one process (tests) starts afresh
@@ -156,7 +230,11 @@ def setup_logging(verbose: int, log_file: Optional[Path], quiet: bool) -> None:
     level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else None
     if level is None and not quiet and not sys.stderr.isatty():
         level = logging.INFO
+    if level is None and not quiet:
+        level = logging.WARNING  # notes (a lock taken over, --workers capped) show on a terminal too
     handlers: list[logging.Handler] = []
+    if level is None:
+        handlers.append(logging.NullHandler())  # --quiet: not even Python's last-resort printing of notes
     if level is not None:
         console = logging.StreamHandler(sys.stderr)
         console.setLevel(level)
@@ -173,19 +251,54 @@ def setup_logging(verbose: int, log_file: Optional[Path], quiet: bool) -> None:
     for handler in handlers:
         handler.samestory_cli = True
         logger.addHandler(handler)
-    if handlers:
-        logger.setLevel(min(h.level for h in handlers))
+    logger.setLevel(min(h.level or logging.WARNING for h in handlers))
 
 
 def _emit(text: str, stream=None) -> None:
     """Print a line of output; a reader that went away (`| head`) ends the command quietly, exit 0."""
     stream = stream or sys.stdout
+    name = "stdout" if stream is sys.stdout else "stderr"
+    if name == "stdout" and _CLOSED_AT_START.get(1):
+        _fail("stdout is closed: there is nowhere to print to (give the command a stdout, or leave out --json)", EXIT_FAULT)
     try:
         print(text, file=stream, flush=True)
     except BrokenPipeError:
         # Python's documented recipe: point the fd at devnull so the exit flush cannot fail again
-        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        _to_devnull(stream)
         raise typer.Exit(0) from None
+    except OSError as exc:  # a full device (`--json > /dev/full`), a closed descriptor
+        _to_devnull(stream)
+        _fail(f"cannot write to {name}: {exc.strerror or exc}", EXIT_FAULT)
+
+
+def _to_devnull(stream) -> None:
+    """Point the stream's descriptor at /dev/null: what is still buffered cannot fail again at exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real descriptor (a test's capture)
+        pass
+
+
+#: The standard descriptors that were closed when the command started (`samestory ... >&-`).
+_CLOSED_AT_START: dict[int, bool] = {}
+
+
+def _open_closed_descriptors() -> None:
+    """Put /dev/null on a closed stdin, stdout or stderr, so that no file the run opens takes
+    its number (a stray print would write into it), and remember which were closed."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            _CLOSED_AT_START[fd] = True
+    if sys.stdout is None:
+        sys.stdout = open(1, "w", closefd=False)
+    if sys.stderr is None:
+        sys.stderr = open(2, "w", closefd=False)
 
 
 @app.command()
@@ -199,6 +312,9 @@ def report(
         path = rebuild_report(out_dir)
     except ReportError as exc:
         _fail(str(exc))
+        return
+    except OSError as exc:  # a read-only or full run folder
+        _fail(fault_line(exc), EXIT_FAULT)
         return
     print(f"wrote {path}")
 
@@ -236,6 +352,7 @@ def compare(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON instead of the aligned view."),
     model: Optional[str] = typer.Option(None, "--model", show_default="packaged all-MiniLM-L6-v2", help="Sentence-transformers model name or folder."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file with settings (thresholds)."),
+    rows: int = typer.Option(200, "--rows", min=0, help="Rows of the aligned view to print, those that differ first (0: all)."),
 ) -> None:
     """Say how two documents relate (exact/near/partial/rewrite/none) and show their aligned sentences."""
     from .compare import CompareError, compare_files, print_comparison
@@ -251,7 +368,7 @@ def compare(
     if json_out:
         _emit(json.dumps(result, indent=2, ensure_ascii=False, sort_keys=True))
     else:
-        print_comparison(result)
+        print_comparison(result, rows=rows)
 
 
 @app.command("settings")
@@ -302,6 +419,7 @@ def _stop(signum: int, frame) -> None:
 
 
 def entry() -> None:
+    _open_closed_descriptors()
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     try:

@@ -249,7 +249,28 @@ def _rows(result: dict):
     return rows_with_gaps(aligned, len(result["sentences_a"]), len(result["sentences_b"]))
 
 
-def print_comparison(result: dict, console: Console | None = None) -> None:
+#: Rows of the aligned view printed by default: two long documents (60,000 sentences) made a
+#: table of 37 MB that took most of a minute to print; --json has every row.
+VIEW_ROWS = 200
+
+
+def view_rows(result: dict, limit: int = VIEW_ROWS) -> tuple[list, int]:
+    """The display rows to print (at most `limit`, 0: all) and how many rows there are. Past the
+    limit, rows that differ (an edited sentence, one without a counterpart) go first, in order."""
+    rows = _rows(result)
+    if not limit or len(rows) <= limit:
+        return rows, len(rows)
+    differing = [k for k, (i, j, s) in enumerate(rows) if i is None or j is None or s is None or s < 1.0]
+    picked = set(differing[:limit])
+    for k in range(len(rows)):
+        if len(picked) >= limit:
+            break
+        picked.add(k)
+    return [rows[k] for k in sorted(picked)], len(rows)
+
+
+def print_comparison(result: dict, console: Console | None = None, rows: int = VIEW_ROWS) -> None:
+    """The comparison for a person; the aligned view holds at most `rows` rows (0: all)."""
     console = console or Console()
     colour = {"exact": "green", "near": "green", "partial": "cyan", "rewrite": "magenta", "related": "yellow",
               "translation": "blue", "none": "white"}[result["relation"]]
@@ -287,7 +308,8 @@ def print_comparison(result: dict, console: Console | None = None) -> None:
     view.add_column("B", ratio=1)
     view.add_column("j", justify="right", width=3)
     sent_a, sent_b = result["sentences_a"], result["sentences_b"]
-    for i, j, s in _rows(result):
+    shown, total = view_rows(result, rows)
+    for i, j, s in shown:
         view.add_row(
             "" if i is None else str(i),
             Text("") if i is None else _highlight(sent_a[i], names_a, j is None),
@@ -296,3 +318,6 @@ def print_comparison(result: dict, console: Console | None = None) -> None:
             "" if j is None else str(j),
         )
     console.print(view)
+    if len(shown) < total:
+        console.print(f"showing {len(shown):,} of {total:,} rows (those that differ first); --rows 0 shows all, "
+                      "--json gives every sentence", highlight=False)

@@ -242,6 +242,9 @@ class RewriteSettings(_Section):
         super().__post_init__()
         if self.judge_runtime not in self.RUNTIMES:
             raise ConfigError(f"rewrite.judge_runtime must be one of {', '.join(self.RUNTIMES)}, got {self.judge_runtime!r}")
+        if self.static_reject > self.static_accept:  # the screen would drop pairs it also accepts
+            raise ConfigError(f"rewrite.static_reject ({self.static_reject:g}) must not be above "
+                              f"rewrite.static_accept ({self.static_accept:g})")
 
 
 @dataclass(frozen=True)

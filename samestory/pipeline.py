@@ -40,7 +40,7 @@ from . import __version__
 from .config import Settings
 from .executors import make_executor
 from .group import connected_groups
-from .output import prepare_out_dir
+from .output import check_out_dir, prepare_out_dir
 from .output.corpus import CORPUS_JSONL, CORPUS_PARQUET_DIR
 from .output.write import RUN_MANIFEST, temp_path, _remove
 from .plan.folder import WorkFolder, WorkFolderError, write_atomically
@@ -52,7 +52,7 @@ from .plan.shuffle import key_parts, write_partitioned
 from .progress import Progress
 from .read import InputError, split_inputs
 from .records import Pairs
-from .runlog import run_record, stage_timer
+from .runlog import run_record, settled_heap, stage_timer
 from .steps import boilerplate as bp_step, lexical as lex_step, originals as orig_step, output as out_step
 from .steps.pairs import GROUPING_CODES, read_pair_ends, write_pairs
 from .steps.read import ReadArgs, read_part
@@ -119,7 +119,18 @@ def run(
             return result
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-    return _Run(paths, records, Path(out), settings, overwrite, resume, list(references)).execute()
+    from .runlock import RunLock, check_out, refuse_if_written
+
+    references = list(references)
+    out_dir = check_out(out, references)  # every check that can refuse runs before anything is removed
+    for ref in references:
+        refuse_if_written(ref)
+    if settings.rewrite.enabled:
+        from .rewrite.embed import resolve_model
+
+        resolve_model(settings.rewrite.model)  # a missing model is refused now, not after the cleaning
+    with settled_heap(), RunLock(out_dir):  # one writer per run folder, released on every exit path
+        return _Run(paths, records, out_dir, settings, overwrite, resume, references).execute()
 
 
 def _task_bytes(task) -> int:
@@ -218,9 +229,10 @@ class _Run:
 
     def execute(self) -> RunResult:
         self.refs = reference_runs.load_references(self.references, self.settings, self.out)
-        old = self._check_work()
-        if old is not None and (self.out / RUN_MANIFEST).is_file():
+        if self.resume and (self.out / RUN_MANIFEST).is_file():
             return self._finished()
+        old = self._check_work()
+        check_out_dir(self.out, self.overwrite or self.resume)
         prepare_out_dir(self.out, self.overwrite or self.resume)  # an interrupted run may have written outputs
         self.work = self._open_work(old)
         self.now = started(self.manifest)
@@ -254,12 +266,24 @@ class _Run:
                          rewrite_stats=self.rewrite_stats, translation_stats=self.translation_stats)
 
     def _finished(self) -> RunResult:
-        """--resume of a run that finished, with the same inputs and settings: nothing to do."""
+        """--resume of a finished run: its outputs as they are when it had these inputs and
+        settings, else a one-line refusal with the difference. Nothing is removed either way."""
         import json
         import logging
 
+        refs = [{"run_id": r.run_id, "path": str(r.path), "rows": r.rows} for r in self.refs]
+        planned = new_manifest(self.paths or [], self.settings, __version__, refs, self.out, datetime.now(timezone.utc))
+        old = read_manifest(self.out / WORK_DIR)
+        if old is None:
+            raise WorkFolderError(
+                f"the run in {self.out} is finished, and its work folder ({WORK_DIR}/) is missing, so --resume cannot "
+                "check it against these inputs and settings; nothing was changed (--overwrite runs it again)")
+        reason = manifest_difference(old, planned, "the finished run")
+        if reason:
+            raise WorkFolderError(f"the run in {self.out} is finished, but {reason}; nothing was changed "
+                                  "(to run it again with these, use --overwrite instead of --resume)")
         record = json.loads((self.out / RUN_MANIFEST).read_text(encoding="utf-8"))
-        logging.getLogger("samestory").warning("samestory: the run in %s is finished; nothing to resume", self.out)
+        logging.getLogger("samestory").warning("the run in %s is finished: nothing to resume", self.out)
         return self._result(record["summary"])
 
     # --- read ------------------------------------------------------------------------------

@@ -18,20 +18,24 @@ __all__ = ["stage_timer", "run_record", "release_freed_memory"]
 def stage_timer(timings: dict[str, float], counts: dict[str, dict[str, int]] | None = None):
     """A context manager factory that adds each block's wall time to `timings[name]`; the block
     may report its counts (`counted(pairs=12)`), kept in `counts[name]`. A finished stage is
-    logged at INFO with its counts and seconds."""
+    logged at INFO with its counts and seconds;
+    a stage that raised is not."""
     counts = {} if counts is None else counts
 
     @contextlib.contextmanager
     def timed(name: str):
         t0 = time.perf_counter()
+        finished = False
         try:
             yield lambda **found: counts.setdefault(name, {}).update(found)
+            finished = True
         finally:
             settle_heap()  # what the stage built lives on: the collector need not scan it again
             seconds = time.perf_counter() - t0
             timings[name] = timings.get(name, 0.0) + seconds
-            said = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.get(name, {}).items())
-            log.info("%s: %s%.1f s", name.replace("_", " "), f"{said}, " if said else "", seconds)
+            if finished:  # a stage that failed or was interrupted gets no line of counts
+                said = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.get(name, {}).items())
+                log.info("%s: %s%.1f s", name.replace("_", " "), f"{said}, " if said else "", seconds)
 
     return timed
 

@@ -28,16 +28,20 @@ ARTICLE = (
     "</body></html>"
 )
 ZEROS = b"\0" * 20_000_000  # as a gzip bomb: 20 KB on disk
+FRENCH = "Le naïf maître d’hôtel a reçu l’œuvre « Noël » — un cadeau de 20 € pour l’été, dit le maire."
+GERMAN_LINES = ["Die Brücke über die Lune wird gesperrt.", "Der Bürgermeister äußerte sich am Dienstag.",
+                "Die Fähre fährt weiter, sagte er.", "Übermorgen beginnt die Arbeit an der Brücke."]
 
 
-def _warc(pages, record_type: str = "response", encoding: str | None = None) -> bytes:
+def _warc(pages, record_type: str = "response", encoding: str | None = None,
+          content_type: str = "text/html; charset=utf-8") -> bytes:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=False)
     for uri, body in pages:
-        fields = [("Content-Type", "text/html; charset=utf-8")]
+        fields = [("Content-Type", content_type)]
         if encoding:
             fields.append(("Content-Encoding", encoding))
         headers = StatusAndHeaders("200 OK", fields, protocol="HTTP/1.1")
@@ -99,6 +103,17 @@ def build(folder: Path) -> int:
     put("names/evil\n\x1b[31mname.txt", PLAIN + " Evil name.")
     put("names/[red]markup[/red].txt", PLAIN + " Markup name.")
     put("names/.hidden.txt", PLAIN, rows=0)  # hidden entries are skipped by design
+    # encodings (issue 20): a legacy code page, mixed lines, byte order marks, invisible text
+    put("text/cp1252_french.txt", FRENCH.encode("cp1252"))
+    put("text/mixed_lines.txt", b"\n".join(line.encode("utf-8" if k % 2 == 0 else "latin-1") for k, line in enumerate(GERMAN_LINES)))
+    put("text/utf32.html", b"\xff\xfe\x00\x00" + ARTICLE.replace("Quay", "Brücke").encode("utf-32-le"))
+    put("text/zero_width.txt", "\u200b\u200c\u200d \u2060\ufeff")
+    put("json/utf16.jsonl", b"\xff\xfe" + _jsonl({"id": "u1", "text": FRENCH}, {"id": "u2", "text": PLAIN + " UTF-16."}).encode("utf-16-le"),
+        rows=2)
+    put("json/utf32be.json", b"\x00\x00\xfe\xff" + json.dumps({"id": "p", "text": PLAIN + " UTF-32."}, indent=2).encode("utf-32-be"))
+    put("warc/utf16_payload.warc", _warc([("https://u.example/1", b"\xfe\xff" + ARTICLE.replace("Quay", "Brücke").encode("utf-16-be"))],
+                                         content_type="text/html"))
+
     # special files and links: one row each, never opened
     (folder / "special").mkdir()
     os.mkfifo(folder / "special" / "pipe.jsonl")

@@ -160,3 +160,84 @@ def test_eval_json_on_stdout(seeds_run, tmp_path):
     report = json.loads(got.stdout)
     assert report == json.loads((out / "eval.json").read_text())
     assert report["documents"]["labelled_in_run"] == 2
+
+
+# --- issue 20 -------------------------------------------------------------------------------------
+
+CLI = [sys.executable, "-m", "samestory.cli"]
+
+
+def _subprocess(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    import os
+
+    from .conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
+    return subprocess.run([*CLI, *args], text=True, env=env, timeout=120, **streams)
+
+
+def test_json_to_a_full_device_is_one_line(tmp_path):
+    with open("/dev/full", "w") as full:
+        got = _subprocess("run", str(SEEDS), "--out", str(tmp_path / "o"), "--json", "-q", *FAST, stdout=full)
+    assert got.returncode == 1
+    assert got.stderr.strip() == "error: cannot write to stdout: No space left on device"
+    with open("/dev/full", "w") as full:
+        settings = _subprocess("settings", stdout=full)
+    assert settings.returncode == 1 and "Traceback" not in settings.stderr
+
+
+def test_json_to_a_closed_stdout_is_one_line(tmp_path):
+    import os
+
+    got = _subprocess("run", str(SEEDS), "--out", str(tmp_path / "o"), "--json", "-q", *FAST, preexec_fn=lambda: os.close(1))
+    assert got.returncode == 1
+    assert got.stderr.strip().startswith("error: stdout is closed")
+    assert (tmp_path / "o" / "run.json").is_file()  # the run itself finished
+
+
+def test_workers_above_the_cpu_count_are_capped_with_a_note(tmp_path):
+    from samestory.cli import usable_cpus
+
+    cpus = usable_cpus()
+    got = runner.invoke(app, ["run", str(SEEDS), "--out", str(tmp_path / "o"), "--no-rewrites", "--no-report",
+                              "-w", str(cpus + 62)])
+    assert got.exit_code == 0, got.output
+    assert f"--workers {cpus + 62} is more than the {cpus} CPUs here; using {cpus}" in got.stderr
+    assert json.loads((tmp_path / "o" / "run.json").read_text())["settings"]["run"]["workers"] == cpus
+
+
+def test_overwrite_removes_the_old_eval(tmp_path):
+    out = tmp_path / "o"
+    assert runner.invoke(app, ["run", str(SEEDS), "--out", str(out), "-q", *FAST]).exit_code == 0
+    labels = tmp_path / "labels.csv"
+    labels.write_text("doc_id,group\n" + "".join(f"{p.name},g\n" for p in sorted(SEEDS.iterdir())))
+    assert runner.invoke(app, ["eval", str(out), "--labels", str(labels), "-q"]).exit_code == 0
+    assert (out / "eval.json").is_file()
+    assert runner.invoke(app, ["run", str(SEEDS), "--out", str(out), "-q", "--overwrite", *FAST]).exit_code == 0
+    assert not (out / "eval.json").exists()  # it described the run that was replaced
+
+
+def test_static_reject_above_static_accept_is_refused(tmp_path):
+    cfg = tmp_path / "s.toml"
+    cfg.write_text("[rewrite]\nstatic_reject = 0.9\nstatic_accept = 0.5\n")
+    got = runner.invoke(app, ["run", str(SEEDS), "--out", str(tmp_path / "o"), "--config", str(cfg)])
+    assert got.exit_code == 2
+    assert "rewrite.static_reject (0.9) must not be above rewrite.static_accept (0.5)" in got.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_compare_of_long_documents_prints_a_bounded_view(tmp_path):
+    import random
+
+    rng = random.Random(3)
+    words = "harbour council market storm bridge ferry school budget police river mayor station".split()
+    text = " ".join(" ".join(rng.choice(words) for _ in range(10)).capitalize() + "." for _ in range(3000))
+    (tmp_path / "a.txt").write_text(text)
+    (tmp_path / "b.txt").write_text(text.replace("ferry", "boat", 5))
+    got = runner.invoke(app, ["compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], terminal_width=120)
+    assert got.exit_code == 0, got.output
+    assert "relation: near" in got.stdout
+    assert "showing 200 of 3,000 rows (those that differ first)" in got.stdout
+    assert len(got.stdout) < 200_000
+    assert "boat" in got.stdout  # the rows that differ are the ones shown

@@ -64,3 +64,17 @@ def test_drop_forwards_originals_and_unique_documents_only(tmp_path):
 def test_bad_mode_is_refused():
     with pytest.raises(ValueError, match="annotate"):
         SamestoryDedup(mode="keep")
+
+
+def test_the_docstring_example_runs_with_the_default_settings(tmp_path):
+    """`SamestoryDedup(mode="drop")` as the module's docstring writes it (its default settings
+    were once an invalid Settings call: TypeError)."""
+    step = SamestoryDedup(mode="drop")
+    assert step.settings.run.workers == 1 and step.settings.run.progress is False
+    src, out = tmp_path / "crawl", tmp_path / "kept"
+    src.mkdir()
+    (src / "00000.jsonl").write_text("".join(json.dumps(d) + "\n" for d in DOCS))
+    LocalPipelineExecutor(pipeline=[JsonlReader(str(src)), step, JsonlWriter(str(out), compression=None)],
+                          tasks=1, logging_dir=str(tmp_path / "logs")).run()
+    kept = [json.loads(line) for f in sorted(out.glob("*.jsonl")) for line in f.read_text().splitlines()]
+    assert [d["id"] for d in kept] == ["other", "early"]

@@ -477,3 +477,119 @@ def test_arc_records_and_a_truncated_one(tmp_path):
     assert docs["old.arc.gz#https://a.example/1"].kind == "html" and docs["old.arc.gz#https://a.example/2"].kind == "html"
     assert docs["cut.arc#https://a.example/1"].kind == "html"
     assert "truncated" in docs["cut.arc#https://a.example/2"].reason
+
+
+# --- issue 20: the right bytes from any encoding -----------------------------------------------
+
+# Short sentences (the hard case: little to go on), written for these tests, each in a code page
+# its language is written in.
+CODE_PAGE_CASES = [
+    ("Le naïf maître d’hôtel a reçu l’œuvre « Noël » pour l’été.", "cp1252"),  # was read as cp1250: naďf
+    ("Héloïse est naïve.", "cp1252"),
+    ("Le naïf maître d'hôtel a reçu l'œuvre « Noël » pour 20 €.", "iso8859_15"),
+    ("Die Brücke über die Lune wird gesperrt, sagte der Bürgermeister.", "cp1252"),
+    ("Starosta řekl, že most přes řeku bude uzavřen až do konce května.", "cp1250"),
+    ("Příliš žluťoučký kůň úpěl ďábelské ódy.", "iso8859_2"),
+    ("Zażółć gęślą jaźń, powiedział burmistrz w środę.", "iso8859_2"),
+    ("Мэр города заявил, что мост будет закрыт на ремонт до конца мая.", "cp1251"),
+    ("Мэр города заявил, что мост будет закрыт на ремонт до конца мая.", "koi8_r"),
+    ("Ο δήμαρχος δήλωσε ότι η γέφυρα θα κλείσει για επισκευή.", "cp1253"),
+    ("Belediye başkanı, köprünün mayıs sonuna kadar kapatılacağını söyledi.", "cp1254"),
+    ("Meras sakė, kad tiltas bus uždarytas iki gegužės pabaigos.", "cp1257"),
+    ("ראש העיר אמר שהגשר ייסגר לתיקונים עד סוף מאי.", "cp1255"),
+    ("قال رئيس البلدية إن الجسر سيغلق للإصلاح حتى نهاية مايو.", "cp1256"),
+    ("市長は、橋が五月末まで修理のために閉鎖されると述べた。", "shift_jis"),
+    ("市長は、橋が五月末まで修理のために閉鎖されると述べた。", "euc_jp"),
+    ("市长说这座桥将关闭维修，直到五月底。", "gbk"),
+    ("시장은 다리가 5월 말까지 수리를 위해 폐쇄될 것이라고 말했다.", "euc_kr"),
+]
+
+
+@pytest.mark.parametrize("text, encoding", CODE_PAGE_CASES, ids=[f"{e}-{t[:12]}" for t, e in CODE_PAGE_CASES])
+def test_legacy_code_pages_are_told_apart(text, encoding):
+    assert decode_bytes(text.encode(encoding)) == text
+
+
+def test_a_text_file_in_cp1252_keeps_its_letters(tmp_path):
+    text = "Le naïf maître d’hôtel a reçu l’œuvre « Noël » — un cadeau pour l’été."
+    (tmp_path / "fr.txt").write_bytes(text.encode("cp1252"))
+    assert read(tmp_path)["fr.txt"].content == text
+
+
+def test_a_file_of_mixed_encodings_is_decoded_line_by_line(tmp_path):
+    lines = ["Die Brücke über die Lune wird gesperrt.", "Der Bürgermeister äußerte sich am Dienstag.",
+             "Die Fähre fährt weiter, sagte er.", "Übermorgen beginnt die Arbeit."]
+    data = b"\n".join(line.encode("utf-8" if k % 2 == 0 else "latin-1") for k, line in enumerate(lines))
+    (tmp_path / "mixed.txt").write_bytes(data)
+    assert read(tmp_path)["mixed.txt"].content == "\n".join(lines)  # was mojibake throughout: "BrĂĽcke"
+
+
+def test_utf8_with_a_broken_sequence_in_one_line_stays_utf8():
+    data = "Die Brücke über die Lune.\nDer Bürgermeister äußerte sich.\n".encode() + "Ende \xc3 der Zeile, äußerte er.\n".encode()
+    data = data.replace(b"\xc3\x83", b"\xc3")  # the lone lead byte of a cut sequence
+    assert decode_bytes(data) == "Die Brücke über die Lune.\nDer Bürgermeister äußerte sich.\nEnde \ufffd der Zeile, äußerte er.\n"
+
+
+def test_a_page_that_declares_latin1_is_read_as_windows_1252(tmp_path):
+    page = ('<html><head><meta charset="iso-8859-1"><title>Kaffee</title></head><body><article><p>Er sagte: '
+            '„Die Brücke bleibt zu“ – bis Mai. ' + PLAIN + '</p></article></body></html>')
+    (tmp_path / "page.html").write_bytes(page.encode("cp1252"))
+    doc = read(tmp_path)["page.html"]
+    assert "„Die Brücke bleibt zu“ – bis Mai." in doc.content  # browsers read ISO-8859-1 as windows-1252
+    assert not any("\x80" <= c <= "\x9f" for c in doc.content)
+
+
+BOM_CODECS = ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "utf-8"]
+BOM_BYTES = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff", "utf-32-le": b"\xff\xfe\x00\x00",
+             "utf-32-be": b"\x00\x00\xfe\xff", "utf-8": b"\xef\xbb\xbf"}
+
+
+@pytest.mark.parametrize("codec", BOM_CODECS)
+def test_a_byte_order_mark_is_read_in_every_format(tmp_path, codec, quick):
+    def put(name: str, text: str) -> None:
+        (tmp_path / "in" / name).write_bytes(BOM_BYTES[codec] + text.encode(codec))
+
+    (tmp_path / "in").mkdir()
+    text = "Die Brücke über die Lune wird gesperrt, sagte der Bürgermeister. " + PLAIN
+    put("plain.txt", text)
+    put("page.html", ARTICLE.replace("repaired this week", "repaired this week (Brücke über)"))
+    put("feed.jsonl", json.dumps({"id": "a", "text": text + " A."}, ensure_ascii=False) + "\n"
+        + json.dumps({"id": "b", "text": text + " B."}, ensure_ascii=False) + "\n")
+    put("pretty.json", json.dumps({"id": "p", "text": text + " P."}, ensure_ascii=False, indent=2))
+    put("no_extension", text + " N.")
+    payload = BOM_BYTES[codec] + ARTICLE.replace("Quay", "Brücke").encode(codec)
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=False)
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record("https://w.example/1", "response", payload=io.BytesIO(payload),
+                                                  http_headers=headers))
+    (tmp_path / "in" / "crawl.warc").write_bytes(buffer.getvalue())
+    docs = by_id(samestory.run(tmp_path / "in", settings=quick).documents)
+    assert {d: r["status"] for d, r in docs.items()} == dict.fromkeys(
+        ["crawl.warc#https://w.example/1", "feed.jsonl#a", "feed.jsonl#b", "no_extension", "page.html", "plain.txt",
+         "pretty.json#p"], "ok"), {d: r["reason"] for d, r in docs.items()}
+    assert docs["plain.txt"]["text"] == text
+    assert docs["feed.jsonl#b"]["text"] == text + " B."
+    assert docs["pretty.json#p"]["text"] == text + " P."
+    assert "Brücke über" in docs["page.html"]["text"]
+    assert docs["crawl.warc#https://w.example/1"]["title"] == "Brücke wall repaired"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b\u200b\u200b", "\u200c \u200d \u2060", "\ufeff\u00ad", "\u3164\u3164",
+                                       "\u2800 \u2800", "\u200b\n\u200e\u202a\u2066"])
+def test_text_of_invisible_characters_has_no_word(tmp_path, quick, invisible):
+    result = samestory.run([{"id": "zw", "text": invisible}, {"id": "ok", "text": PLAIN}], settings=quick)
+    docs = by_id(result.documents)
+    assert docs["records#zw"]["status"] == "rejected"  # was ok with 0 words, despite min_words = 1
+    assert docs["records#zw"]["reason"] == "no visible text (only invisible characters)"
+    assert docs["records#ok"]["status"] == "ok"
+
+
+def test_invisible_characters_inside_words_do_not_hide_them():
+    from samestory.clean.normalize import count_words
+
+    assert count_words("mar\u00adket hall\u200b closes") == 3
+    assert count_words("\u200b \u200b") == 0

@@ -69,6 +69,9 @@ def test_examples_are_four_sites():
 def test_exit_statuses_are_documented():
     assert EXIT_NOTHING_KEPT == 3
     assert "3 the run finished but\nkept nothing" in README
+    from samestory.cli import EXIT_FAULT
+
+    assert EXIT_FAULT == 1 and "1 a fault\non the way" in README
 
 
 def test_documented_compare_of_a_record_says_exact():
@@ -79,7 +82,8 @@ def test_documented_compare_of_a_record_says_exact():
     assert compare_files(a, b, Settings().replace(rewrite={"model": os.devnull}))["relation"] == "exact"
 
 
-@pytest.mark.parametrize("option", ["--json", "--log-file", "-v", "--no-rewrites", "--overwrite", "--quiet", "--no-report"])
+@pytest.mark.parametrize("option", ["--json", "--log-file", "-v", "--no-rewrites", "--overwrite", "--quiet", "--no-report",
+                                    "--debug"])
 def test_documented_run_options_exist(option):
     from typer.testing import CliRunner
 

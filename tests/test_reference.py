@@ -84,7 +84,9 @@ def test_a_reference_must_be_a_finished_run_with_the_same_fingerprint_settings(t
     cli = subprocess.run([sys.executable, "-m", "samestory.cli", "run", str(new), "--out", str(tmp_path / "o"),
                           "--reference", str(tmp_path), "--no-rewrites"], capture_output=True, text=True)
     assert cli.returncode == 2 and "not the folder" in cli.stderr and "Traceback" not in cli.stderr
-    with pytest.raises(ReferenceError, match="--out folder of this run"):
+    from samestory.runlock import RunLockError
+
+    with pytest.raises(RunLockError, match="is the --out folder"):
         samestory.run(new, out=outs[0], settings=LEXICAL, references=[outs[0]], overwrite=True)
     assert (outs[0] / "run.json").is_file()  # refused before anything was removed
 

@@ -17,7 +17,7 @@ from ..records import RawDocument
 from .chrome import is_chrome_line, strip_chrome_lines
 from .dates import PublishedDate, parse_date
 from .extract import extract_html, warm_up
-from .normalize import normalize_for_match, tidy_text
+from .normalize import INVISIBLE, count_words, normalize_for_match, tidy_text
 from .timelimit import TimeLimitExceeded, time_limit
 from .urls import host_of
 
@@ -107,9 +107,10 @@ def clean_one(raw: RawDocument, settings: CleanSettings, now: datetime | None = 
     if settings.strip_chrome_lines:
         text, removed = strip_chrome_lines(text, settings.chrome_max_words)
         out["chrome_lines"] = len(removed)
-    n_words = len(text.split())  # cheap check; exact word counts come from fingerprinting
+    n_words = count_words(text)  # cheap check, blind to invisible characters; exact counts come from fingerprinting
     if n_words < max(settings.min_words, 1):
-        reason = "no text left after removing site chrome" if out["chrome_lines"] else "empty text"
+        reason = ("no text left after removing site chrome" if out["chrome_lines"] else
+                  "empty text" if not text.strip() or n_words else "no visible text (only invisible characters)")
         out.update(status="rejected", reason=reason)
         return out
     out["text"] = text
@@ -117,8 +118,11 @@ def clean_one(raw: RawDocument, settings: CleanSettings, now: datetime | None = 
 
 
 def _has_words(text: str, at_least: int) -> bool:
-    """len(text.split()) >= at_least, without splitting the whole text: at most `at_least`
-    pieces are cut (the split of a 500-word text was a third of cleaning a record)."""
+    """count_words(text) >= at_least, without splitting the whole text: at most `at_least`
+    pieces are cut (the split of a 500-word text was a third of cleaning a record); tokens of
+    invisible characters alone are no words (normalize.count_words)."""
+    if not text.isascii():
+        text = text.translate(INVISIBLE)
     return len(text.split(None, at_least - 1)) >= at_least
 
 
@@ -144,7 +148,10 @@ def clean_text(content: str, title: str | None, settings: CleanSettings) -> tupl
         text, removed = strip_chrome_lines(text, settings.chrome_max_words)
         chrome_lines = len(removed)
     if not _has_words(text, max(settings.min_words, 1)):
-        return None, chrome_lines, "no text left after removing site chrome" if chrome_lines else "empty text"
+        if chrome_lines:
+            return None, chrome_lines, "no text left after removing site chrome"
+        visible = not text.strip() or _has_words(text, 1)
+        return None, chrome_lines, "empty text" if visible else "no visible text (only invisible characters)"
     return text, chrome_lines, None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["TYPOGRAPHY_FOLD", "fold_typography", "normalize_for_match", "match_tokens_text", "tidy_text"]
+__all__ = ["TYPOGRAPHY_FOLD", "count_words", "fold_typography", "normalize_for_match", "match_tokens_text", "tidy_text"]
 
 # Typographic variants that copies change freely: curly quotes, primes, dashes, NBSP.
 TYPOGRAPHY_FOLD = str.maketrans(
@@ -78,3 +78,23 @@ def _no_blank_runs(lines: list[str]) -> bool:
             return False
         previous = bool(line)
     return True
+
+
+#: Characters that show nothing: Unicode's Default_Ignorable_Code_Point (zero-width spaces and
+#: joiners, bidi controls, soft hyphen, variation selectors, tags, the Hangul fillers), plus
+#: U+2800 BRAILLE PATTERN BLANK, which renders as a space and is used as one to pass filters.
+#: The ranges are written out: the standard library's unicodedata has no such property.
+INVISIBLE = str.maketrans(dict.fromkeys(
+    [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFEFF, 0xFFA0, 0x2800]
+    + list(range(0x180B, 0x1810)) + list(range(0x200B, 0x2010)) + list(range(0x202A, 0x202F))
+    + list(range(0x2060, 0x2070)) + list(range(0xFE00, 0xFE10)) + list(range(0xFFF0, 0xFFF9))
+    + list(range(0x1BCA0, 0x1BCA4)) + list(range(0x1D173, 0x1D17B)) + list(range(0xE0000, 0xE1000))
+))
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words, not counting tokens made only of invisible characters (a
+    text of zero-width spaces alone has no word)."""
+    if text.isascii():
+        return len(text.split())
+    return len(text.translate(INVISIBLE).split())

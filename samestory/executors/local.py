@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import logging
 import multiprocessing
 import os
 import pickle
@@ -18,6 +19,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import numpy as np
@@ -28,7 +30,13 @@ T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
 
-__all__ = ["LocalExecutor"]
+__all__ = ["LocalExecutor", "WorkerDiedError"]
+
+log = logging.getLogger("samestory")
+
+
+class WorkerDiedError(RuntimeError):
+    """A worker process died twice on the same work (one-line message: how it died)."""
 
 # per process: the state each factory built here (map_with_state), keyed by the pickled factory
 _STATES: dict[bytes, Any] = {}
@@ -98,6 +106,7 @@ class LocalExecutor:
         self._pool: ProcessPoolExecutor | None = None
         self._started = False
         self._children: list[multiprocessing.process.BaseProcess] = []  # this pool's workers
+        self._death = "it ended without a word"  # how the last broken pool's worker died
 
     def __enter__(self) -> "LocalExecutor":
         return self
@@ -132,26 +141,77 @@ class LocalExecutor:
         return self.map(functools.partial(call_with_state, factory, func), items)
 
     def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """func(item) for each item, in the order given."""
+        """func(item) for each item, in the order given. A worker that dies (the out-of-memory
+        killer, kill -9) breaks the pool: a new pool runs the unfinished items again, once;
+        should an item meet a broken pool twice, WorkerDiedError says how the worker died."""
         if self.workers == 1:
             for item in items:
                 yield func(item)
             return
+        pending: deque[list] = deque()  # [item, future, retried]: the item is kept to run it again
+        for item in items:
+            pending.append([item, self._submit(func, item), False])
+            if len(pending) >= self.in_flight:
+                yield self._next_result(func, pending)
+        while pending:
+            yield self._next_result(func, pending)
+
+    def _submit(self, func: Callable[[T], R], item: T) -> Future:
+        if self._pool is not None and getattr(self._pool, "_broken", False):
+            self._restart()  # a worker died while none of our items was waiting for it
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, initializer=_die_with_parent, initargs=(os.getpid(),)
             )
-        pending: deque[Future] = deque()
-        for item in items:
-            if self._started:
-                pending.append(self._pool.submit(func, item))
-            else:  # the first submit forks the workers
-                before = set(multiprocessing.active_children())
-                with _signals_held():
-                    pending.append(self._pool.submit(func, item))
-                self._children = [p for p in multiprocessing.active_children() if p not in before]
-                self._started = True
-            if len(pending) >= self.in_flight:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+            self._started = False
+        if self._started:
+            return self._pool.submit(func, item)
+        before = set(multiprocessing.active_children())  # the first submit forks the workers
+        with _signals_held():
+            future = self._pool.submit(func, item)
+        self._children = [p for p in multiprocessing.active_children() if p not in before]
+        self._started = True
+        return future
+
+    def _restart(self) -> None:
+        """Drop a broken pool (its workers are dead or terminated); the next submit starts anew."""
+        self._death = self._how_workers_died()
+        log.warning("a worker process died (%s); its work is retried in new worker processes", self._death)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+
+    def _next_result(self, func: Callable[[T], R], pending: deque[list]) -> R:
+        """The oldest item's result; after a worker's death, the unfinished items go again once."""
+        while True:
+            entry = pending[0]
+            try:
+                result = entry[1].result()
+            except BrokenProcessPool:
+                if entry[2]:
+                    broken_now = self._pool is not None and getattr(self._pool, "_broken", False)
+                    how = self._how_workers_died() if broken_now else self._death
+                    raise WorkerDiedError(f"a worker process died ({how}), and again when its work was retried") from None
+                if self._pool is not None and getattr(self._pool, "_broken", True):
+                    self._restart()
+                for waiting in pending:  # items finished before the break keep their results
+                    future = waiting[1]
+                    if future.done() and isinstance(future.exception(), BrokenProcessPool):
+                        waiting[1], waiting[2] = self._submit(func, waiting[0]), True
+                continue
+            pending.popleft()
+            return result
+
+    def _how_workers_died(self) -> str:
+        """How the pool's workers ended ("killed by SIGKILL..."); the pool terminates the others."""
+        deadline = time.monotonic() + 2.0  # a dead worker's status is collected a moment after the pool breaks
+        for child in self._children:
+            child.join(timeout=max(0.0, deadline - time.monotonic()))
+        codes = [c.exitcode for c in self._children if c.exitcode is not None and c.exitcode != 0]
+        signals = [-code for code in codes if code < 0 and -code != signal.SIGTERM] or [-code for code in codes if code < 0]
+        if signals:
+            name = signal.Signals(signals[0]).name
+            hint = ", as the kernel's out-of-memory killer does" if signals[0] == signal.SIGKILL else ""
+            return f"killed by {name}{hint}"
+        if codes:
+            return f"exit status {codes[0]}"
+        return "it ended without a word"

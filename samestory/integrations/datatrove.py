@@ -53,7 +53,7 @@ class SamestoryDedup(PipelineStep):
             raise ValueError(f"mode must be 'annotate' or 'drop', not {mode!r}")
         self.mode = mode
         # one process per task by default: datatrove runs tasks side by side already
-        self.settings = settings or Settings(workers=1, progress=False)
+        self.settings = settings or Settings().replace(run={"workers": 1, "progress": False})
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         from .. import run as samestory_run

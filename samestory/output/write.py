@@ -22,7 +22,7 @@ from .tables import BOILERPLATE_SCHEMA, DOCUMENT_SCHEMA
 
 __all__ = [
     "OutputExistsError", "UnfinishedRunError", "prepare_out_dir", "write_outputs", "summarize", "OUTPUT_FILES",
-    "RUN_MANIFEST", "check_finished", "temp_path", "replacing",
+    "RUN_MANIFEST", "check_finished", "check_out_dir", "temp_path", "replacing", "DERIVED_FILES",
 ]
 
 #: Written last, by a rename: a folder holding it holds a finished run, whatever killed a run.
@@ -98,9 +98,14 @@ def check_finished(out: Path) -> None:
         )
 
 
-def prepare_out_dir(out: Path, overwrite: bool) -> None:
-    """Refuse to mix runs: an out dir holding samestory outputs, finished or not, needs --overwrite,
-    which removes them all (run.json first, so the folder stops looking finished at once)."""
+#: Files other commands write into a run folder (`samestory eval`): they describe the run
+#: they were made from, so they go when its outputs go.
+DERIVED_FILES = ("eval.json",)
+
+
+def check_out_dir(out: Path, overwrite: bool) -> tuple[list[str], list[Path]]:
+    """Refuse to mix runs (one line): an out dir holding samestory outputs, finished or not,
+    needs --overwrite. Removes nothing; returns (outputs, leftover temporary files) found."""
     if out.exists() and not out.is_dir():
         raise OutputExistsError(f"--out {out} exists and is not a folder")
     existing = [name for name in OUTPUT_FILES if (out / name).exists()]
@@ -109,10 +114,19 @@ def prepare_out_dir(out: Path, overwrite: bool) -> None:
         if RUN_MANIFEST in existing:
             raise OutputExistsError(f"{out} already holds a samestory run; use --overwrite to replace it")
         raise OutputExistsError(f"{out} holds an unfinished samestory run (no {RUN_MANIFEST}); use --overwrite to replace it")
+    return existing, leftovers
+
+
+def prepare_out_dir(out: Path, overwrite: bool) -> None:
+    """Refuse to mix runs (check_out_dir); with --overwrite, remove the old outputs (run.json
+    first, so the folder stops looking finished at once) and what was derived from them."""
+    existing, leftovers = check_out_dir(out, overwrite)
     for name in sorted(existing, key=lambda n: n != RUN_MANIFEST):
         _remove(out / name)
     for path in leftovers:
         _remove(path)
+    for name in DERIVED_FILES if overwrite else ():
+        _remove(out / name)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file where a folder of the path should be, no permission...

@@ -90,27 +90,28 @@ def write_manifest(work: Path, manifest: dict) -> None:
     write_atomically(work / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def manifest_difference(old: dict, new: dict) -> str | None:
-    """Why a run cannot continue another's work folder, in one line; None when it can."""
+def manifest_difference(old: dict, new: dict, run: str = "the interrupted run") -> str | None:
+    """Why a run cannot continue another's work folder (`run`: how to name it), in one line;
+    None when it can."""
     if old.get("format") != new["format"] or old.get("samestory_version") != new["samestory_version"]:
         return f"it was started by samestory {old.get('samestory_version')} (this is {new['samestory_version']})"
     if old.get("settings") != new["settings"]:
         changed = _changed_keys(old.get("settings") or {}, new["settings"])
-        return f"settings differ from the interrupted run's ({', '.join(changed[:3])})"
+        return f"settings differ from {run}'s ({', '.join(changed[:3])})"
     if old.get("plan") != new["plan"]:
-        return f"[run] task_mb differs from the interrupted run's ({(old.get('plan') or {}).get('task_mb')} -> {new['plan']['task_mb']})"
+        return f"[run] task_mb differs from {run}'s ({(old.get('plan') or {}).get('task_mb')} -> {new['plan']['task_mb']})"
     if [r.get("run_id") for r in old.get("references") or []] != [r["run_id"] for r in new["references"]]:
-        return "the --reference runs differ from the interrupted run's"
+        return f"the --reference runs differ from {run}'s"
     old_inputs, new_inputs = old.get("inputs") or [], new["inputs"]
     if old_inputs != new_inputs:
         old_by_path = {p: (s, m) for p, s, m in old_inputs}
         for p, s, m in new_inputs:
             if p not in old_by_path:
-                return f"input {p} was not in the interrupted run"
+                return f"input {p} was not in {run}"
             if old_by_path[p] != (s, m):
-                return f"input {p} changed since the interrupted run (size or modification time)"
+                return f"input {p} changed since {run} (size or modification time)"
         missing = sorted(set(old_by_path) - {p for p, _, _ in new_inputs})
-        return f"input {missing[0] if missing else '?'} of the interrupted run is missing"
+        return f"input {missing[0] if missing else '?'} of {run} is missing"
     return None
 
 

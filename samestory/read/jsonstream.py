@@ -23,6 +23,7 @@ from typing import Iterator
 
 import orjson
 
+from .decode import bom_encoding
 from .limits import CHUNK
 
 #: Room for a record's other fields (id, url, title...) beyond the document limit.
@@ -53,7 +54,7 @@ class _Window:
 
     def __init__(self, fh, limit: int):
         self.fh = fh
-        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.decoder = None  # chosen from the first bytes: UTF-8, or what a byte order mark says
         self.text = ""
         self.pos = 0
         self.line = 1
@@ -85,6 +86,10 @@ class _Window:
                 raise
             self.pending = exc
         data = b"".join(pieces)
+        if self.decoder is None:  # JSON is UTF-8, but files saved as UTF-16/32 say so with a BOM
+            codec, size = bom_encoding(data) or ("utf-8", 0)
+            self.decoder = codecs.getincrementaldecoder(codec)("replace")
+            data = data[size:]
         self.text = self.text[self.pos:] + self.decoder.decode(data, final=not data)
         self.pos = 0
         self.eof = not data

@@ -18,7 +18,8 @@ from typing import Any
 from ..records import RawDocument
 from .fields import FieldKeys, map_record
 
-__all__ = ["ArrowRows", "RecordInputError", "input_kind", "iter_record_input", "iter_rows", "peek", "record_document"]
+__all__ = ["RAISED_BY_CALLER", "ArrowRows", "RecordInputError", "input_kind", "iter_record_input", "iter_rows", "peek",
+           "record_document"]
 
 API_PREFIX = "records"
 
@@ -125,12 +126,33 @@ def _rows(inputs: Any) -> Iterator[tuple[str, int, Any]]:
     if isinstance(inputs, pa.Table):
         yield from _numbered("", _arrow_rows(inputs.to_batches(max_chunksize=1024)))
     elif _is_dataset(inputs):
-        yield from _numbered("", _dataset_rows(inputs))
+        yield from _numbered("", _callers(_dataset_rows(inputs)))
     elif isinstance(inputs, Mapping):  # DatasetDict: splits in their order
         for split, dataset in inputs.items():
-            yield from _numbered(str(split), _dataset_rows(dataset))
+            yield from _numbered(str(split), _callers(_dataset_rows(dataset)))
     else:
-        yield from _numbered("", iter(inputs))
+        yield from _numbered("", _callers(iter(inputs)))
+
+
+#: Set on an exception raised by the caller's own iterable: it propagates out of samestory.run
+#: as it was raised, instead of becoming an "unreadable" row (read._guarded).
+RAISED_BY_CALLER = "_samestory_raised_by_caller"
+
+
+def _callers(rows: Iterator) -> Iterator:
+    """The caller's rows; an exception its iterator raises is marked RAISED_BY_CALLER."""
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:
+            try:
+                setattr(exc, RAISED_BY_CALLER, True)
+            except (AttributeError, TypeError):  # an exception type without attributes: wrapped
+                raise RuntimeError(f"the records iterator raised {exc!r}") from exc
+            raise
+        yield row
 
 
 def _numbered(split: str, rows: Iterator) -> Iterator[tuple[str, int, Any]]:
