@@ -18,7 +18,8 @@ import pyarrow as pa
 
 from . import lexical
 from .boilerplate import (
-    Boilerplate, LineHashes, concat_line_hashes, learn_boilerplate, line_hashes_batch, site_key, strip_lines_batch,
+    Boilerplate, LineHashes, RowLineHashes, add_corpus_lines, concat_line_hashes, learn_boilerplate, learn_corpus_lines,
+    line_entries, line_hashes_batch, site_key, strip_learned_batch,
 )
 from .clean import CleanBatch, clean_batch
 from .config import Settings
@@ -90,7 +91,8 @@ def second_pass(item: tuple[TextJob, list[int], list], settings: Settings) -> tu
     None (rejected)."""
     text_job, rows, drops = item
     found = text_job.read()
-    texts, removed = strip_lines_batch([found[r] for r in rows], drops)
+    chrome_words = settings.clean.chrome_max_words if settings.clean.strip_chrome_lines else None
+    texts, removed = strip_learned_batch([found[r] for r in rows], drops, chrome_words)
     min_words = max(settings.clean.min_words, 1)
     texts = [t if k == 0 or (t is not None and len(t.split()) >= min_words) else None for t, k in zip(texts, removed)]
     signatures = signature_batch(texts, settings.rewrite) if settings.rewrite.enabled else concat_signatures([], [])
@@ -161,8 +163,17 @@ def remove_boilerplate(corpus: Corpus, line_parts: list[LineHashes], settings: S
     if not settings.boilerplate.enabled:
         return Boilerplate(drops=[None] * n)
     sites = [site_key(u, s, d) for u, s, d in zip(cols.url, cols.site, cols.doc_id)]
+    lines = concat_line_hashes(line_parts)
     with progress.task("Learning site boilerplate"):
-        learned = learn_boilerplate(sites, concat_line_hashes(line_parts), corpus.ok, corpus.texts, settings.boilerplate)
+        learned = learn_boilerplate(sites, lines, corpus.ok, corpus.texts, settings.boilerplate)
+    if settings.boilerplate.corpus_lines:  # wiring for the plan: one key partition, in the driver
+        with progress.task("Learning corpus-wide boilerplate"):
+            bp = settings.boilerplate
+            entries = line_entries(lines, corpus.fingerprints.exact_hash, corpus.ok, bp, skip=learned.drops)
+            n_ok = int(corpus.ok.sum())
+            found = learn_corpus_lines(entries, n_ok, RowLineHashes(lines), bp)
+            add_corpus_lines(learned, found, lines, corpus.ok, corpus.texts, n_ok, bp.corpus_max_words)
+    del lines
     affected = [i for i, drop in enumerate(learned.drops) if drop is not None and len(drop)]
     if not affected:
         return learned

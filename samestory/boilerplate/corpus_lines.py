@@ -1,0 +1,318 @@
+"""Corpus-wide boilerplate: short interface lines that recur on many different articles
+anywhere in the corpus, site or no site.
+
+Site learning (site_lines.py) needs a site of at least 4 pages. Plain-text copies, feed
+records without URLs and pages of sites seen once have none, yet they carry the same
+interface lines as everyone else ("Leave a Reply", "Say your words", "Posted in Tech"),
+in languages and wordings no vocabulary lists. This is the paragraph-level dedup of CCNet
+and C4-style pipelines, limited to short lines at the edges of texts and explained in
+boilerplate.parquet (`scope` = "corpus", `site` = "(corpus)").
+
+A line is corpus boilerplate when (all of):
+- it has at most `corpus_max_words` words (normalised as for site lines: case, digits and
+  punctuation folded);
+- it sits in the *edge zone* of at least `corpus_edge_share` of the documents holding it:
+  before the document's first line of more than `corpus_max_words` words, or after its last.
+  Interface lines sit around the article; a heading that many articles share ("Fazit",
+  "Ingredients", "Zutaten") sits between their paragraphs and is never learned;
+- it occurs in at least T = max(`corpus_min_docs`, ceil(`corpus_min_share` * N)) *different
+  articles* of the corpus's N clean documents: documents with one exact text count once, and
+  the rest go through the different-articles check of site_lines.py (two documents sharing at
+  least `same_article_containment` of the shorter one's words, in lines other than the one
+  tested, are one article), on a fixed-size deterministic sample (`sample_pages`). Copies of
+  one story therefore count once however often the corpus holds them.
+
+The steps, shaped for a group-by-key plan:
+1. `line_entries(lines, exact_hash, ok, settings)` (per batch): one entry per (document, short
+   line) — line hash (the key), row, line number, words, edge-zone flag, the document's exact
+   hash. `partition_of(hashes, parts)` says which key partition an entry goes to.
+2. `learn_corpus_lines(entries, n_docs, row_lines, settings)` (per key partition): a pure
+   reduce over one partition's entries. `row_lines(row)` gives a sampled document's line
+   hashes and word counts (random access to the per-row line-hash lists, which the
+   different-articles check reads for at most `sample_pages` rows per candidate line).
+   Partitions' results concatenate (`concat_corpus_lines`) to what one reduce over all
+   entries gives (tested).
+3. `corpus_line_drops(lines, learned, ok)` (per batch): which lines each document loses.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ..clean.chrome import chrome_line_numbers
+from ..clean.normalize import tidy_text
+from ..config import BoilerplateSettings
+from .site_lines import Boilerplate, LineHashes, _distinct_articles, _sample
+
+__all__ = [
+    "CORPUS_SITE", "CorpusLines", "LineEntries", "RowLineHashes", "add_corpus_lines", "concat_corpus_lines",
+    "corpus_line_drops", "corpus_threshold", "learn_corpus_lines", "line_entries", "partition_of", "strip_learned_batch",
+    "strip_learned_lines",
+]
+
+CORPUS_SITE = "(corpus)"  # the `site` of corpus-wide rows in boilerplate.parquet (no host has parentheses)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass
+class LineEntries:
+    """Entries of the group-by-line step, one per (document, short line), in any order."""
+
+    hashes: np.ndarray  # (m,) uint64: normalised line hash, the key
+    rows: np.ndarray    # (m,) int64: document row in the corpus
+    pos: np.ndarray     # (m,) int32: line number in the document's text
+    words: np.ndarray   # (m,) int32
+    edge: np.ndarray    # (m,) bool: the line is in the document's edge zone
+    exact: np.ndarray   # (m,) uint64: the document's exact-text hash
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def take(self, index: np.ndarray) -> "LineEntries":
+        return LineEntries(self.hashes[index], self.rows[index], self.pos[index], self.words[index],
+                           self.edge[index], self.exact[index])
+
+    @staticmethod
+    def concat(parts: list["LineEntries"]) -> "LineEntries":
+        if not parts:
+            return _empty_entries()
+        return LineEntries(*(np.concatenate([getattr(p, f) for p in parts])
+                             for f in ("hashes", "rows", "pos", "words", "edge", "exact")))
+
+
+def _empty_entries() -> LineEntries:
+    return LineEntries(np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32),
+                       np.zeros(0, bool), np.zeros(0, np.uint64))
+
+
+@dataclass
+class CorpusLines:
+    """What was learned, one entry per line hash, sorted by hash."""
+
+    hashes: np.ndarray      # (k,) uint64
+    words: np.ndarray       # (k,) int32
+    docs: np.ndarray        # (k,) int64: documents holding the line (copies included)
+    distinct: np.ndarray    # (k,) int64: different articles (estimated past the sample)
+    shown_row: np.ndarray   # (k,) int64: the first document holding it, and where: how the table shows it
+    shown_pos: np.ndarray   # (k,) int32
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+def _empty_lines() -> CorpusLines:
+    z = np.zeros(0, np.int64)
+    return CorpusLines(np.zeros(0, np.uint64), np.zeros(0, np.int32), z, z.copy(), z.copy(), np.zeros(0, np.int32))
+
+
+def corpus_threshold(n_docs: int, settings: BoilerplateSettings) -> int:
+    """Different articles a corpus line needs in a corpus of `n_docs` clean documents."""
+    return max(settings.corpus_min_docs, math.ceil(settings.corpus_min_share * n_docs))
+
+
+def line_entries(lines: LineHashes, exact_hash: np.ndarray, ok: np.ndarray, settings: BoilerplateSettings,
+                 first_row: int = 0, skip: list[np.ndarray | None] | None = None) -> LineEntries:
+    """The entries of a batch's documents (rows `first_row`...): every line with letters of at
+    most `corpus_max_words` words of a clean document, with its edge-zone flag. `skip`: per
+    document, line numbers already removed as site boilerplate (not counted again here)."""
+    n = len(lines)
+    counts = np.diff(lines.offsets)
+    row = np.repeat(np.arange(n, dtype=np.int64), counts)
+    pos = (np.arange(len(row), dtype=np.int64) - lines.offsets[row]).astype(np.int32)
+    # the edge zone: before a document's first long line, or after its last (all of a document without one)
+    long_idx = np.flatnonzero(lines.words > settings.corpus_max_words)
+    long_row = row[long_idx]
+    first_long = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
+    last_long = np.full(n, -1, dtype=np.int64)
+    if len(long_idx):
+        u, first_at = np.unique(long_row, return_index=True)
+        first_long[u] = pos[long_idx[first_at]]
+        u_rev, last_at = np.unique(long_row[::-1], return_index=True)
+        last_long[u_rev] = pos[long_idx[::-1][last_at]]
+    keep = (lines.hashes != 0) & (lines.words <= settings.corpus_max_words) & np.asarray(ok, bool)[row]
+    if skip is not None:
+        for r, drop in enumerate(skip):
+            if drop is not None and len(drop):
+                keep[lines.offsets[r] + drop] = False
+    idx = np.flatnonzero(keep)
+    r = row[idx]
+    p = pos[idx].astype(np.int64)
+    edge = (p < first_long[r]) | (p > last_long[r])
+    return LineEntries(lines.hashes[idx], r + first_row, pos[idx], lines.words[idx].astype(np.int32), edge,
+                       np.asarray(exact_hash, dtype=np.uint64)[r])
+
+
+def partition_of(hashes: np.ndarray, parts: int) -> np.ndarray:
+    """The key partition of each entry (a mixed hash, so that partitions are even)."""
+    return ((hashes * _MIX) >> np.uint64(40)) % np.uint64(parts)
+
+
+class RowLineHashes:
+    """`row_lines` over a LineHashes held in memory: a row's line hashes and word counts."""
+
+    def __init__(self, lines: LineHashes, first_row: int = 0) -> None:
+        self.lines, self.first_row = lines, first_row
+
+    def __call__(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        r = row - self.first_row
+        a, b = self.lines.offsets[r], self.lines.offsets[r + 1]
+        return self.lines.hashes[a:b], self.lines.words[a:b]
+
+
+class _LinesOf:
+    """site_lines._distinct_articles reads a page as (distinct line hash -> words, total words)."""
+
+    def __init__(self, row_lines: Callable[[int], tuple[np.ndarray, np.ndarray]]) -> None:
+        self.row_lines = row_lines
+        self.memo: dict[int, tuple[dict[int, int], int]] = {}
+
+    def get(self, row: int) -> tuple[dict[int, int], int]:
+        got = self.memo.get(row)
+        if got is None:
+            hashes, words = self.row_lines(row)
+            found: dict[int, int] = {}
+            for h, w in zip(hashes.tolist(), words.tolist()):
+                if h:
+                    found[h] = w
+            got = self.memo[row] = (found, sum(found.values()))
+        return got
+
+
+def learn_corpus_lines(entries: LineEntries, n_docs: int, row_lines: Callable[[int], tuple[np.ndarray, np.ndarray]],
+                       settings: BoilerplateSettings) -> CorpusLines:
+    """The reduce over one key partition (module docstring): which of its lines are corpus
+    boilerplate. `n_docs`: clean documents in the whole corpus (the threshold's base)."""
+    need = corpus_threshold(n_docs, settings)
+    if len(entries) < need or not settings.corpus_lines:
+        return _empty_lines()
+    # one entry per (line, document): the first occurrence, edge if any occurrence is
+    order = np.lexsort((entries.pos, entries.rows, entries.hashes))
+    e = entries.take(order)
+    new_doc = np.ones(len(e), dtype=bool)
+    new_doc[1:] = (e.hashes[1:] != e.hashes[:-1]) | (e.rows[1:] != e.rows[:-1])
+    doc_start = np.flatnonzero(new_doc)
+    edge_doc = np.logical_or.reduceat(e.edge, doc_start)
+    d = e.take(doc_start)
+    # per line: documents, documents in the edge zone, distinct exact texts
+    key_start = np.flatnonzero(np.concatenate(([True], d.hashes[1:] != d.hashes[:-1])))
+    key_end = np.append(key_start[1:], len(d))
+    docs = key_end - key_start
+    edge_docs = np.add.reduceat(edge_doc.astype(np.int64), key_start)
+    candidate = (docs >= need) & (edge_docs >= settings.corpus_edge_share * docs)
+    if not candidate.any():
+        return _empty_lines()
+    lines_of = _LinesOf(row_lines)
+    cache: dict = {}
+    chosen: list[int] = []
+    distinct: list[int] = []
+    for c in np.flatnonzero(candidate).tolist():
+        a, b = key_start[c], key_end[c]
+        rows, exact = d.rows[a:b], d.exact[a:b]
+        # one row per exact text (the smallest), then the different-articles check
+        by_text = np.lexsort((rows, exact))
+        firsts = by_text[np.concatenate(([True], exact[by_text][1:] != exact[by_text][:-1]))]
+        if len(firsts) < need:
+            continue
+        estimate = _distinct_articles(np.sort(rows[firsts]), int(d.hashes[a]), need, lines_of, cache, settings)
+        if estimate >= need:
+            chosen.append(c)
+            distinct.append(estimate)
+    if not chosen:
+        return _empty_lines()
+    at = key_start[chosen]
+    return CorpusLines(
+        hashes=d.hashes[at].copy(), words=d.words[at].astype(np.int32), docs=docs[chosen].astype(np.int64),
+        distinct=np.asarray(distinct, dtype=np.int64), shown_row=d.rows[at].astype(np.int64),
+        shown_pos=d.pos[at].astype(np.int32),
+    )
+
+
+def concat_corpus_lines(parts: list[CorpusLines]) -> CorpusLines:
+    """The partitions' results as one, sorted by hash (a line hash lives in one partition)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _empty_lines()
+    joined = CorpusLines(*(np.concatenate([getattr(p, f) for p in parts])
+                           for f in ("hashes", "words", "docs", "distinct", "shown_row", "shown_pos")))
+    order = np.argsort(joined.hashes, kind="stable")
+    return CorpusLines(*(getattr(joined, f)[order] for f in ("hashes", "words", "docs", "distinct", "shown_row", "shown_pos")))
+
+
+def corpus_line_drops(lines: LineHashes, learned: CorpusLines, ok: np.ndarray, max_words: int) -> list[np.ndarray | None]:
+    """Per document of the batch, the line numbers holding a learned line (None: none)."""
+    n = len(lines)
+    drops: list[np.ndarray | None] = [None] * n
+    if not len(learned) or not len(lines.hashes):
+        return drops
+    at = np.searchsorted(learned.hashes, lines.hashes)
+    hit = (at < len(learned.hashes)) & (lines.hashes != 0) & (lines.words <= max_words)
+    hit &= learned.hashes[np.minimum(at, len(learned.hashes) - 1)] == lines.hashes
+    idx = np.flatnonzero(hit)
+    if not len(idx):
+        return drops
+    row = np.searchsorted(lines.offsets, idx, side="right") - 1
+    okay = np.asarray(ok, bool)[row]
+    idx, row = idx[okay], row[okay]
+    bounds = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1], [True])))
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        if lo < hi:
+            r = int(row[lo])
+            drops[r] = (idx[lo:hi] - lines.offsets[r]).astype(np.int64)
+    return drops
+
+
+def add_corpus_lines(result: Boilerplate, learned: CorpusLines, lines: LineHashes, ok: np.ndarray, texts,
+                     n_docs: int, max_words: int) -> None:
+    """Merge corpus lines into a site-boilerplate result: each document's drops become the
+    union of both, and each learned line gets a boilerplate.parquet row (scope "corpus")."""
+    if not len(learned):
+        return
+    for r, drop in enumerate(corpus_line_drops(lines, learned, ok, max_words)):
+        if drop is None:
+            continue
+        old = result.drops[r]
+        result.drops[r] = drop if old is None or not len(old) else np.union1d(old, drop)
+    rows = []
+    for k in range(len(learned)):
+        text = texts[int(learned.shown_row[k])] or ""
+        shown = text.split("\n")[int(learned.shown_pos[k])].strip()
+        rows.append((shown, int(learned.words[k]), int(learned.docs[k]), int(learned.distinct[k])))
+    rows.sort(key=lambda r: (-r[2], r[0]))
+    for shown, words, docs, distinct in rows:
+        result.site.append(CORPUS_SITE)
+        result.line.append(shown)
+        result.words.append(words)
+        result.removed_from_docs.append(docs)
+        result.distinct_pages.append(distinct)
+        result.site_pages.append(n_docs)
+        result.scope.append("corpus")
+
+
+def strip_learned_lines(text: str | None, drop: np.ndarray | None, max_words: int | None) -> tuple[str | None, int]:
+    """The text without its learned lines (site or corpus boilerplate) and without the chrome
+    blocks they stand in: the learned lines count as chrome lines in the edge-block scan of
+    clean/chrome.py, so "Posted in Tech" learned from the corpus takes "Tagged Science, World"
+    beside it (`max_words`: clean.chrome_max_words; None: the learned lines only, as when the
+    chrome filter is off). Returns the text (re-tidied) and how many lines went."""
+    if text is None or drop is None or len(drop) == 0:
+        return text, 0
+    lines = text.split("\n")
+    learned = set(drop.tolist())
+    gone = learned if max_words is None else learned.union(chrome_line_numbers(lines, max_words, learned))
+    kept = [line for i, line in enumerate(lines) if i not in gone]
+    return tidy_text("\n".join(kept)), sum(1 for i in gone if lines[i].strip())
+
+
+def strip_learned_batch(texts: list[str | None], drops: list[np.ndarray | None],
+                        max_words: int | None) -> tuple[list[str | None], list[int]]:
+    out_texts: list[str | None] = []
+    removed: list[int] = []
+    for text, drop in zip(texts, drops):
+        t, k = strip_learned_lines(text, drop, max_words)
+        out_texts.append(t)
+        removed.append(k)
+    return out_texts, removed
