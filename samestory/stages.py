@@ -171,7 +171,7 @@ def remove_boilerplate(corpus: Corpus, line_parts: list[LineHashes], settings: S
             bp = settings.boilerplate
             entries = line_entries(lines, corpus.fingerprints.exact_hash, corpus.ok, bp, skip=learned.drops)
             n_ok = int(corpus.ok.sum())
-            found = learn_corpus_lines(entries, n_ok, RowLineHashes(lines), bp)
+            found = learn_corpus_lines(entries, n_ok, RowLineHashes(lines), corpus.texts.__getitem__, bp)
             add_corpus_lines(learned, found, lines, corpus.ok, corpus.texts, n_ok, bp.corpus_max_words)
     del lines
     affected = [i for i, drop in enumerate(learned.drops) if drop is not None and len(drop)]

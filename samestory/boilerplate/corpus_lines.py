@@ -11,10 +11,11 @@ boilerplate.parquet (`scope` = "corpus", `site` = "(corpus)").
 A line is corpus boilerplate when (all of):
 - it has at most `corpus_max_words` words (normalised as for site lines: case, digits and
   punctuation folded);
-- it sits in the *edge zone* of at least `corpus_edge_share` of the documents holding it:
-  before the document's first line of more than `corpus_max_words` words, or after its last.
-  Interface lines sit around the article; a heading that many articles share ("Fazit",
-  "Ingredients", "Zutaten") sits between their paragraphs and is never learned;
+- it sits outside the article in at least `corpus_edge_share` of the documents holding it:
+  before the document's first prose line or after its last (clean/chrome.py's
+  `article_span`, read on the sample below). Interface lines sit around the article; a
+  heading that many articles share ("Fazit", "Ingredients", "Zutaten") sits between their
+  paragraphs and is never learned;
 - it occurs in at least T = max(`corpus_min_docs`, ceil(`corpus_min_share` * N)) *different
   articles* of the corpus's N clean documents: documents with one exact text count once, and
   the rest go through the different-articles check of site_lines.py (two documents sharing at
@@ -24,12 +25,12 @@ A line is corpus boilerplate when (all of):
 
 The steps, shaped for a group-by-key plan:
 1. `line_entries(lines, exact_hash, ok, settings)` (per batch): one entry per (document, short
-   line) — line hash (the key), row, line number, words, edge-zone flag, the document's exact
-   hash. `partition_of(hashes, parts)` says which key partition an entry goes to.
-2. `learn_corpus_lines(entries, n_docs, row_lines, settings)` (per key partition): a pure
-   reduce over one partition's entries. `row_lines(row)` gives a sampled document's line
-   hashes and word counts (random access to the per-row line-hash lists, which the
-   different-articles check reads for at most `sample_pages` rows per candidate line).
+   line) — line hash (the key), row, line number, words, the document's exact hash.
+   `partition_of(hashes, parts)` says which key partition an entry goes to.
+2. `learn_corpus_lines(entries, n_docs, row_lines, row_text, settings)` (per key partition):
+   a pure reduce over one partition's entries. `row_lines(row)` gives a sampled document's
+   line hashes and word counts, `row_text(row)` its clean text (random access to the per-row
+   line-hash lists and texts, read for at most `sample_pages` rows per candidate line).
    Partitions' results concatenate (`concat_corpus_lines`) to what one reduce over all
    entries gives (tested).
 3. `corpus_line_drops(lines, learned, ok)` (per batch): which lines each document loses.
@@ -43,7 +44,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..clean.chrome import chrome_line_numbers
+from ..clean.chrome import article_span, chrome_line_numbers
 from ..clean.normalize import tidy_text
 from ..config import BoilerplateSettings
 from .site_lines import Boilerplate, LineHashes, _distinct_articles, _sample
@@ -66,27 +67,25 @@ class LineEntries:
     rows: np.ndarray    # (m,) int64: document row in the corpus
     pos: np.ndarray     # (m,) int32: line number in the document's text
     words: np.ndarray   # (m,) int32
-    edge: np.ndarray    # (m,) bool: the line is in the document's edge zone
     exact: np.ndarray   # (m,) uint64: the document's exact-text hash
 
     def __len__(self) -> int:
         return len(self.hashes)
 
     def take(self, index: np.ndarray) -> "LineEntries":
-        return LineEntries(self.hashes[index], self.rows[index], self.pos[index], self.words[index],
-                           self.edge[index], self.exact[index])
+        return LineEntries(self.hashes[index], self.rows[index], self.pos[index], self.words[index], self.exact[index])
 
     @staticmethod
     def concat(parts: list["LineEntries"]) -> "LineEntries":
         if not parts:
             return _empty_entries()
         return LineEntries(*(np.concatenate([getattr(p, f) for p in parts])
-                             for f in ("hashes", "rows", "pos", "words", "edge", "exact")))
+                             for f in ("hashes", "rows", "pos", "words", "exact")))
 
 
 def _empty_entries() -> LineEntries:
     return LineEntries(np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32),
-                       np.zeros(0, bool), np.zeros(0, np.uint64))
+                       np.zeros(0, np.uint64))
 
 
 @dataclass
@@ -117,22 +116,10 @@ def corpus_threshold(n_docs: int, settings: BoilerplateSettings) -> int:
 def line_entries(lines: LineHashes, exact_hash: np.ndarray, ok: np.ndarray, settings: BoilerplateSettings,
                  first_row: int = 0, skip: list[np.ndarray | None] | None = None) -> LineEntries:
     """The entries of a batch's documents (rows `first_row`...): every line with letters of at
-    most `corpus_max_words` words of a clean document, with its edge-zone flag. `skip`: per
-    document, line numbers already removed as site boilerplate (not counted again here)."""
-    n = len(lines)
+    most `corpus_max_words` words of a clean document. `skip`: per document, line numbers
+    already removed as site boilerplate (not counted again here)."""
     counts = np.diff(lines.offsets)
-    row = np.repeat(np.arange(n, dtype=np.int64), counts)
-    pos = (np.arange(len(row), dtype=np.int64) - lines.offsets[row]).astype(np.int32)
-    # the edge zone: before a document's first long line, or after its last (all of a document without one)
-    long_idx = np.flatnonzero(lines.words > settings.corpus_max_words)
-    long_row = row[long_idx]
-    first_long = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
-    last_long = np.full(n, -1, dtype=np.int64)
-    if len(long_idx):
-        u, first_at = np.unique(long_row, return_index=True)
-        first_long[u] = pos[long_idx[first_at]]
-        u_rev, last_at = np.unique(long_row[::-1], return_index=True)
-        last_long[u_rev] = pos[long_idx[::-1][last_at]]
+    row = np.repeat(np.arange(len(lines), dtype=np.int64), counts)
     keep = (lines.hashes != 0) & (lines.words <= settings.corpus_max_words) & np.asarray(ok, bool)[row]
     if skip is not None:
         for r, drop in enumerate(skip):
@@ -140,9 +127,8 @@ def line_entries(lines: LineHashes, exact_hash: np.ndarray, ok: np.ndarray, sett
                 keep[lines.offsets[r] + drop] = False
     idx = np.flatnonzero(keep)
     r = row[idx]
-    p = pos[idx].astype(np.int64)
-    edge = (p < first_long[r]) | (p > last_long[r])
-    return LineEntries(lines.hashes[idx], r + first_row, pos[idx], lines.words[idx].astype(np.int32), edge,
+    pos = (idx - lines.offsets[r]).astype(np.int32)
+    return LineEntries(lines.hashes[idx], r + first_row, pos, lines.words[idx].astype(np.int32),
                        np.asarray(exact_hash, dtype=np.uint64)[r])
 
 
@@ -182,42 +168,61 @@ class _LinesOf:
         return got
 
 
+class _Spans:
+    """Each sampled document's article span (clean/chrome.py's article_span), read once."""
+
+    def __init__(self, row_text: Callable[[int], str | None], max_words: int) -> None:
+        self.row_text, self.max_words = row_text, max_words
+        self.memo: dict[int, tuple[int, int] | None] = {}
+
+    def in_edge(self, row: int, pos: int) -> bool:
+        if row not in self.memo:
+            self.memo[row] = article_span((self.row_text(row) or "").split("\n"), self.max_words)
+        span = self.memo[row]
+        return span is None or pos < span[0] or pos > span[1]
+
+
 def learn_corpus_lines(entries: LineEntries, n_docs: int, row_lines: Callable[[int], tuple[np.ndarray, np.ndarray]],
-                       settings: BoilerplateSettings) -> CorpusLines:
+                       row_text: Callable[[int], str | None], settings: BoilerplateSettings) -> CorpusLines:
     """The reduce over one key partition (module docstring): which of its lines are corpus
-    boilerplate. `n_docs`: clean documents in the whole corpus (the threshold's base)."""
+    boilerplate. `n_docs`: clean documents in the whole corpus (the threshold's base);
+    `row_lines(row)` and `row_text(row)`: a sampled document's line hashes and word counts,
+    and its clean text (for where its article lies)."""
     need = corpus_threshold(n_docs, settings)
     if len(entries) < need or not settings.corpus_lines:
         return _empty_lines()
-    # one entry per (line, document): the first occurrence, edge if any occurrence is
+    # one entry per (line, document): its first occurrence
     order = np.lexsort((entries.pos, entries.rows, entries.hashes))
     e = entries.take(order)
     new_doc = np.ones(len(e), dtype=bool)
     new_doc[1:] = (e.hashes[1:] != e.hashes[:-1]) | (e.rows[1:] != e.rows[:-1])
-    doc_start = np.flatnonzero(new_doc)
-    edge_doc = np.logical_or.reduceat(e.edge, doc_start)
-    d = e.take(doc_start)
-    # per line: documents, documents in the edge zone, distinct exact texts
+    d = e.take(np.flatnonzero(new_doc))
     key_start = np.flatnonzero(np.concatenate(([True], d.hashes[1:] != d.hashes[:-1])))
     key_end = np.append(key_start[1:], len(d))
     docs = key_end - key_start
-    edge_docs = np.add.reduceat(edge_doc.astype(np.int64), key_start)
-    candidate = (docs >= need) & (edge_docs >= settings.corpus_edge_share * docs)
+    candidate = docs >= need
     if not candidate.any():
         return _empty_lines()
     lines_of = _LinesOf(row_lines)
+    spans = _Spans(row_text, settings.corpus_max_words)
     cache: dict = {}
     chosen: list[int] = []
     distinct: list[int] = []
     for c in np.flatnonzero(candidate).tolist():
         a, b = key_start[c], key_end[c]
-        rows, exact = d.rows[a:b], d.exact[a:b]
-        # one row per exact text (the smallest), then the different-articles check
+        rows, exact, pos = d.rows[a:b], d.exact[a:b], d.pos[a:b]
+        # one row per exact text (the smallest): copies of one story count once
         by_text = np.lexsort((rows, exact))
-        firsts = by_text[np.concatenate(([True], exact[by_text][1:] != exact[by_text][:-1]))]
+        firsts = np.sort(by_text[np.concatenate(([True], exact[by_text][1:] != exact[by_text][:-1]))])
         if len(firsts) < need:
             continue
-        estimate = _distinct_articles(np.sort(rows[firsts]), int(d.hashes[a]), need, lines_of, cache, settings)
+        # where the line sits, on the same fixed sample as the different-articles check
+        sample = _sample(rows[firsts], settings.sample_pages)
+        at = np.searchsorted(rows, sample)  # rows are sorted within a key
+        edge = sum(spans.in_edge(int(r), int(p)) for r, p in zip(sample.tolist(), pos[at].tolist()))
+        if edge < settings.corpus_edge_share * len(sample):
+            continue
+        estimate = _distinct_articles(rows[firsts], int(d.hashes[a]), need, lines_of, cache, settings)
         if estimate >= need:
             chosen.append(c)
             distinct.append(estimate)

@@ -42,13 +42,14 @@ from __future__ import annotations
 import re
 
 __all__ = [
-    "PROSE_MIN_WORDS", "SEE_ALSO_WORDS", "UI_SENTENCE_WORDS", "chrome_line_numbers", "is_chrome_line",
+    "PROSE_MIN_WORDS", "SEE_ALSO_WORDS", "UI_SENTENCE_WORDS", "article_span", "chrome_line_numbers", "is_chrome_line",
     "is_prose_line", "strip_chrome_lines",
 ]
 
 PROSE_MIN_WORDS = 5      # a sentence of this many words, ending in . ! ? …, is prose
 UI_SENTENCE_WORDS = 40   # a whole UI sentence ("Your email address will not be published.") may be this long
 SEE_ALSO_WORDS = 30      # "Read more: <a link title>" lines are at most this long
+MENU_LINES, MENU_WORDS = 3, 3  # a menu: this many lines in a row of at most this many words, beside chrome
 
 # Single UI words match only as the whole line (with punctuation or a count), never inside a
 # sentence: "Share" is chrome, "Share prices fell" is not.
@@ -80,8 +81,20 @@ _UI_WORDS = [
     "loading", "wird geladen", "chargement", "cargando", "caricamento", "carregando", "laden", "загрузка",
     "contact", "contact us", "kontakt", "contacto", "contatti", "contato", "контакты", "about( us)?", "über uns",
     "impressum", "imprint", "agb", "disclaimer", "sitemap", "newsletter", "abo", "archiv", "archive", "archives",
+    # cookie-banner buttons
+    "accept", "accept all", "i accept", "agree", "i agree", "akzeptieren", "alle akzeptieren", "zustimmen", "einverstanden",
+    "accepter", "tout accepter", "j'accepte", "aceptar", "aceptar todo", "acepto", "accetta", "accetta tutto", "accetto",
+    "aceitar", "aceito", "accepteren", "alles accepteren", "akkoord", "принять", "принять все", "согласен", "akceptuję",
+    "zgadzam się",
+    # buttons
+    "learn more", "read more", "more", "mehr", "mehr erfahren", "erfahre mehr", "erfahren sie mehr", "weiter", "zurück",
+    "en savoir plus", "lire plus", "saber más", "leer más", "ver más", "scopri di più", "leggi di più", "saiba mais",
+    "ver mais", "lees meer", "meer lezen", "подробнее", "читать далее", "więcej", "czytaj więcej", "show more", "load more",
+    # likes, ratings
+    "like", "gefällt mir", "j'aime", "j’aime", "j'aime ça", "j’aime ça", "me gusta", "mi piace", "curtir", "curtir isso",
+    "vind ik leuk", "нравится", "lubię to", "website", "web", "site web", "sito web", "sitio web",
 ]
-_UI_WORD = r"^(?:" + "|".join(_UI_WORDS) + r")(?:\s*[:.!>»]|\s*\(\d+\)|\s+\d+)?$"
+_UI_WORD = r"^(?:" + "|".join(_UI_WORDS) + r")(?:\s*[:.!>»…]*|\s*\(\d+\)|\s+\d+)$"
 
 # Phrases that make a short line chrome wherever they sit in it.
 _UI_PHRASES = [
@@ -89,7 +102,15 @@ _UI_PHRASES = [
     r"leave a (comment|reply)", r"post a comment", r"add (a )?comment", r"no comments( yet)?", r"^\d+\s+comments?$",
     r"(show|view|load|read) (all )?(\d+ )?comments", r"join the (discussion|conversation)", r"be the first to comment",
     r"cancel reply", r"(post|submit) comment", r"required fields are marked", r"notify me of",
-    r"save my name, e-?mail", r"^(name|e-?mail|website|comment)\s*\*", r"kommentar(e)? (schreiben|verfassen|anzeigen|abgeben|hinzufügen)",
+    r"save my name, e-?mail",
+    r"^(name|nome|nom|nombre|naam|имя|imię|e-?mail|correo( electrónico)?|website|web|site( web)?|sito web|sitio web|comment(aire|ario|o)?|kommentar|comentário|reactie|комментарий|komentarz)\s*\*",
+    r"^(your|ihre|deine|votre|ta|tu|la tua|il tuo|seu|o seu|je|uw|ваш|twój) (e-?mail|e-mail-adresse|email-adresse|adresse (e-?mail|électronique)|correo( electrónico)?|endereço de e-?mail|indirizzo e-?mail|e-?mailadres)( address| adresse)?$",
+    r"^(sin comentarios|aucun commentaire|nessun commento|nenhum comentário|nog geen reacties|brak komentarzy)",
+    r"^\d+\s+(comments?|kommentare?|commentaires?|comentarios?|comentários?|commenti|reacties|reactions?|réactions?|komentarz[ey]?|комментари[йяев]*|antworten|replies|responses)$",
+    r"^(enter|type) your e-?mail", r"^(e-mail-adresse|ihre e-mail|deine e-mail) eingeben", r"^(entrez|saisissez) votre (adresse|e-?mail)",
+    r"^(introduce|escribe|ingresa) tu (correo|e-?mail)", r"^inserisci (la tua|il tuo) (e-?mail|indirizzo)", r"^(digite|insira) (o )?seu e-?mail",
+    r"^vul (je|uw) e-?mail", r"^введите (ваш )?(email|e-mail|адрес)",
+    r"^комментариев (пока )?нет", r"kommentar(e)? (schreiben|verfassen|anzeigen|abgeben|hinzufügen)",
     r"(schreibe|hinterlasse|verfasse) (einen|deinen|ihren) kommentar", r"keine kommentare", r"^\d+\s+kommentare?$",
     r"antwort abbrechen", r"kommentar abschicken", r"erforderliche felder", r"pflichtfelder",
     r"laisser un commentaire", r"laisser une réponse", r"ajouter un commentaire", r"annuler la réponse",
@@ -121,6 +142,7 @@ _UI_PHRASES = [
     r"s[ií]guenos", r"condividi su", r"seguici", r"siga-nos", r"deel (dit|op|via)", r"volg ons",
     r"поделиться в", r"мы в (соцсетях|telegram|вк)", r"obserwuj nas", r"^(facebook|twitter|x|linkedin|whatsapp|pinterest|e-?mail|telegram|reddit|instagram|youtube|xing)(\s*[|·•,/]\s*(facebook|twitter|x|linkedin|whatsapp|pinterest|e-?mail|telegram|reddit|instagram|youtube|xing|print|drucken|imprimer|imprimir))+$",
     r"^like loading", r"^loading\.{0,3}$",
+    r"^(follow|folge|folgen sie|suivez|suis|sigue|síguenos|segui|seguici|siga|volg|подписывайтесь|obserwuj)\b",
     # tags, categories, filing
     r"^tags?\s*:", r"^tagged( with)?\b", r"^categor(y|ies)\s*:", r"^filed (under|in)\b", r"^(posted|published) (in|on|under)\b",
     r"^topics?\s*:", r"^labels?\s*:", r"^keywords?\s*:", r"^schlagw[oö]rter\b", r"^stichw[oö]rter\b", r"^kategorien?\s*:",
@@ -133,6 +155,7 @@ _UI_PHRASES = [
     r"^kategori[ae]\s*:",
     # cookies, legal, footer
     r"\bcookies?\b.*\b(accept|consent|policy|settings|use|uses|improve|experience|akzeptieren|zustimmen|einstellungen|accepter|paramètres|aceptar|configuraci[oó]n|accetta|impostazioni|aceitar|accepteren|instellingen)\b",
+    r"\b(settings|preferences|einstellungen|paramètres|gestion|configuraci[oó]n|impostazioni|configurações|instellingen|настройки|ustawienia)\b.*\bcookies?\b",
     r"\baccept (all )?cookies\b", r"privacy (policy|settings|notice)", r"terms (of|and) (use|service|conditions)",
     r"all rights reserved", r"^©", r"^\(c\)\s", r"^copyright\b", r"\bdatenschutz", r"\bimpressum\b",
     r"alle rechte vorbehalten", r"nutzungsbedingungen", r"mentions l[ée]gales", r"tous droits r[ée]serv[ée]s",
@@ -142,6 +165,11 @@ _UI_PHRASES = [
     r"todos os direitos reservados", r"termos de (uso|serviço)", r"alle rechten voorbehouden", r"privacybeleid",
     r"privacyverklaring", r"algemene voorwaarden", r"cookiebeleid", r"все права защищены", r"политика конфиденциальности",
     r"пользовательское соглашение", r"wszelkie prawa zastrzeżone", r"polityka prywatności",
+    # bylines and dates of the post
+    r"^(posted|published|updated|last updated|last modified) (on|at)\b", r"^veröffentlicht am\b", r"^(zuletzt )?aktualisiert( am)?\b",
+    r"^letzte änderung\b", r"^publi[ée] le\b", r"^mis à jour le\b", r"^publicado (el|em)\b", r"^actualizado (el|en)\b",
+    r"^pubblicato (il|in)\b", r"^aggiornato (il|al)\b", r"^atualizado em\b", r"^geplaatst (op|in)\b", r"^bijgewerkt op\b",
+    r"^опубликовано\b", r"^обновлено\b", r"^opublikowano\b", r"^publicado en\b", r"^publi[ée] dans\b",
     # navigation
     r"^read more\b", r"^continue reading", r"^previous (post|article|story)", r"^next (post|article|story)",
     r"back to top", r"skip to (main )?content", r"^click here\b", r"^weiterlesen", r"^(vorheriger|nächster) (artikel|beitrag)",
@@ -174,7 +202,7 @@ _OPENERS = [
     r"(vous|tu) (aimerez|aimeriez|pourriez aimer) (aussi|également)", r"voir aussi", r"(les )?plus lus", r"dans la même rubrique",
     r"(notas|noticias|art[ií]culos|publicaciones) relacionad[oa]s", r"(te|le) puede interesar", r"tambi[eé]n te (puede|podr[ií]a) interesar",
     r"(lo )?m[aá]s le[ií]d[oa]s?", r"contenido relacionado", r"vea tambi[eé]n", r"ver tambi[eé]n", r"lea tambi[eé]n",
-    r"leggi anche", r"articoli correlati", r"(ti )?potrebbe (anche )?interessar(ti|e)", r"(i )?più letti", r"notizie correlate",
+    r"leggi anche", r"articoli correlati", r"(ti )?potrebbe (anche )?interessar(ti|e)( anche)?", r"(i )?più letti", r"notizie correlate",
     r"leia (também|mais)", r"veja também", r"(artigos|notícias|posts) relacionad[oa]s", r"você (também )?pode gostar", r"(os )?mais lid[oa]s",
     r"lees ook", r"gerelateerde (artikelen|berichten)", r"meer (nieuws|artikelen|over dit onderwerp)", r"dit vind je (misschien )?ook leuk",
     r"meest gelezen", r"читайте (также|тоже|ещё)", r"(похожие|связанные|другие) (статьи|новости|записи|материалы)",
@@ -215,6 +243,11 @@ _UI_SENTENCES = [
     r"deze (web)?site gebruikt cookies", r"alle rechten voorbehouden", r"ваш (адрес )?(email|e-mail|электронной почты) не будет опубликован",
     r"подпишитесь на (наш|нашу|наши)", r"мы используем (файлы )?cookie", r"все права защищены", r"twój adres e-?mail nie zostanie opublikowany",
     r"wszelkie prawa zastrzeżone",
+    # newsletter blurbs
+    r"(to|in|into) your inbox", r"(in )?(ihr|ihrem|dein|deinem|ihren|deinen) (e-mail-)?(postfach|posteingang)",
+    r"dans votre boîte (mail|e-mail|de réception|aux lettres)", r"en tu (bandeja de entrada|correo)", r"nella tua (casella|email|posta)",
+    r"no seu (e-mail|email)", r"na sua caixa de entrada", r"in je (inbox|mailbox)", r"на (вашу|твою) (почту|электронную почту)",
+    r"на ваш (email|e-mail|почтовый ящик)", r"na (twoją|twoja) skrzynkę",
     # invitations to sign up, subscribe, follow, support, comment; ad and affiliate notices
     r"sign up (to|for) (get|receive|our|the)", r"free sign up", r"(subscribe|sign up) (now|today|here)\b",
     r"never miss (a|an|our|the) ", r"support(ing)? (our|independent) (work|journalism|reporting)",
@@ -246,7 +279,7 @@ class PhraseSet:
     start. `search(line)` gives what `re.search(r"(?<!\w)(?:p1|p2|...)", line, re.I)` gives
     (tests/test_clean.py checks it)."""
 
-    _WORD_START = re.compile(r"(?<!\w)[^\W_]|[©(]")
+    _WORD_START = re.compile(r"(?<!\w)(?:[^\W_]|[©(])")
 
     def __init__(self, patterns: list[str]) -> None:
         self.by_two: dict[str, list[re.Pattern]] = {}
@@ -346,7 +379,7 @@ _SEPARATORS = re.compile(r"[\d\s|/\\\-\u2010-\u2015_.,:;·•*#+~=<>«»›‹]*
 _LIST_ITEM = re.compile(r"\s*[-*•–]\s+\S")
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 
-_PROSE, _CHROME, _OTHER, _BLANK, _NEUTRAL = 0, 1, 2, 3, 4
+_PROSE, _CHROME, _OTHER, _BLANK, _NEUTRAL, _SENTENCE = 0, 1, 2, 3, 4, 5
 
 
 def _kind(line: str, max_words: int) -> int:
@@ -361,11 +394,16 @@ def _kind(line: str, max_words: int) -> int:
     if n_words <= SEE_ALSO_WORDS and _SEE_ALSO.match(stripped):
         return _CHROME
     if n_words > max_words:
-        return _CHROME if n_words <= UI_SENTENCE_WORDS and _UI_SENTENCE.search(stripped) else _PROSE
+        if n_words <= UI_SENTENCE_WORDS:
+            if _UI_SENTENCE.search(stripped):
+                return _CHROME
+            if not _SENTENCE_END.search(stripped):
+                return _OTHER  # a long title ("Flat, Free Education For Indore Egg Seller ... Over Rs. 100 Bribe")
+        return _PROSE
     if _UI_START.match(stripped) or _OPENER.match(stripped) or _UI_ANY.search(stripped) or _UI_SENTENCE.search(stripped):
         return _CHROME
     if n_words >= PROSE_MIN_WORDS and _SENTENCE_END.search(stripped):
-        return _PROSE
+        return _SENTENCE
     return _OTHER
 
 
@@ -378,6 +416,26 @@ def is_chrome_line(line: str, max_words: int = 14) -> bool:
 def is_prose_line(line: str, max_words: int = 14) -> bool:
     """A line the edge scan never removes and never crosses."""
     return _kind(line, max_words) == _PROSE
+
+
+def article_span(lines: list[str], max_words: int = 14) -> tuple[int, int] | None:
+    """The first and last line of the article part of a text: its first and last prose lines
+    (else its first and last sentences or long titles); None when it has none of them. The
+    edge blocks are what lies outside."""
+    kinds: dict[int, int] = {}
+
+    def kind(i: int) -> int:
+        k = kinds.get(i)
+        if k is None:
+            k = kinds[i] = _kind(lines[i], max_words)
+        return k
+
+    n = len(lines)
+    first = next((i for i in range(n) if kind(i) == _PROSE), None)
+    if first is not None:
+        return first, next(i for i in range(n - 1, first - 1, -1) if kind(i) == _PROSE)
+    anchors = [i for i in range(n) if kind(i) == _SENTENCE or (kind(i) == _OTHER and len(lines[i].split()) > max_words)]
+    return (anchors[0], anchors[-1]) if anchors else None
 
 
 def chrome_line_numbers(lines: list[str], max_words: int = 14, learned: set[int] | frozenset[int] = frozenset()) -> list[int]:
@@ -398,6 +456,12 @@ def chrome_line_numbers(lines: list[str], max_words: int = 14, learned: set[int]
     first_prose = next((i for i in range(n) if kind(i) == _PROSE), None)
     drop: set[int] = set()
     if first_prose is None:
+        # no prose line: sentences and long titles mark where the article is, if there are any
+        anchors = [i for i in range(n) if kinds[i] == _SENTENCE or (kinds[i] == _OTHER and len(lines[i].split()) > max_words)]
+        if anchors:
+            _edge(lines, [kind(i) for i in range(anchors[0])], 0, False, drop)
+            _edge(lines, [kind(i) for i in range(anchors[-1] + 1, n)], anchors[-1] + 1, True, drop)
+            return sorted(i for i in drop if lines[i].strip())
         # no prose at all: only the chrome lines at the very edges, one by one
         start = 0
         while start < n and kind(start) in (_CHROME, _BLANK, _NEUTRAL):
@@ -439,6 +503,7 @@ def _edge(lines: list[str], kinds: list[int], offset: int, at_end: bool, drop: s
     m = len(kinds)
     if m == 0:
         return
+    kinds = _menus(lines, kinds, offset)
     walk = list(range(m - 1, -1, -1)) if at_end else list(range(m))
     chrome = other = 0
     span = 0                      # how many lines of `walk` the chosen span covers
@@ -456,7 +521,7 @@ def _edge(lines: list[str], kinds: list[int], offset: int, at_end: bool, drop: s
             if first_chrome is None:
                 first_chrome = pos
             chrome += 1
-            if chrome > other:
+            if chrome > other or (at_end and chrome == other):
                 span = pos + 1
             if at_end and _OPENER.match(lines[offset + j].strip()):
                 opener = pos + 1
@@ -467,6 +532,33 @@ def _edge(lines: list[str], kinds: list[int], offset: int, at_end: bool, drop: s
         drop.update(offset + walk[p] for p in range(max(span, opener)))
     elif first_chrome is not None:
         drop.update(offset + walk[p] for p in range(first_chrome, span))
+
+
+def _menus(lines: list[str], kinds: list[int], offset: int) -> list[int]:
+    """Runs of at least MENU_LINES lines of at most MENU_WORDS words each ("Politik",
+    "Wirtschaft", "Sport") that touch a chrome line count as chrome: the menus, tag clouds
+    and button rows around "Startseite" or "Teilen:". Blank lines between them do not break
+    a run (plain-text copies put one between every line)."""
+    nonblank = [j for j, k in enumerate(kinds) if k != _BLANK]
+    out = list(kinds)
+    a = 0
+    while a < len(nonblank):
+        b = a
+        while b < len(nonblank) and kinds[nonblank[b]] == _OTHER and _is_menu_item(lines[offset + nonblank[b]]):
+            b += 1
+        if b - a >= MENU_LINES:
+            before = kinds[nonblank[a - 1]] if a > 0 else None
+            after = kinds[nonblank[b]] if b < len(nonblank) else None
+            if _CHROME in (before, after):
+                for t in range(a, b):
+                    out[nonblank[t]] = _CHROME
+        a = b + 1 if b == a else b
+    return out
+
+
+def _is_menu_item(line: str) -> bool:
+    words = line.split()
+    return len(words) <= MENU_WORDS and not _SENTENCE_END.search(line.strip())
 
 
 def strip_chrome_lines(text: str, max_words: int = 14, learned: set[int] | frozenset[int] = frozenset()) -> tuple[str, list[str]]:
