@@ -49,6 +49,7 @@ __all__ = [
 PROSE_MIN_WORDS = 5      # a sentence of this many words, ending in . ! ? …, is prose
 UI_SENTENCE_WORDS = 40   # a whole UI sentence ("Your email address will not be published.") may be this long
 SEE_ALSO_WORDS = 30      # "Read more: <a link title>" lines are at most this long
+END_BLOCK_SHARE = 0.5    # at the end, a span goes whole when at least this share of its lines are chrome
 MENU_LINES, MENU_WORDS = 3, 3  # a menu: this many lines in a row of at most this many words, beside chrome
 
 # Single UI words match only as the whole line (with punctuation or a count), never inside a
@@ -521,7 +522,7 @@ def _edge(lines: list[str], kinds: list[int], offset: int, at_end: bool, drop: s
             if first_chrome is None:
                 first_chrome = pos
             chrome += 1
-            if chrome > other or (at_end and chrome == other):
+            if chrome > other or (at_end and chrome >= END_BLOCK_SHARE * (chrome + other)):
                 span = pos + 1
             if at_end and _OPENER.match(lines[offset + j].strip()):
                 opener = pos + 1
