@@ -105,7 +105,7 @@ def mangle_name(name: str, rng: random.Random) -> str:
     """A back-translation-like respelling: letters doubled or undoubled, h dropped or added,
     w/v and ph/f swapped, a case ending added."""
     rules = [
-        lambda s: re.sub(r"(.)\1", r"\1", s, count=1) if re.search(r"(.)\1", s) else s[:3] + s[3] + s[3:],
+        lambda s: re.sub(r"(.)\1", r"\1", s, count=1) if re.search(r"(.)\1", s) else s[:3] + s[3:4] + s[3:],
         lambda s: re.sub(r"(?<=[a-z])h", "", s, count=1) if re.search(r"(?<=[a-z])h", s) else s + "h",
         lambda s: ("Kh" + s[1:]) if s[0] == "H" else s.replace("w", "v").replace("W", "V").replace("ph", "f"),
         lambda s: s + "a" if s[-1] not in "aeiou" else s[:-1] + "y",

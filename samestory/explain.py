@@ -17,13 +17,15 @@ FOUND_BY_WORDS = {
     "anchors": "shared anchor shingles",
     "rewrite-signature": "rewrite signatures of names and long words",
     "signature": "rewrite signatures of names and long words",
+    "translation-signature": "translation signatures of numbers and transliterated names",
 }
 
 # Evidence keys the sentences below already cover, or that are shown elsewhere (aligned view).
 _EXPLAINED = {
     "normalized_text_equal", "found_by", "shared_shingles", "shingles", "shared_anchors", "length_ratio",
     "doc_cosine", "coverage_a", "coverage_b", "order", "one_to_one", "strong_pairs", "sentences",
-    "shared_features", "signature_overlap", "aligned", "name_variants", "decision",
+    "shared_features", "signature_overlap", "aligned", "name_variants", "decision", "shared_passages",
+    "shared_passage_count", "languages", "names", "numbers",
 }
 
 
@@ -71,10 +73,17 @@ def describe_pair(
             lines.append(f"Jaccard of the shingle sets {jaccard:.3f}{_needs(settings, 'lexical', 'near_min_jaccard')}.")
         if containment is not None:
             lines.append(f"Containment of the shorter text {containment:.3f}.")
+    if relation == "translation" or "languages" in ev:
+        lines.append(_translation_sentence(ev, sides))
     if "coverage_a" in ev or "doc_cosine" in ev:
-        lines.append(_rewrite_sentence(ev, settings, sides))
+        lines.append(_rewrite_sentence(ev, settings, sides, "translation" if "languages" in ev else "rewrite"))
     if isinstance(ev.get("decision"), Mapping):
-        lines.append(_decision_sentence(ev["decision"]))
+        lines.append(_decision_sentence(ev["decision"], "Translation" if "languages" in ev else "Rewrite"))
+    if ev.get("shared_passage_count"):
+        shown = ev.get("shared_passages") or []
+        first = f': "{shown[0][:120]}"' + (" …" if len(shown) > 1 else "") if shown else ""
+        lines.append(f"Shared verbatim: {ev['shared_passage_count']:,} passages (quotes, list lines or copied "
+                     f"sentences){first}.")
     if relation not in ("exact", "near", "partial") and (jaccard is not None or containment is not None):
         lines.append(
             f"Word overlap: Jaccard {jaccard or 0:.3f}, containment {containment or 0:.3f} of the shorter text "
@@ -121,13 +130,30 @@ def _lexical_sentence(relation, ev, shingles, jaccard, containment, settings, si
             f"{_needs(settings, 'lexical', 'partial_max_length_ratio', '≤')}.")
 
 
-def _rewrite_sentence(ev, settings, sides) -> str:
+def _translation_sentence(ev, sides) -> str:
+    """The languages, and the names and numbers found on both sides of aligned sentences."""
+    a, b = sides
+    langs = ev.get("languages") or [None, None]
+    la, lb = (str(x) if x else "unknown" for x in (list(langs) + [None, None])[:2])
+    parts = [f"Translation: {a} is in {la}, {b} in {lb}"]
+    names = [n for n in ev.get("names") or [] if isinstance(n, Mapping)]
+    if names:
+        shown = ", ".join(f"{n.get('a')} ~ {n.get('b')}" if n.get("a") != n.get("b") else str(n.get("a"))
+                          for n in names[:8])
+        parts.append(f"names on both sides of aligned sentences: {shown}" + (f" (+{len(names) - 8})" if len(names) > 8 else ""))
+    numbers = ev.get("numbers") or []
+    if numbers:
+        parts.append("numbers on both sides: " + ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else ""))
+    return "; ".join(parts) + "."
+
+
+def _rewrite_sentence(ev, settings, sides, section: str = "rewrite") -> str:
     a, b = sides
     sentences = ev.get("sentences")
     n_a, n_b = (sentences if isinstance(sentences, list) and len(sentences) == 2 else (None, None))
     of_a = f" of {a}'s {n_a:,} sentences" if n_a is not None else f" of {a}'s sentences"
     of_b = f" of {b}'s {n_b:,}" if n_b is not None else f" of {b}'s"
-    cosine = _setting(settings, "rewrite", "min_similarity")
+    cosine = _setting(settings, section, "min_similarity")
     at = f" at cosine ≥ {cosine:g}" if cosine is not None else ""
     parts = [f"Sentence alignment: {_pct(ev.get('coverage_a') or 0)}{of_a} and {_pct(ev.get('coverage_b') or 0)}{of_b} "
              f"have a counterpart{at}"]
@@ -141,13 +167,25 @@ def _rewrite_sentence(ev, settings, sides) -> str:
     return "; ".join(parts) + "."
 
 
-def _decision_sentence(decision: Mapping[str, Any]) -> str:
-    """The rewrite decision (rewrite/decision.py): score against threshold, who judged, features."""
+def _decision_sentence(decision: Mapping[str, Any], what: str = "Rewrite") -> str:
+    """The rewrite or translation decision (rewrite/decision.py, translation/decision.py): score
+    against threshold, who judged, features."""
     score, threshold = decision.get("score"), decision.get("threshold")
-    judge = {"full": "the sentence model", "static": "the static screening model (sure enough alone)"}.get(
+    judge = {"full": "the sentence model", "static": "the static screening model (sure enough alone)",
+             "e5": "the multilingual sentence model (multilingual-e5-small)"}.get(
         str(decision.get("judge")), str(decision.get("judge")))
     verdict = "≥" if isinstance(score, (int, float)) and isinstance(threshold, (int, float)) and score >= threshold else "<"
     features = decision.get("features") or {}
     shown = ", ".join(f"{k.replace('_', ' ')} {_number(v)}" for k, v in features.items() if v)
-    return (f"Rewrite decision: score {_number(score)} {verdict} threshold {_number(threshold)}, judged by {judge}"
-            + (f" (features: {shown})." if shown else "."))
+    out = (f"{what} decision: score {_number(score)} {verdict} threshold {_number(threshold)}, judged by {judge}"
+           + (f" (features: {shown})." if shown else "."))
+    floor = decision.get("floor")
+    if isinstance(floor, Mapping):
+        held = "passed" if floor.get("passed") else "NOT passed: no score makes it a rewrite"
+        out += (f" Structural floor {held}: {floor.get('prose_aligned')} of the shorter text's "
+                f"{floor.get('prose_sentences')} prose sentences aligned, {_pct(floor.get('order') or 0)} in order.")
+    if decision.get("failed") == "floor":
+        out += " Not a rewrite: below the floor."
+    elif decision.get("failed") == "score":
+        out += " Not a rewrite: the score is below the threshold."
+    return out

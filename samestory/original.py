@@ -14,6 +14,14 @@ that put a member out:
    after the crawl (or run) time were refused when read. A missing date is unknown, neither
    early nor late: an undated member is not put out by a dated one here, and it cannot win
    by its missing date either (signal 7 prefers a dated member when all else is equal);
+2b. translation source: of the members still in the running, those that the most other
+   members align to in full through a `translation` pair (the partner's side of the pair
+   has coverage >= FULL_COVERAGE: every sentence it has is in this member) stay. A source
+   with k translations counts k, each translation counts 1 (its source), so when dates tie a
+   translation is never the original of its source once two or more members translate it;
+   a translation of an excerpt counts for the full text, not the other way round. A group of
+   one source and one full translation and nothing else counts 1 and 1: the text cannot tell
+   which came first, and the signals below decide;
 3. names: a member that spells names against the rest of the group is out. From the
    `name_variants` the verifier records per pair ({"a": spelling in doc_a, "b": in doc_b}),
    each spelling gets the votes of the members that use it; a member is off on a name when
@@ -40,9 +48,12 @@ from typing import Sequence
 import numpy as np
 
 from .clean.dates import PRECISIONS, PublishedDate, earliest_of
-from .records import RELATION_ORDER, Evidence, Pairs, RewriteEvidence
+from .records import RELATION_ORDER, Evidence, Pairs, RewriteEvidence, TranslationEvidence
 
-__all__ = ["DocumentFacts", "Originals", "choose_originals", "name_spelling_faults"]
+__all__ = ["DocumentFacts", "FULL_COVERAGE", "Originals", "choose_originals", "name_spelling_faults"]
+
+#: A translation pair's side with at least this aligned share is "aligned in full" (signal 2b).
+FULL_COVERAGE = 0.8
 
 
 @dataclass
@@ -161,7 +172,8 @@ class _Race:
             self.alive = best_of
 
 
-def _choose(members: list[int], facts: DocumentFacts, excerpts: set[int], variants: list) -> tuple[int, str]:
+def _choose(members: list[int], facts: DocumentFacts, excerpts: set[int], variants: list,
+            aligned_to: dict[int, int] | None = None) -> tuple[int, str]:
     """Apply the signals in order; return the canonical row and the reason."""
     dates, n_words, doc_ids = facts.date, facts.n_words, facts.doc_id
     race = _Race(alive=list(members), said=[])
@@ -175,6 +187,13 @@ def _choose(members: list[int], facts: DocumentFacts, excerpts: set[int], varian
         shown = sorted({dates[m] for m in earliest}, key=lambda d: (-PRECISIONS.index(d.precision), d.when))
         label = " / ".join(str(d) for d in shown[:3])
         race.keep([m for m in race.alive if dates[m] is None or m in earliest], f"earliest date ({label}; {{out}} dated later)")
+    # 2b. translation source: the member the most translations align to in full
+    if aligned_to:
+        most = max(aligned_to.get(m, 0) for m in race.alive)
+        if most > min(aligned_to.get(m, 0) for m in race.alive):
+            race.keep([m for m in race.alive if aligned_to.get(m, 0) == most],
+                      f"translation source ({most} member{'s' if most != 1 else ''} translate it in full; {{out}} translated from it)",
+                      noun="translation")
     # 3. names spelled as the group spells them
     faults, examples = name_spelling_faults(members, variants)
     fewest = min(faults[m] for m in race.alive)
@@ -244,6 +263,13 @@ def choose_originals(groups: np.ndarray, pairs: Pairs, facts: DocumentFacts, pin
         if rel == "partial" and int(n_words[a]) != int(n_words[b]):
             excerpts.add(a if n_words[a] < n_words[b] else b)
     variants_of = _variants_of(pairs.a, pairs.b, pairs.evidence)
+    aligned_to: dict[int, int] = {}  # row -> translations that align to it in full (signal 2b)
+    for a, b, rel, ev in zip(pairs.a, pairs.b, pairs.relation, pairs.evidence or [None] * len(pairs.a)):
+        if rel == "translation" and isinstance(ev, TranslationEvidence):
+            if ev.coverage_b >= FULL_COVERAGE:
+                aligned_to[int(a)] = aligned_to.get(int(a), 0) + 1
+            if ev.coverage_a >= FULL_COVERAGE:
+                aligned_to[int(b)] = aligned_to.get(int(b), 0) + 1
     members_of: dict[int, list[int]] = {}
     for row in adjacency:
         members_of.setdefault(int(groups[row]), []).append(row)
@@ -252,7 +278,7 @@ def choose_originals(groups: np.ndarray, pairs: Pairs, facts: DocumentFacts, pin
         member_set = set(members)
         variants = sorted({v for m in members for v in variants_of.get(m, ()) if v[0] in member_set and v[2] in member_set})
         fixed = [m for m in members if pinned[m]] if pinned is not None else []
-        best, why = (fixed[0], "canonical in the reference run") if fixed else _choose(members, facts, excerpts, variants)
+        best, why = (fixed[0], "canonical in the reference run") if fixed else _choose(members, facts, excerpts, variants, aligned_to)
         reason[best] = why
         canonical[members] = best
         _label_members(best, adjacency, relation, score, via, facts.doc_id)

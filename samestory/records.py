@@ -12,13 +12,14 @@ from typing import Any
 
 __all__ = [
     "RawDocument", "ExactEvidence", "LexicalEvidence", "AlignedSentences", "NameVariant", "RewriteEvidence",
-    "Evidence", "Pairs", "GROUPING_RELATIONS", "RELATION_ORDER", "evidence_json",
+    "TranslationEvidence", "Evidence", "Pairs", "GROUPING_RELATIONS", "RELATION_ORDER", "evidence_json",
 ]
 
 # Strength order of relations: a chain of links is as weak as its weakest link.
 # "related" pairs (near misses of the rewrite decision) are written but never grouped.
-RELATION_ORDER = {"exact": 0, "near": 1, "partial": 2, "rewrite": 3, "related": 4}
-GROUPING_RELATIONS = ("exact", "near", "partial", "rewrite")
+# A translation is the weakest grouping link: it shares no wording with its source.
+RELATION_ORDER = {"exact": 0, "near": 1, "partial": 2, "rewrite": 3, "translation": 4, "related": 5}
+GROUPING_RELATIONS = ("exact", "near", "partial", "rewrite", "translation")
 
 
 @dataclass(slots=True)
@@ -114,6 +115,9 @@ class RewriteEvidence:
     extra: tuple[tuple[str, Any], ...] = ()   # candidate figures (shared_features, signature_overlap)
     # the decision: (("features", {...}), ("judge", "full"|"static"), ("score", p), ("threshold", t))
     decision: tuple[tuple[str, Any], ...] | None = None
+    # sentences both texts hold verbatim (quotes, list lines, copied prose; the first 10) and their count
+    shared_passages: tuple[str, ...] = ()
+    shared_passage_count: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -125,10 +129,46 @@ class RewriteEvidence:
         out.update(self.extra)
         if self.decision is not None:
             out["decision"] = dict(self.decision)
+        if self.shared_passage_count:
+            out["shared_passages"] = list(self.shared_passages)
+            out["shared_passage_count"] = self.shared_passage_count
         return out
 
 
-Evidence = ExactEvidence | LexicalEvidence | RewriteEvidence
+@dataclass(frozen=True)
+class TranslationEvidence:
+    """Why a translation pair holds: the languages, the cross-language sentence alignment, and
+    the names and numbers found on both sides of aligned sentences."""
+
+    found_by: tuple[str, ...]
+    languages: tuple[str | None, str | None]     # of doc_a, doc_b
+    coverage_a: float
+    coverage_b: float
+    order: float
+    one_to_one: int
+    strong_pairs: int
+    sentences: tuple[int, int]                   # sentences the judge read, per side
+    aligned: tuple[AlignedSentences, ...]
+    names: tuple[NameVariant, ...]               # a name as doc_a and doc_b spell it (any script)
+    numbers: tuple[str, ...]                     # numbers on both sides of aligned sentences (digits)
+    extra: tuple[tuple[str, Any], ...] = ()      # candidate figures (shared_features, signature_overlap)
+    decision: tuple[tuple[str, Any], ...] | None = None  # as RewriteEvidence's, judge "e5"
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "found_by": list(self.found_by), "languages": list(self.languages), "coverage_a": self.coverage_a,
+            "coverage_b": self.coverage_b, "order": self.order, "one_to_one": self.one_to_one,
+            "strong_pairs": self.strong_pairs, "sentences": list(self.sentences),
+            "aligned": [x.to_dict() for x in self.aligned], "names": [v.to_dict() for v in self.names],
+            "numbers": list(self.numbers),
+        }
+        out.update(self.extra)
+        if self.decision is not None:
+            out["decision"] = dict(self.decision)
+        return out
+
+
+Evidence = ExactEvidence | LexicalEvidence | RewriteEvidence | TranslationEvidence
 
 
 def evidence_json(evidence: Evidence) -> str:

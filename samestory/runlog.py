@@ -41,7 +41,7 @@ def run_record(paths: list, settings: Settings, counts: dict, timings: dict) -> 
     tiers that ran, each stage's counts, and (the one field that varies between identical runs)
     each stage's seconds."""
     read = counts.get("read_clean", {})
-    tiers = ["lexical"] + [name for name in ("boilerplate", "rewrite") if getattr(settings, name).enabled]
+    tiers = ["lexical"] + [name for name in ("boilerplate", "rewrite", "translation") if getattr(settings, name).enabled]
     inputs = {"paths": [os.fspath(p) for p in paths if isinstance(p, (str, os.PathLike))],
               "files": read.get("files", 0), "documents": read.get("documents", 0)}
     others = sum(1 for p in paths if not isinstance(p, (str, os.PathLike)))

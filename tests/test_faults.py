@@ -161,7 +161,8 @@ def test_kill_9_of_the_main_process_at_several_points(tmp_path):
 
 
 def _writing(out: Path) -> bool:
-    return out.is_dir() and any(p.name.endswith(".partial") for p in out.iterdir())
+    """The run writes its outputs (the plan's write step, in the work folder, then moved into --out)."""
+    return (out / "_work" / "write").is_dir() and any((out / "_work" / "write").iterdir())
 
 
 @pytest.mark.parametrize("signum, code, point", [
@@ -220,7 +221,7 @@ def test_an_unfinished_run_folder_needs_overwrite(tmp_path):
         samestory_api.run(tmp_path / "in.txt", out=out)
     settings = Settings().replace(run={"workers": 1, "progress": False}, rewrite={"enabled": False})
     samestory_api.run(tmp_path / "in.txt", out=out, settings=settings, overwrite=True)
-    from samestory.workdir import WORK_DIR
+    from samestory.pipeline import WORK_DIR
 
     assert sorted(p.name for p in out.iterdir()) == sorted([*(n for n in OUTPUT_FILES if n != "deduplicated.jsonl"), WORK_DIR])
 

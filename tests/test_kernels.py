@@ -30,7 +30,6 @@ from samestory.lexical.shingles import (
     token_hashes_chunk,
 )
 from samestory.group import connected_groups
-from samestory.textstore import TextStore
 from samestory.lexical import classify_overlap
 from samestory.rewrite.align import longest_increasing_run
 
@@ -507,51 +506,6 @@ def test_lsh_pairs_need_one_whole_band():
     assert sorted(set(map(tuple, lsh_pairs(minhash, np.array([0, 2, 3, 4, 5]), settings).tolist()))) == [(4, 5)]
 
 
-# ---------------------------------------------------------------- TextStore
-
-
-def test_text_store_extend_get_set_and_column():
-    store = TextStore()
-    store.extend(["a", None, "c"])
-    store.extend(pa.array(["d", "e"], type=pa.large_string()))
-    store.extend([])
-    store.extend(iter(["f"]))
-    assert len(store) == 6
-    assert [store[i] for i in range(6)] == ["a", None, "c", "d", "e", "f"]
-    assert store[np.int64(3)] == "d"
-    store[4] = "E"
-    store[0] = None
-    assert store[4] == "E" and store[0] is None
-    column = store.column()
-    assert column.type == pa.large_string()
-    assert column.to_pylist() == [None, None, "c", "d", "E", "f"]
-
-
-@pytest.mark.parametrize("row", [-1, 2, 100])
-def test_text_store_rows_out_of_range(row):
-    store = TextStore()
-    store.extend(["a", "b"])
-    with pytest.raises(IndexError):
-        store[row]
-    with pytest.raises(IndexError):
-        store[row] = "x"
-
-
-def test_text_store_takes_plain_string_arrays():
-    store = TextStore()
-    store.extend(pa.array(["a", "b"]))  # pa.string(), not large_string
-    store.extend(["c"])
-    assert store.column().to_pylist() == ["a", "b", "c"]
-
-
-def test_text_store_copies_arrow_input():
-    source = pa.array(["x", "y", "z"], type=pa.large_string()).slice(1)
-    store = TextStore()
-    store.extend(source)
-    assert [store[0], store[1]] == ["y", "z"]
-    assert store.column().to_pylist() == ["y", "z"]
-
-
 # ---------------------------------------------------------------- groups and alignment
 
 
@@ -802,7 +756,7 @@ def test_kernels_compile_without_a_cache_folder(monkeypatch):
 
 def test_batches_close_at_a_count_or_at_a_content_size():
     from samestory.records import RawDocument
-    from samestory.stages import _batches
+    from samestory.steps.read import _batches
 
     docs = [RawDocument(doc_id=str(i), source="s", kind="text", content="x" * n) for i, n in enumerate([5, 5, 30, 1, 1, 1])]
     sizes = lambda batches: [[d.doc_id for d in b] for b in batches]  # noqa: E731

@@ -12,7 +12,7 @@ import samestory
 from benchmarks.incremental import components_of
 from benchmarks.synthetic import generate, write_jsonl
 from samestory import Settings
-from samestory.reference import ReferenceError
+from samestory.plan.references import ReferenceError
 
 from .conftest import EXAMPLES
 
@@ -56,7 +56,7 @@ def test_outputs_list_new_documents_with_clusters_pointing_into_references(three
     results, _, outs = three_days
     import json
 
-    run_ids = [json.loads((o / "_work" / "manifest.json").read_text())["run_id"] for o in outs]
+    run_ids = [json.loads((o / "_work" / "plan.json").read_text())["run_id"] for o in outs]
     day3 = results[2].documents.to_pylist()
     assert len(day3) == 150 and all(d["doc_id"].startswith("day3") for d in day3)
     into_reference = [d for d in day3 if d["cluster_reference"] is not None]
@@ -84,11 +84,24 @@ def test_a_reference_must_be_a_finished_run_with_the_same_fingerprint_settings(t
     cli = subprocess.run([sys.executable, "-m", "samestory.cli", "run", str(new), "--out", str(tmp_path / "o"),
                           "--reference", str(tmp_path), "--no-rewrites"], capture_output=True, text=True)
     assert cli.returncode == 2 and "not the folder" in cli.stderr and "Traceback" not in cli.stderr
-    broken = tmp_path / "broken"
-    shutil.copytree(outs[0], broken)
-    (broken / "_work" / "keys" / "bands.keys.npy").write_bytes(b"not an array")
-    with pytest.raises(ReferenceError, match="broken"):
-        samestory.run(new, settings=LEXICAL, references=[broken])
+    with pytest.raises(ReferenceError, match="--out folder of this run"):
+        samestory.run(new, out=outs[0], settings=LEXICAL, references=[outs[0]], overwrite=True)
+    assert (outs[0] / "run.json").is_file()  # refused before anything was removed
+
+
+@pytest.mark.e2e
+def test_a_damaged_key_index_is_built_again(three_days, tmp_path):
+    results, _, outs = three_days
+    copies = []
+    for k, out in enumerate(outs[:2]):
+        copy = tmp_path / f"ref{k}"
+        shutil.copytree(out, copy)
+        copies.append(copy)
+    (copies[0] / "_work" / "keys" / "bands.keys.npy").write_bytes(b"not an array")
+    day3 = outs[2].parent / "in" / "day3.jsonl"
+    again = samestory.run(day3, out=tmp_path / "again", settings=LEXICAL, references=copies)
+    assert again.pairs.equals(results[2].pairs)
+    assert (copies[0] / "_work" / "keys" / "bands.keys.npy").read_bytes() == (outs[0] / "_work" / "keys" / "bands.keys.npy").read_bytes()
 
 
 def test_rewrites_of_reference_documents_are_found(tmp_path):
@@ -109,80 +122,10 @@ def test_rewrites_of_reference_documents_are_found(tmp_path):
     assert "rewrite" in {r for _, _, r in found}
 
 
-def test_candidates_with_new_rows_equal_one_run_filtered(settings):
-    import numpy as np
-
-    from samestory.lexical import exact_representatives, find_candidates, fingerprint_batch
-
-    records, _ = generate(300, seed=9, words_per_doc=150)
-    fp = fingerprint_batch([r["text"] for r in records], settings.lexical)
-    rep = exact_representatives(fp.exact_hash, np.ones(len(records), dtype=bool))
-    whole = find_candidates(fp, rep, settings.lexical)
-    for first_new in (1, 150, 299):
-        part = find_candidates(fp, rep, settings.lexical, first_new=first_new)
-        keep = whole.pairs[:, 1] >= first_new
-        assert np.array_equal(part.pairs, whole.pairs[keep])
-        assert np.array_equal(part.origin, whole.origin[keep])
-        assert np.array_equal(part.shared_anchors, whole.shared_anchors[keep])
-    assert (whole.pairs[:, 1] >= 150).sum() and (whole.pairs[:, 1] < 150).sum()  # both kinds exist
-
-
-def test_reference_key_indexes_written_and_read_back_find_the_candidates_of_one_run(settings, tmp_path):
-    """Two reference 'runs' (rows 0-99 and 100-179), each with its key index written to disk and
-    read back memory-mapped, searched for the new rows' keys: the candidates are those of one
-    search over all the rows, for pairs with a new row. Rows 40-59 are rejected and rows 120
-    and 20 exact copies, so the allowed mask filters what the indexes return."""
-    import numpy as np
-
-    from samestory.lexical import exact_representatives, find_candidates, fingerprint_batch
-    from samestory.lexical.keyindex import KeyIndex, ReferenceKeys
-    from samestory.workdir import write_atomically
-
-    records, _ = generate(300, seed=9, words_per_doc=150)
-    texts = [r["text"] for r in records]
-    texts[120] = texts[20]
-    fp = fingerprint_batch(texts, settings.lexical)
-    ok = np.ones(len(texts), dtype=bool)
-    ok[40:60] = False
-    rep = exact_representatives(fp.exact_hash, ok)
-    whole = find_candidates(fp, rep, settings.lexical)
-    runs = []
-    for k, (lo, hi) in enumerate(((0, 100), (100, 180))):
-        part = fingerprint_batch(texts[lo:hi], settings.lexical)
-        KeyIndex.build(part, ok[lo:hi], settings.lexical).write(tmp_path / str(k), write_atomically)
-        runs.append((lo, KeyIndex.read(tmp_path / str(k), settings.lexical, hi - lo)))
-    found = find_candidates(fp, rep, settings.lexical, first_new=180, reference=ReferenceKeys(runs))
-    keep = whole.pairs[:, 1] >= 180
-    assert keep.sum() and np.array_equal(found.pairs, whole.pairs[keep])
-    assert np.array_equal(found.origin, whole.origin[keep])
-    assert np.array_equal(found.shared_anchors, whole.shared_anchors[keep])
-    assert KeyIndex.read(tmp_path / "missing", settings.lexical, 10) is None  # a run of an earlier version
-
-
-@pytest.mark.e2e
-@pytest.mark.parametrize("removed", [("index.parquet", "keys"), ("keys",)])
-def test_a_reference_without_its_index_file_loads_from_its_shards_alike(three_days, tmp_path, removed):
-    """The index (one file of fingerprints) and the key index are shortcuts: a run folder of an
-    earlier version, which has only the shards (or no key index), gives the same outputs."""
-    results, _, outs = three_days
-    old_style = []
-    for k, out in enumerate(outs[:2]):
-        copy = tmp_path / f"ref{k}"
-        shutil.copytree(out, copy)
-        for name in removed:
-            assert (copy / "_work" / name).exists()
-            shutil.rmtree(copy / "_work" / name) if name == "keys" else (copy / "_work" / name).unlink()
-        old_style.append(copy)
-    day3 = outs[2].parent / "in" / "day3.jsonl"
-    again = samestory.run(day3, out=tmp_path / "again", settings=LEXICAL, references=old_style)
-    assert again.documents.equals(results[2].documents)
-    assert again.pairs.equals(results[2].pairs)
-
-
 @pytest.mark.e2e
 def test_a_reference_gets_its_key_index_on_first_use_and_works_where_it_cannot_be_written(three_days, tmp_path,
                                                                                          monkeypatch):
-    from samestory.lexical.keyindex import KeyIndex
+    from samestory.plan import references
 
     results, _, outs = three_days
     day3 = outs[2].parent / "in" / "day3.jsonl"
@@ -193,11 +136,15 @@ def test_a_reference_gets_its_key_index_on_first_use_and_works_where_it_cannot_b
         shutil.rmtree(copy / "_work" / "keys")
         copies.append(copy)
 
-    def refuse(self, folder, write):
-        raise PermissionError(13, "Permission denied", str(folder))
+    real = references.build_index
 
-    with monkeypatch.context() as patch:  # a read-only reference folder: built in memory, not kept
-        patch.setattr(KeyIndex, "write", refuse)
+    def refuse(folder, kind, keys, rows, write_atomically=None):
+        if "refkeys" not in str(folder):
+            raise PermissionError(13, "Permission denied", str(folder))
+        return real(folder, kind, keys, rows, write_atomically)
+
+    with monkeypatch.context() as patch:  # a read-only reference folder: built in this run's folder, not kept
+        patch.setattr(references, "build_index", refuse)
         again = samestory.run(day3, out=tmp_path / "a", settings=LEXICAL, references=copies)
     assert again.pairs.equals(results[2].pairs)
     assert not any((c / "_work" / "keys").exists() for c in copies)
@@ -241,27 +188,31 @@ def test_reference_canonical_setting_keeps_the_reference_or_lets_the_rule_choose
         LEXICAL.replace(original={"reference_canonical": "newest"})
 
 
-def test_reference_columns_read_rows_from_arrow_and_stack_like_lists():
-    """Reference metadata stays in Arrow: a column reads a row when asked, takes the rows
-    final.parquet changed over it, and the combined corpus stacks such columns with lists."""
-    from datetime import datetime, timezone
+@pytest.mark.e2e
+def test_related_pairs_never_group_across_a_reference_run(tmp_path, monkeypatch):
+    """A `related` pair (shown, never grouped) must not pull a new document into a reference
+    document's group: the same pair keeps both apart in one run and across day 1 -> day 2."""
+    from samestory.rewrite import find as rewrite_find
 
-    import pyarrow as pa
+    settings = Settings().replace(run={"workers": 1, "progress": False}, report={"enabled": False})
+    real = rewrite_find.judge_pair
 
-    from samestory.reference import ArrowColumn, StackedColumn, _lazy_columns
+    def related_only(*args, **kwargs):  # every judged pair comes out `related`
+        verdict = real(*args, **kwargs)
+        return rewrite_find.Verdict("related", verdict.alignment, verdict.features, verdict.score, verdict.threshold,
+                                    verdict.judge, verdict.variants)
 
-    column = ArrowColumn(pa.array(["a", None, "c"]))
-    assert (len(column), column[0], column[1], column[-1], column[0:2]) == (3, "a", None, "c", ["a", None])
-    column[1] = "b"
-    assert column[1] == "b" and column.arrow().to_pylist() == ["a", "b", "c"]
-    stacked = StackedColumn([column, ["d", "e"], ArrowColumn(pa.array(["f"]))])
-    assert len(stacked) == 6 and stacked[:] == ["a", "b", "c", "d", "e", "f"] and stacked[-2] == "e"
-    stacked[3] = "D"
-    stacked[5] = "F"
-    assert stacked[3:] == ["D", "e", "F"]
-    when = pa.array([datetime(2024, 3, 1, 12, tzinfo=timezone.utc), None], pa.timestamp("us", tz="UTC"))
-    table = pa.table({"doc_id": ["x", "y"], "date": when, "date_precision": ["day", None], "chrome_lines": pa.array([2, 0], pa.int32())})
-    columns = _lazy_columns(table)
-    assert columns.doc_id[1] == "y" and columns.chrome_lines[0] == 2 and columns.url[0] is None  # not read: None
-    assert columns.date[1] is None and columns.date[0].precision == "day"
-    assert columns.date[0].when == datetime(2024, 3, 1, 12, tzinfo=timezone.utc)
+    monkeypatch.setattr(rewrite_find, "judge_pair", related_only)
+    seeds = sorted((EXAMPLES / "seeds").iterdir())
+    (tmp_path / "day1").mkdir()
+    (tmp_path / "day2").mkdir()
+    shutil.copy(seeds[1], tmp_path / "day1" / seeds[1].name)
+    shutil.copy(seeds[0], tmp_path / "day2" / seeds[0].name)
+    one = samestory.run([tmp_path / "day1", tmp_path / "day2"], settings=settings)
+    assert "related" in one.pairs.column("relation").to_pylist()
+    assert one.documents.column("relation").to_pylist() == [None, None]
+    samestory.run(tmp_path / "day1", out=tmp_path / "out1", settings=settings)
+    day2 = samestory.run(tmp_path / "day2", out=tmp_path / "out2", settings=settings, references=[tmp_path / "out1"])
+    assert day2.pairs.column("relation").to_pylist() == ["related"]
+    row = day2.documents.to_pylist()[0]
+    assert row["relation"] is None and row["is_canonical"] and row["cluster_reference"] is None

@@ -34,10 +34,12 @@ def test_well_aligned_pair_is_a_rewrite_and_loosely_aligned_one_is_related():
     va, vb = _rotated(0.95, 6)
     good = judge_pair(SENTS, va, list(reversed(SENTS[::-1])), vb, RW, "full")
     assert good.relation == "rewrite" and good.score >= RW.decision_threshold
-    # every sentence aligns (old rule: coverage 1.0) but only at cosine 0.71: MRPC's
-    # non-equivalent pairs look like this, so the decision refuses and the pair is "related"
+    # every sentence aligns (old rule: coverage 1.0) but only at cosine 0.71, each adding a
+    # clause: MRPC's non-equivalent pairs look like this, so the decision refuses and the pair
+    # is "related"
     va, vb = _rotated(0.71, 6)
-    loose = judge_pair(SENTS, va, [s.replace("says", "tells") for s in SENTS], vb, RW, "full")
+    loose = judge_pair(SENTS, va, [s.replace(".", ", and officials would not say more about it on Tuesday.")
+                                   for s in SENTS], vb, RW, "full")
     assert loose.alignment.is_rewrite
     assert loose.relation == "related" and loose.score < RW.decision_threshold
 
@@ -190,24 +192,22 @@ def test_kept_sentence_vectors_are_reused_instead_of_embedded_again(tmp_path):
     from samestory import Settings
     from samestory.lexical import fingerprint_batch
     from samestory.records import Pairs
-    from samestory.reference import load_references
     from samestory.rewrite import signature_batch
     from samestory.rewrite.find import find_rewrites
     from samestory.rewrite.vector_cache import VectorCache, vector_model_key
-    from samestory.textstore import TextStore
-    from samestory.workdir import write_atomically
+    from samestory.plan.folder import write_atomically
+    from samestory.plan.parts import InMemoryTexts
 
     from .conftest import EXAMPLES
 
     settings = Settings().replace(run={"workers": 1, "progress": False}, report={"enabled": False})
     first = samestory.run(EXAMPLES / "seeds", out=tmp_path / "a", settings=settings)
     assert first.rewrite_stats["sentences_embedded"] > 0
-    (ref,) = load_references([tmp_path / "a"], settings)
-    assert ref.vectors is not None and len(ref.vectors.hi) == first.rewrite_stats["sentences_embedded"]
+    kept_by_run = VectorCache.read(tmp_path / "a" / "_work" / "vectors", vector_model_key(settings.rewrite))
+    assert kept_by_run is not None and len(kept_by_run.hi) == first.rewrite_stats["sentences_embedded"]
 
     texts = first.documents.column("text").to_pylist()
-    store = TextStore()
-    store.extend(texts)
+    store = InMemoryTexts(texts)
     sig = signature_batch(texts, settings.rewrite)
     n_words = fingerprint_batch(texts, settings.lexical).n_words
     kept: dict = {}

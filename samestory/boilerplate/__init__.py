@@ -8,8 +8,8 @@ that lost lines (the learned lines and the chrome blocks they stand in).
 """
 
 from .corpus_lines import (
-    CORPUS_SITE, CorpusLines, LineEntries, RowLineHashes, add_corpus_lines, concat_corpus_lines, corpus_line_drops,
-    learn_corpus_lines, line_entries, partition_of, strip_learned_batch, strip_learned_lines,
+    CORPUS_SITE, CorpusLines, LineEntries, RowLineHashes, concat_corpus_lines, learn_corpus_lines, line_entries,
+    strip_learned_batch, strip_learned_lines,
 )
 from .site_lines import (
     threshold,
@@ -18,8 +18,7 @@ from .site_lines import (
 )
 
 __all__ = [
-    "CORPUS_SITE", "CorpusLines", "LineEntries", "RowLineHashes", "add_corpus_lines", "concat_corpus_lines",
-    "corpus_line_drops", "learn_corpus_lines", "line_entries", "partition_of", "strip_learned_batch",
-    "strip_learned_lines", "Boilerplate", "LineHashes", "concat_line_hashes", "learn_boilerplate", "line_hashes_batch", "normalize_line",
+    "CORPUS_SITE", "CorpusLines", "LineEntries", "RowLineHashes", "concat_corpus_lines", "learn_corpus_lines",
+    "line_entries", "strip_learned_batch", "strip_learned_lines", "Boilerplate", "LineHashes", "concat_line_hashes", "learn_boilerplate", "line_hashes_batch", "normalize_line",
     "site_key", "strip_lines", "strip_lines_batch", "threshold",
 ]

@@ -26,14 +26,18 @@ A line is corpus boilerplate when (all of):
 The steps, shaped for a group-by-key plan:
 1. `line_entries(lines, exact_hash, ok, settings)` (per batch): one entry per (document, short
    line) — line hash (the key), row, line number, words, the document's exact hash.
-   `partition_of(hashes, parts)` says which key partition an entry goes to.
+   The entries are partitioned by line hash (plan/shuffle.py's `key_parts`).
 2. `learn_corpus_lines(entries, n_docs, row_lines, row_text, settings)` (per key partition):
    a pure reduce over one partition's entries. `row_lines(row)` gives a sampled document's
    line hashes and word counts, `row_text(row)` its clean text (random access to the per-row
    line-hash lists and texts, read for at most `sample_pages` rows per candidate line).
    Partitions' results concatenate (`concat_corpus_lines`) to what one reduce over all
    entries gives (tested).
-3. `corpus_line_drops(lines, learned, ok)` (per batch): which lines each document loses.
+3. every entry whose line hash was learned is a line its document loses; `strip_learned_batch`
+   (per batch) removes them with the chrome blocks they stand in.
+
+In the plan: the read step writes the entries as its `corpus_lines` map output, the lines step
+(steps/corpus_lines.py) is the reduce, and the docs step strips (steps/boilerplate.py).
 """
 
 from __future__ import annotations
@@ -47,16 +51,14 @@ import numpy as np
 from ..clean.chrome import article_span, chrome_line_numbers
 from ..clean.normalize import tidy_text
 from ..config import BoilerplateSettings
-from .site_lines import Boilerplate, LineHashes, _distinct_articles, _sample
+from .site_lines import LineHashes, _distinct_articles, _sample
 
 __all__ = [
-    "CORPUS_SITE", "CorpusLines", "LineEntries", "RowLineHashes", "add_corpus_lines", "concat_corpus_lines",
-    "corpus_line_drops", "corpus_threshold", "learn_corpus_lines", "line_entries", "partition_of", "strip_learned_batch",
-    "strip_learned_lines",
+    "CORPUS_SITE", "CorpusLines", "LineEntries", "RowLineHashes", "concat_corpus_lines", "corpus_threshold",
+    "learn_corpus_lines", "line_entries", "strip_learned_batch", "strip_learned_lines",
 ]
 
 CORPUS_SITE = "(corpus)"  # the `site` of corpus-wide rows in boilerplate.parquet (no host has parentheses)
-_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 @dataclass
@@ -130,11 +132,6 @@ def line_entries(lines: LineHashes, exact_hash: np.ndarray, ok: np.ndarray, sett
     pos = (idx - lines.offsets[r]).astype(np.int32)
     return LineEntries(lines.hashes[idx], r + first_row, pos, lines.words[idx].astype(np.int32),
                        np.asarray(exact_hash, dtype=np.uint64)[r])
-
-
-def partition_of(hashes: np.ndarray, parts: int) -> np.ndarray:
-    """The key partition of each entry (a mixed hash, so that partitions are even)."""
-    return ((hashes * _MIX) >> np.uint64(40)) % np.uint64(parts)
 
 
 class RowLineHashes:
@@ -245,56 +242,6 @@ def concat_corpus_lines(parts: list[CorpusLines]) -> CorpusLines:
                            for f in ("hashes", "words", "docs", "distinct", "shown_row", "shown_pos")))
     order = np.argsort(joined.hashes, kind="stable")
     return CorpusLines(*(getattr(joined, f)[order] for f in ("hashes", "words", "docs", "distinct", "shown_row", "shown_pos")))
-
-
-def corpus_line_drops(lines: LineHashes, learned: CorpusLines, ok: np.ndarray, max_words: int) -> list[np.ndarray | None]:
-    """Per document of the batch, the line numbers holding a learned line (None: none)."""
-    n = len(lines)
-    drops: list[np.ndarray | None] = [None] * n
-    if not len(learned) or not len(lines.hashes):
-        return drops
-    at = np.searchsorted(learned.hashes, lines.hashes)
-    hit = (at < len(learned.hashes)) & (lines.hashes != 0) & (lines.words <= max_words)
-    hit &= learned.hashes[np.minimum(at, len(learned.hashes) - 1)] == lines.hashes
-    idx = np.flatnonzero(hit)
-    if not len(idx):
-        return drops
-    row = np.searchsorted(lines.offsets, idx, side="right") - 1
-    okay = np.asarray(ok, bool)[row]
-    idx, row = idx[okay], row[okay]
-    bounds = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1], [True])))
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        if lo < hi:
-            r = int(row[lo])
-            drops[r] = (idx[lo:hi] - lines.offsets[r]).astype(np.int64)
-    return drops
-
-
-def add_corpus_lines(result: Boilerplate, learned: CorpusLines, lines: LineHashes, ok: np.ndarray, texts,
-                     n_docs: int, max_words: int) -> None:
-    """Merge corpus lines into a site-boilerplate result: each document's drops become the
-    union of both, and each learned line gets a boilerplate.parquet row (scope "corpus")."""
-    if not len(learned):
-        return
-    for r, drop in enumerate(corpus_line_drops(lines, learned, ok, max_words)):
-        if drop is None:
-            continue
-        old = result.drops[r]
-        result.drops[r] = drop if old is None or not len(old) else np.union1d(old, drop)
-    rows = []
-    for k in range(len(learned)):
-        text = texts[int(learned.shown_row[k])] or ""
-        shown = text.split("\n")[int(learned.shown_pos[k])].strip()
-        rows.append((shown, int(learned.words[k]), int(learned.docs[k]), int(learned.distinct[k])))
-    rows.sort(key=lambda r: (-r[2], r[0]))
-    for shown, words, docs, distinct in rows:
-        result.site.append(CORPUS_SITE)
-        result.line.append(shown)
-        result.words.append(words)
-        result.removed_from_docs.append(docs)
-        result.distinct_pages.append(distinct)
-        result.site_pages.append(n_docs)
-        result.scope.append("corpus")
 
 
 def strip_learned_lines(text: str | None, drop: np.ndarray | None, max_words: int | None) -> tuple[str | None, int]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..config import CleanSettings
+from ..language import detect_languages
 from ..records import RawDocument
 from .chrome import strip_chrome_lines
 from .dates import PublishedDate, parse_date
@@ -40,6 +41,7 @@ class CleanBatch:
     chrome_lines: list[int] = field(default_factory=list)
     record_id: list[str | None] = field(default_factory=list)
     metadata: list[str | None] = field(default_factory=list)  # JSON text: the record's other fields
+    language: list[str | None] = field(default_factory=list)  # ISO 639-1 code of the text (samestory/language)
 
     def __len__(self) -> int:
         return len(self.doc_id)
@@ -116,7 +118,8 @@ def clean_one(raw: RawDocument, settings: CleanSettings, now: datetime | None = 
 
 def clean_batch(raws: list[RawDocument], settings: CleanSettings, now: datetime | None = None,
                 day_first: bool = True) -> CleanBatch:
-    """`now`: the run's time, the latest date accepted for documents without a crawl time."""
+    """`now`: the run's time, the latest date accepted for documents without a crawl time.
+    Each clean text's language is detected here, on the batch (samestory/language)."""
     batch = CleanBatch()
     for raw in raws:
         row = clean_one(raw, settings, now, day_first)
@@ -127,4 +130,5 @@ def clean_batch(raws: list[RawDocument], settings: CleanSettings, now: datetime 
         batch.metadata.append(json.dumps(raw.metadata, ensure_ascii=False, sort_keys=True) if raw.metadata is not None else None)
         for name, value in row.items():
             getattr(batch, name).append(value)
+    batch.language = detect_languages(batch.text)[0]
     return batch

@@ -1,22 +1,16 @@
 """Sorted candidate keys of a finished run: what a later `--reference` run searches.
 
-A run against reference documents only needs the groups (LSH band keys, anchors) that hold a
-*new* document. If the reference documents' keys are kept sorted, those groups are found by a
-binary search per new key: the cost follows the new documents and the number of reference
-runs, not the size of the reference corpus (10k new documents against 90k: 0.25 s, where
-grouping every reference key again took ~1 s).
+A run against reference documents only needs the groups (exact hashes, LSH band keys,
+anchors) that hold a *new* document. With the reference documents' keys kept sorted, those
+groups are found by a search per new key: the cost follows the new documents and the number
+of reference runs, not the size of the reference corpus.
 
-A run's index is built the first time a later run uses it as a reference (reference.py) and
-kept in its `_work/keys/` (`KeyIndex.write`): four `.npy` files read back memory-mapped
-(`KeyIndex.read`), so the OS pages in only the parts the searches touch.
-
-- `bands.keys.npy` / `bands.rows.npy`: (lsh_bands, m) the band key of each ok document, each
-  band sorted by (key, row);
-- `anchors.keys.npy` / `anchors.rows.npy`: every anchor entry, sorted by (key, row).
-
-Rows are the run's own (0-based); `ReferenceKeys` puts several runs at their row offsets.
-A search returns *every* entry of each key found, so a group is the group one run over all the
-documents would see (its size decides `max_anchor_df` and stars the same way).
+A run's index is built the first time a later run uses it as a reference (plan/references.py)
+from its own map outputs (the entries its exact, candidates steps grouped), and kept in its
+`_work/keys/` as two memory-mapped `.npy` files a kind (`<kind>.keys.npy`, `<kind>.rows.npy`,
+sorted by (key, row)), so the OS pages in only what the searches touch. Rows are the run's
+own (0-based); a search returns *every* entry of each key found, so a group is the group one
+run over all the documents would see (its size decides `max_anchor_df` and stars the same way).
 """
 
 from __future__ import annotations
@@ -26,16 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..config import LexicalSettings
 from ..groupby import MAX_GROUPED_ENTRIES, concat_ranges, sorted_unique
-from .candidates import band_keys
-from .fingerprints import Fingerprints
 from .shingles import kernels
 
-__all__ = ["SortedKeys", "KeyIndex", "ReferenceKeys", "KEYS_DIR"]
+__all__ = ["SortedKeys", "KEYS_DIR", "KINDS", "build_index", "read_index", "reference_matching"]
 
 KEYS_DIR = "keys"
-_FILES = ("bands.keys.npy", "bands.rows.npy", "anchors.keys.npy", "anchors.rows.npy")
+#: kinds a reference is searched for (plan/references.py builds them)
+KINDS = ("exact", "bands", "anchors")
 
 
 @dataclass
@@ -105,77 +97,51 @@ def sort_keyed(keys: np.ndarray, rows: np.ndarray, out_keys: np.ndarray, out_row
         at += len(pick)
 
 
-@dataclass
-class KeyIndex:
-    """One run's sorted LSH band keys and anchors (rows of that run)."""
-
-    bands: list[SortedKeys]
-    anchors: SortedKeys
-
-    @classmethod
-    def build(cls, fp: Fingerprints, ok: np.ndarray, settings: LexicalSettings, limit: int | None = None) -> "KeyIndex":
-        """The index of rows [0, limit) (all by default) of `fp`, ok documents only."""
-        limit = len(fp) if limit is None else limit
-        rows = np.flatnonzero(ok[:limit])
-        bands = [SortedKeys.build(band_keys(fp.minhash, rows, b, settings), rows) for b in range(settings.lsh_bands)]
-        end = int(np.searchsorted(fp.anchor_row, limit))
-        keys, anchor_rows = fp.anchor_hash[:end], fp.anchor_row[:end]
-        keep = ok[anchor_rows]
-        if not keep.all():
-            keys, anchor_rows = keys[keep], anchor_rows[keep]
-        return cls(bands, SortedKeys.build(keys, anchor_rows))
-
-    def write(self, folder: Path, write_atomically) -> None:
-        """The four files in `folder` (each through `write_atomically(path, write)`)."""
-        folder.mkdir(parents=True, exist_ok=True)
-        arrays = (np.stack([b.keys for b in self.bands]) if self.bands else np.zeros((0, 0), np.uint64),
-                  np.stack([b.rows for b in self.bands]) if self.bands else np.zeros((0, 0), np.int32),
-                  self.anchors.keys, self.anchors.rows)
-        for name, array in zip(_FILES, arrays):
-            write_atomically(folder / name, lambda path, a=array: _save(path, a))
-
-    @classmethod
-    def read(cls, folder: Path, settings: LexicalSettings, n_rows: int) -> "KeyIndex | None":
-        """The index kept in a run's folder (memory-mapped), or None when it has none yet (never
-        used as a reference, or a run of an earlier version). Raises ValueError when the files
-        do not fit together."""
-        if not all((folder / name).is_file() for name in _FILES):
-            return None
-        bands_keys, bands_rows, anchor_keys, anchor_rows = (np.load(folder / name, mmap_mode="r") for name in _FILES)
-        if (bands_keys.shape != bands_rows.shape or bands_keys.shape[0] != settings.lsh_bands
-                or anchor_keys.shape != anchor_rows.shape or bands_keys.shape[1] > n_rows):
-            raise ValueError("its candidate key index does not match its documents")
-        return cls([SortedKeys(bands_keys[b], bands_rows[b]) for b in range(settings.lsh_bands)],
-                   SortedKeys(anchor_keys, anchor_rows))
-
-
 def _save(path: Path, array: np.ndarray) -> None:
     with open(path, "wb") as f:
         np.save(f, array, allow_pickle=False)
 
 
-@dataclass
-class ReferenceKeys:
-    """The key indexes of the reference runs, each at the row where its documents start in the
-    combined corpus (references first, then the new documents)."""
+def build_index(folder: Path, kind: str, keys: np.ndarray, rows: np.ndarray, write_atomically=None) -> SortedKeys:
+    """Sort one kind's entries; keep them in `folder` when `write_atomically` is given (a
+    read-only reference is sorted again by each run that uses it)."""
+    index = SortedKeys.build(keys.astype(np.uint64, copy=False), rows.astype(np.int32, copy=False))
+    if write_atomically is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / f"{kind}.rows.npy", lambda p: _save(p, index.rows))
+        write_atomically(folder / f"{kind}.keys.npy", lambda p: _save(p, index.keys))  # last: the index is whole
+    return index
 
-    runs: list[tuple[int, KeyIndex]]
 
-    def _matching(self, pick, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        wanted = sorted_unique(wanted)
-        keys, rows = [], []
-        for start, index in self.runs:
-            k, r = pick(index).matching(wanted)
-            keys.append(k)
-            rows.append(r + start)
-        if not keys:
-            return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-        return np.concatenate(keys), np.concatenate(rows)
+def read_index(folder: Path, kind: str) -> SortedKeys | None:
+    """A kind's index kept in `folder` (memory-mapped), or None when there is none yet."""
+    keys, rows = folder / f"{kind}.keys.npy", folder / f"{kind}.rows.npy"
+    if not (keys.is_file() and rows.is_file()):
+        return None
+    index = SortedKeys(np.load(keys, mmap_mode="r"), np.load(rows, mmap_mode="r"))
+    if index.keys.shape != index.rows.shape:
+        raise ValueError(f"its {kind} key index files do not match")
+    return index
 
-    def band_matching(self, band: int, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Reference entries of `band` whose key is in `wanted`."""
-        return self._matching(lambda index: index.bands[band], wanted)
 
-    def anchor_matching(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Reference anchor entries whose key is in `wanted`."""
-        return self._matching(lambda index: index.anchors, wanted)
+_LOADED: dict[tuple[str, str], SortedKeys] = {}  # per process: the indexes a worker has mapped
+
+
+def reference_matching(references: tuple, kind: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every reference entry of `kind` whose key is in `wanted`: (keys, rows of this run).
+    `references`: (first row, keys folder) of each reference run."""
+    wanted = sorted_unique(np.asarray(wanted, dtype=np.uint64))
+    keys, rows = [], []
+    for start, folder in references:
+        index = _LOADED.get((folder, kind))
+        if index is None:
+            index = read_index(Path(folder), kind)
+            if index is None:
+                raise FileNotFoundError(f"{folder}: no {kind} key index")
+            _LOADED[(folder, kind)] = index
+        k, r = index.matching(wanted)
+        keys.append(k)
+        rows.append(r + start)
+    if not keys:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    return np.concatenate(keys), np.concatenate(rows)

@@ -28,6 +28,7 @@ DOCUMENT_SCHEMA = pa.schema(
         ("date", pa.timestamp("us", tz="UTC")),  # publication date (crawl time for WET/FineWeb-like records)
         ("date_precision", pa.string()),     # year / month / day / time (clean/dates.py)
         ("site", pa.string()),
+        ("language", pa.string()),           # ISO 639-1 code of the clean text (samestory/language); null: too little text
         ("status", pa.string()),
         ("reason", pa.string()),
         ("text", pa.large_string()),
@@ -105,6 +106,7 @@ def documents_table(columns, texts: pa.ChunkedArray | None, n_words: np.ndarray,
         "date": when,
         "date_precision": precision,
         "site": columns.site,
+        "language": columns.language,
         "status": columns.status,
         "reason": columns.reason,
         "text": texts,

@@ -2,7 +2,8 @@
 
 Rule (defaults in config.RewriteSettings):
 1. Split both texts into sentences; sentences with fewer than `min_sentence_words`
-   words take no part (they are headings, datelines, "Read more").
+   words take no part (they are headings, datelines, "Read more"), nor, when the caller
+   passes the rows that do (`rows_a`, `rows_b`), any other sentence.
 2. Cosine matrix of the sentence embeddings. A one-to-one assignment maximising the total
    similarity (Hungarian, scipy's linear_sum_assignment) over cells >= `min_similarity`.
    Hungarian rather than a monotone DP because a rewrite may move a paragraph: order is then
@@ -72,13 +73,21 @@ def _doc_vector(emb: np.ndarray) -> np.ndarray:
 
 
 def align_sentences(
-    sentences_a: list[str], emb_a: np.ndarray, sentences_b: list[str], emb_b: np.ndarray, settings: RewriteSettings
+    sentences_a: list[str], emb_a: np.ndarray, sentences_b: list[str], emb_b: np.ndarray, settings: RewriteSettings,
+    rows_a: np.ndarray | None = None, rows_b: np.ndarray | None = None,
 ) -> Alignment:
-    """Align two documents' sentences (embeddings: unit rows, one per sentence) and decide."""
+    """Align two documents' sentences (embeddings: unit rows, one per sentence) and decide.
+
+    rows_x: the sentences of x that take part (indexes, increasing); None: those of at least
+    `min_sentence_words` words. The rewrite tier passes its evidence sentences (prose.py);
+    coverage and the rule count only these. Language-neutral: it reads vectors and positions."""
     out = Alignment(sentences_a=sentences_a, sentences_b=sentences_b)
     min_words = settings.min_sentence_words
-    rows_a = np.array([i for i, s in enumerate(sentences_a) if sentence_words(s) >= min_words], dtype=np.int64)
-    rows_b = np.array([j for j, s in enumerate(sentences_b) if sentence_words(s) >= min_words], dtype=np.int64)
+    if rows_a is None:
+        rows_a = np.array([i for i, s in enumerate(sentences_a) if sentence_words(s) >= min_words], dtype=np.int64)
+    if rows_b is None:
+        rows_b = np.array([j for j, s in enumerate(sentences_b) if sentence_words(s) >= min_words], dtype=np.int64)
+    rows_a, rows_b = np.asarray(rows_a, dtype=np.int64), np.asarray(rows_b, dtype=np.int64)
     if not len(rows_a) or not len(rows_b):
         return out
     ea, eb = emb_a[rows_a], emb_b[rows_b]

@@ -17,9 +17,27 @@ import time
 import numpy as np
 import xxhash
 
-__all__ = ["DEFAULT_MODEL", "ModelError", "Embedder", "load_model", "resolve_model"]
+__all__ = ["DEFAULT_MODEL", "MODEL_LANGUAGES", "ModelError", "Embedder", "judge_languages", "load_model", "resolve_model"]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+#: The languages each known judge model was trained on (ISO 639-1): it judges only pairs in one
+#: of them. all-MiniLM-L6-v2 learned from English pairs only; on Russian news it put unrelated
+#: sentences at cosines of 0.97-0.99 (issue 19). A model not listed here is taken to read English
+#: only (the safe side: fewer pairs judged) unless `[rewrite] languages` says otherwise.
+MODEL_LANGUAGES: dict[str, tuple[str, ...]] = {
+    DEFAULT_MODEL: ("en",),
+    f"sentence-transformers/{DEFAULT_MODEL}": ("en",),
+}
+UNKNOWN_MODEL_LANGUAGES = ("en",)
+
+
+def judge_languages(model: str | None, setting: str = "") -> frozenset[str]:
+    """The languages the judge reads: the `[rewrite] languages` setting, else the model's own
+    list (MODEL_LANGUAGES), else English."""
+    if setting.strip():
+        return frozenset(code.strip().casefold() for code in setting.split(",") if code.strip())
+    return frozenset(MODEL_LANGUAGES.get(model or DEFAULT_MODEL, UNKNOWN_MODEL_LANGUAGES))
 
 
 class ModelError(Exception):

@@ -35,8 +35,9 @@ from ..records import AlignedSentences, NameVariant, Pairs, RewriteEvidence
 from . import decision
 from .align import Alignment, align_sentences
 from .candidates import rewrite_candidates
-from .names import name_variants
-from .sentences import split_for_alignment
+from .names import lower_words, name_variants
+from .prose import QUOTE, SHARED, SHORT, SharedLines, evidence_rows, sentence_kinds, shared_lines
+from .sentences import sentence_words, split_with_lines
 from .signature import Signatures
 
 __all__ = ["RewriteStats", "find_rewrites", "rewrite_evidence", "judge_pair"]
@@ -46,7 +47,10 @@ __all__ = ["RewriteStats", "find_rewrites", "rewrite_evidence", "judge_pair"]
 class RewriteStats:
     candidates: int = 0
     candidate_documents: int = 0  # documents with at least one candidate partner
+    language_gated: int = 0       # candidates the judge does not read (another language): lexical tiers only
+    shared_lines: int = 0         # (document, line) pairs that carry no evidence: shared by many documents
     prefiltered_out: int = 0
+    floor_failed: int = 0         # judged pairs below the structural floor (never a rewrite)
     static_rejected: int = 0
     static_accepted: int = 0
     checked: int = 0              # pairs judged with the full model
@@ -58,6 +62,7 @@ class RewriteStats:
     embed_seconds: float = 0.0    # full model, summed over workers
     model_load_seconds: float = 0.0
     static_screen: str = "on"
+    judge_runtime: str = ""       # "onnx" or "torch" (rewrite.judge_runtime; empty: the judge did not run)
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,9 @@ class Verdict:
     threshold: float
     judge: str
     variants: tuple[dict, ...] = ()  # name variants in the aligned sentences (names.name_variants)
+    failed: str | None = None     # why not a rewrite: "floor" (structural floor) or "score" (the fitted decision)
+    floor: dict | None = None     # the structural floor's figures (structural_floor)
+    shared: tuple[str, ...] = ()  # passages both texts hold verbatim (shared_passages)
 
 
 def rewrite_evidence(al: Alignment, settings: RewriteSettings, found_by: tuple[str, ...], extra: dict | None = None,
@@ -97,9 +105,11 @@ def rewrite_evidence(al: Alignment, settings: RewriteSettings, found_by: tuple[s
         name_variants=tuple(NameVariant(**v) for v in variants),
         extra=tuple(sorted((extra or {}).items())),
         decision=None if verdict is None else (
-            ("features", verdict.features.as_dict()), ("judge", verdict.judge),
-            ("score", verdict.score), ("threshold", verdict.threshold),
+            ("failed", verdict.failed), ("features", verdict.features.as_dict()), ("floor", verdict.floor),
+            ("judge", verdict.judge), ("score", verdict.score), ("threshold", verdict.threshold),
         ),
+        shared_passages=() if verdict is None else verdict.shared[:MAX_SHARED_SHOWN],
+        shared_passage_count=0 if verdict is None else len(verdict.shared),
     )
 
 
@@ -136,8 +146,70 @@ def lexical_sentence_coverage(a: list[frozenset], b: list[frozenset], min_overla
 
 # --- one pair ---------------------------------------------------------------------------
 
+#: Shared passages written into a pair's evidence (the count says how many there were).
+MAX_SHARED_SHOWN = 10
+_SPACE = re.compile(r"\s+")
+
+
+def _fold(sentence: str) -> str:
+    return _SPACE.sub(" ", sentence).strip().casefold()
+
+
+def plain_kinds(sentences: list[str], settings: RewriteSettings) -> np.ndarray:
+    """Sentence kinds without corpus knowledge (no line is known to be shared): for texts
+    compared alone (`compare`, benchmarks)."""
+    return sentence_kinds(sentences, [0] * len(sentences), np.zeros(0, np.uint64), np.zeros(0, np.uint64),
+                          settings.min_sentence_words)
+
+
+def document_kinds(text: str | None, shared: np.ndarray, settings: RewriteSettings,
+                   line_max_words: int | None) -> tuple[list[str], np.ndarray]:
+    """(sentences, kinds) of one clean text: split_with_lines, its lines hashed as the
+    boilerplate tier hashes them (`line_max_words`: its max_words), and prose.sentence_kinds
+    against the document's shared line hashes (`shared`)."""
+    from ..boilerplate import line_hashes_batch
+
+    sentences, line_of = split_with_lines(text)
+    hashes = line_hashes_batch([text], line_max_words).hashes if len(shared) and text else np.zeros(0, np.uint64)
+    return sentences, sentence_kinds(sentences, line_of, hashes, shared, settings.min_sentence_words)
+
+
+def shared_passages(sa: list[str], kinds_a: np.ndarray, sb: list[str], kinds_b: np.ndarray,
+                    min_words: int = 3) -> tuple[str, ...]:
+    """Sentences of a (3+ words, not a corpus-shared line) that b holds verbatim (case and
+    spacing folded), in a's order: copied quotes, list lines, copied prose."""
+    folded_b = {_fold(s) for s, k in zip(sb, kinds_b.tolist()) if k != SHARED}
+    out: dict[str, None] = {}
+    for s, k in zip(sa, kinds_a.tolist()):
+        if k != SHARED and sentence_words(s) >= min_words and _fold(s) in folded_b:
+            out.setdefault(s.strip(), None)
+    return tuple(out)
+
+
+def structural_floor(al: Alignment, sa: list[str], kinds_a: np.ndarray, sb: list[str], kinds_b: np.ndarray,
+                     settings: RewriteSettings) -> dict:
+    """The floor no fitted score overrides: at least `floor_min_coverage` of the shorter
+    document's prose sentences aligned (out of at least `floor_min_sentences`), with
+    `floor_min_order` of the alignment in order. Prose: the evidence sentences (prose.py), less
+    the quotes the other text holds verbatim (a shared press-release quote is a shared passage,
+    not a rewritten sentence). "Shorter": fewer such sentences."""
+    folded = ({_fold(s) for s in sa}, {_fold(s) for s in sb})
+    sides = []
+    for sents, kinds, other, aligned in ((sa, kinds_a, folded[1], {i for i, _, _ in al.aligned}),
+                                         (sb, kinds_b, folded[0], {j for _, j, _ in al.aligned})):
+        rows = [i for i in evidence_rows(kinds).tolist() if not (kinds[i] == QUOTE and _fold(sents[i]) in other)]
+        sides.append((len(rows), sum(1 for i in rows if i in aligned)))
+    (na, ka), (nb, kb) = sides
+    cov_a, cov_b = (ka / na if na else 0.0), (kb / nb if nb else 0.0)
+    n, k, coverage = (na, ka, cov_a) if (na, -cov_a) <= (nb, -cov_b) else (nb, kb, cov_b)
+    passed = (n >= settings.floor_min_sentences and coverage >= settings.floor_min_coverage
+              and al.order >= settings.floor_min_order)
+    return {"passed": passed, "prose_sentences": n, "prose_aligned": k, "coverage": round(coverage, 4),
+            "order": al.order}
+
+
 def _embedded(sentences: list[str], rows: np.ndarray, vectors: np.ndarray, dim: int) -> np.ndarray:
-    """A (len(sentences), dim) matrix with the countable rows filled (align_sentences reads only those)."""
+    """A (len(sentences), dim) matrix with the evidence rows filled (align_sentences reads only those)."""
     out = np.zeros((len(sentences), dim), dtype=np.float32)
     if len(rows):
         out[rows] = vectors
@@ -145,53 +217,71 @@ def _embedded(sentences: list[str], rows: np.ndarray, vectors: np.ndarray, dim: 
 
 
 def judge_pair(sa: list[str], va: np.ndarray, sb: list[str], vb: np.ndarray, settings: RewriteSettings,
-               judge: str) -> Verdict:
-    """Align two documents (va, vb: unit vectors of their countable sentences, in order) and
-    decide with the full model's coefficients (judge="full") or the static ones ("static")."""
-    rows_a = decision.countable_rows(sa, settings.min_sentence_words)
-    rows_b = decision.countable_rows(sb, settings.min_sentence_words)
+               judge: str, kinds_a: np.ndarray | None = None, kinds_b: np.ndarray | None = None) -> Verdict:
+    """Align two documents and decide with the full model's coefficients (judge="full") or the
+    static ones ("static"). kinds_x: each sentence's kind (prose.py; None: plain_kinds); va, vb:
+    unit vectors of the evidence sentences (prose.evidence_rows), in order.
+
+    A rewrite needs the structural floor AND the fitted score. Otherwise `failed` says which
+    held it back, and the pair is `related` when its evidence sentences still align (the
+    alignment rule, align.py) above the floor, or when the texts share `related_min_verbatim`
+    passages verbatim (quotes, lists, copied sentences), which the evidence lists."""
+    kinds_a = plain_kinds(sa, settings) if kinds_a is None else kinds_a
+    kinds_b = plain_kinds(sb, settings) if kinds_b is None else kinds_b
+    rows_a, rows_b = evidence_rows(kinds_a), evidence_rows(kinds_b)
     dim = va.shape[1] if va.ndim == 2 and va.shape[0] else (vb.shape[1] if vb.ndim == 2 and vb.shape[0] else 1)
-    al = align_sentences(sa, _embedded(sa, rows_a, va, dim), sb, _embedded(sb, rows_b, vb, dim), settings)
+    al = align_sentences(sa, _embedded(sa, rows_a, va, dim), sb, _embedded(sb, rows_b, vb, dim), settings,
+                         rows_a, rows_b)
+    common = lower_words(sa) | lower_words(sb)
     variants = tuple(name_variants([(al.sentences_a[i], al.sentences_b[j]) for i, j, _ in al.aligned],
-                                   settings.name_min_similarity))
+                                   settings.name_min_similarity, common))
     features = decision.alignment_features(al, rows_a, va, rows_b, vb, len(variants))
-    if judge == "static":
-        score = decision.score(features, decision.STATIC_COEFFICIENTS)
-        relation = "rewrite" if score >= settings.static_accept else None
-        return Verdict(relation, al, features, round(score, 4), settings.static_accept, judge, variants)
-    score = decision.score(features)
-    if score >= settings.decision_threshold:
-        relation = "rewrite"
+    floor = structural_floor(al, sa, kinds_a, sb, kinds_b, settings)
+    shared = shared_passages(sa, kinds_a, sb, kinds_b)
+    related_by_passages = settings.related_min_verbatim > 0 and len(shared) >= settings.related_min_verbatim
+    static = judge == "static"
+    coefficients = decision.STATIC_COEFFICIENTS if static else None
+    score = round(decision.score(features, coefficients), 4)
+    threshold = settings.static_accept if static else settings.decision_threshold
+    if not floor["passed"]:
+        relation, failed = ("related" if related_by_passages else None), "floor"
+    elif score >= threshold:
+        relation, failed = "rewrite", None
     else:
-        verbatim = round(features.verbatim_share * min(len(rows_a), len(rows_b)))
-        related = al.is_rewrite or (settings.related_min_verbatim > 0 and verbatim >= settings.related_min_verbatim)
-        relation = "related" if related else None
-    return Verdict(relation, al, features, round(score, 4), settings.decision_threshold, judge, variants)
+        failed = "score"
+        # the static screen decides only what is sure; an undecided pair goes on to the judge
+        relation = None if static else ("related" if al.is_rewrite or related_by_passages else None)
+    return Verdict(relation, al, features, score, threshold, judge, variants, failed, floor, shared)
 
 
 # --- work done in the executor's workers --------------------------------------------------
 
-Needed = tuple  # (positions of a, positions of b): countable sentences the judge reads, None = all
+Needed = tuple  # (positions of a, positions of b): evidence sentences the judge reads, None = all
 
 
 @dataclass(frozen=True)
 class PairChunk:
-    """A self-contained job: pairs (k, 2), the sentences of their documents and, for the judge,
-    the full model's vectors of each document's countable sentences and, per pair, the ones
-    it may read (`needed`)."""
+    """A self-contained job: pairs (k, 2), the sentences of their documents and each
+    sentence's kind (prose.py) and, for the judge, the full model's vectors of each document's
+    evidence sentences and, per pair, the ones it may read (`needed`)."""
 
     index: np.ndarray
     pairs: np.ndarray
     sentences: dict[int, list[str]]
     vectors: dict[int, np.ndarray] | None = None
     needed: list[Needed] | None = None
+    kinds: dict[int, np.ndarray] | None = None  # None: plain_kinds of each document
+
+    def kinds_of(self, row: int, settings: RewriteSettings) -> np.ndarray:
+        return self.kinds[row] if self.kinds is not None else plain_kinds(self.sentences[row], settings)
 
 
-def _static_vectors(sentences: dict[int, list[str]], settings: RewriteSettings) -> dict[int, np.ndarray]:
+def _static_vectors(sentences: dict[int, list[str]], kinds: dict[int, np.ndarray],
+                    settings: RewriteSettings) -> dict[int, np.ndarray]:
     from .static_model import load_static_model
 
     model = load_static_model(settings.static_model or None)
-    rows = {row: decision.countable_rows(sents, settings.min_sentence_words) for row, sents in sentences.items()}
+    rows = {row: evidence_rows(kinds[row]) for row in sentences}
     unique = sorted({sents[i] for row, sents in sentences.items() for i in rows[row].tolist()})
     if not unique:
         return {row: np.zeros((0, 1), np.float32) for row in sentences}
@@ -233,7 +323,8 @@ def screen_chunk(job: PairChunk, settings: RewriteSettings, static: bool) -> lis
     the static model (verdict.relation None: dropped); ("judge", needed) for the full model,
     `needed` from sentences_to_judge ((None, None) without the static screen)."""
     words = {row: [_content_words(s) for s in sents] for row, sents in job.sentences.items()}
-    vectors = _static_vectors(job.sentences, settings) if static else {}
+    kinds = {row: job.kinds_of(row, settings) for row in job.sentences}
+    vectors = _static_vectors(job.sentences, kinds, settings) if static else {}
     out: list[tuple[str, Verdict | None]] = []
     for a, b in job.pairs.tolist():
         if settings.prefilter_min_coverage > 0 and (
@@ -244,24 +335,50 @@ def screen_chunk(job: PairChunk, settings: RewriteSettings, static: bool) -> lis
         if not static:
             out.append(("judge", (None, None)))
             continue
-        verdict = judge_pair(job.sentences[a], vectors[a], job.sentences[b], vectors[b], settings, "static")
-        if verdict.relation is None and verdict.score >= settings.static_reject:
+        verdict = judge_pair(job.sentences[a], vectors[a], job.sentences[b], vectors[b], settings, "static",
+                             job.kinds_of(a, settings), job.kinds_of(b, settings))
+        if verdict.relation is None and verdict.failed == "score" and verdict.score >= settings.static_reject:
             out.append(("judge", sentences_to_judge(vectors[a], vectors[b], settings)))
         else:
             out.append(("static", verdict))
     return out
 
 
-def embed_batches(job: tuple[list[list[str]], str, int]) -> tuple[list[np.ndarray], float, float]:
+def judge_runtime(settings: RewriteSettings) -> str:
+    """"onnx" (the install-time ONNX export, no torch in the workers) or "torch"."""
+    if settings.judge_runtime == "torch":
+        return "torch"
+    from .embed import DEFAULT_MODEL
+    from .onnx_model import OnnxModelError, onnx_available
+
+    default = settings.model in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}")
+    if default and onnx_available():
+        return "onnx"
+    if settings.judge_runtime == "onnx":
+        raise OnnxModelError("rewrite.judge_runtime = onnx, but the ONNX export of the default model is not built "
+                             "(python -m samestory.rewrite.onnx_model build)" if default else
+                             "rewrite.judge_runtime = onnx serves the default model only")
+    return "torch"
+
+
+def embed_batches(job: tuple) -> tuple[list[np.ndarray], float, float]:
     """Full-model vectors of fixed batches of sentences (model loaded once per worker process);
-    returns (vectors per batch, model seconds, load seconds)."""
-    batches, model_name, threads = job
+    returns (vectors per batch, model seconds, load seconds). runtime "onnx" never imports torch."""
+    batches, model_name, threads, runtime = job if len(job) == 4 else (*job, "torch")
+    t0 = time.perf_counter()
+    if runtime == "onnx":
+        from .onnx_model import load_onnx_encoder
+
+        encoder = load_onnx_encoder(None, max(1, threads))
+        load = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        out = [encoder.encode(batch) for batch in batches]
+        return out, time.perf_counter() - t0, load
     from .embed import load_model
 
     import torch
 
     torch.set_num_threads(max(1, threads))
-    t0 = time.perf_counter()
     model, _ = load_model(model_name)
     load = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -283,20 +400,20 @@ def _only(vectors: np.ndarray, positions: np.ndarray | None) -> np.ndarray:
 
 def judge_chunk(job: PairChunk, settings: RewriteSettings) -> list[Verdict]:
     return [judge_pair(job.sentences[a], _only(job.vectors[a], need_a), job.sentences[b], _only(job.vectors[b], need_b),
-                       settings, "full")
+                       settings, "full", job.kinds_of(a, settings), job.kinds_of(b, settings))
             for (a, b), (need_a, need_b) in zip(job.pairs.tolist(), job.needed)]
 
 
 # --- the driver -------------------------------------------------------------------------
 
-def _chunks(index: np.ndarray, pairs: np.ndarray, sentences: dict, size: int, vectors: dict | None = None,
+def _chunks(index: np.ndarray, pairs: np.ndarray, sentences: dict, kinds: dict, size: int, vectors: dict | None = None,
             needed: list[Needed] | None = None):
     for start in range(0, len(pairs), size):
         part = pairs[start : start + size]
         rows = sorted_unique(part).tolist()
         yield PairChunk(index[start : start + size], part, {r: sentences[r] for r in rows},
                         None if vectors is None else {r: vectors[r] for r in rows},
-                        None if needed is None else needed[start : start + size])
+                        None if needed is None else needed[start : start + size], {r: kinds[r] for r in rows})
 
 
 def _token_order(sentences: list[str], model_name: str) -> list[str]:
@@ -345,13 +462,14 @@ def _positions_per_row(pairs: np.ndarray, needed: list[Needed]) -> dict[int, np.
     return {row: None if p is None else np.array(sorted(p), dtype=np.int64) for row, p in sorted(out.items())}
 
 
-def _embed_full(positions: dict[int, np.ndarray | None], sentences: dict[int, list[str]], settings: RewriteSettings,
-                executor, stats: RewriteStats, caches=(), kept: dict | None = None) -> dict[int, np.ndarray]:
+def _embed_full(positions: dict[int, np.ndarray | None], sentences: dict[int, list[str]], kinds: dict[int, np.ndarray],
+                settings: RewriteSettings, executor, stats: RewriteStats, caches=(),
+                kept: dict | None = None) -> dict[int, np.ndarray]:
     """Vectors of each row's countable sentences (zero rows outside `positions`): every unique
     sentence once, in fixed batches; sentences an earlier run kept (`caches`, VectorCache of
     reference runs) are not embedded again. The vectors computed here go into `kept`."""
     rows = list(positions)
-    countable = {r: decision.countable_rows(sentences[r], settings.min_sentence_words) for r in rows}
+    countable = {r: evidence_rows(kinds[r]) for r in rows}
     wanted = {r: countable[r] if positions[r] is None else countable[r][positions[r]] for r in rows}
     unique = sorted({sentences[r][i] for r in rows for i in wanted[r].tolist()})
     at: dict[str, np.ndarray] = {}
@@ -362,7 +480,9 @@ def _embed_full(positions: dict[int, np.ndarray | None], sentences: dict[int, li
     size = settings.embed_batch_size
     batches = [ordered[k : k + size] for k in range(0, len(ordered), size)]
     threads = max(1, (os.cpu_count() or 1) // executor.workers)
-    jobs = [(batches[k : k + 4], settings.model, threads) for k in range(0, len(batches), 4)]
+    runtime = judge_runtime(settings)
+    stats.judge_runtime = runtime
+    jobs = [(batches[k : k + 4], settings.model, threads, runtime) for k in range(0, len(batches), 4)]
     for job, (vectors, seconds, load) in zip(jobs, executor.map(embed_batches, jobs)):
         for batch, v in zip(job[0], vectors):
             at.update(zip(batch, v))
@@ -382,14 +502,54 @@ def _embed_full(positions: dict[int, np.ndarray | None], sentences: dict[int, li
     return out
 
 
+def language_gate(pairs: np.ndarray, languages, readable: frozenset[str]) -> np.ndarray:
+    """Which pairs the judge may read: both documents in one language it reads. `languages`:
+    a code (or None) per row."""
+    codes = [None if c is None else str(c).casefold() for c in (languages[int(r)] for r in sorted_unique(pairs).tolist())]
+    at = dict(zip(sorted_unique(pairs).tolist(), codes))
+    return np.array([at[a] is not None and at[a] == at[b] and at[a] in readable for a, b in pairs.tolist()], dtype=bool)
+
+
+def _site_codes(sites, n: int) -> np.ndarray:
+    """An integer per row for its site key (strings or ints; None: a site of its own)."""
+    if sites is None:
+        return np.arange(n, dtype=np.int64)
+    values = [f"\x00{k}" if s is None else str(s) for k, s in enumerate(sites)]
+    return np.unique(np.array(values, dtype=object), return_inverse=True)[1].astype(np.int64)
+
+
+def corpus_shared_lines(line_offsets, line_hashes, groups: np.ndarray, sites, settings: RewriteSettings,
+                        ok: np.ndarray | None = None) -> SharedLines:
+    """prose.shared_lines over the corpus's line hashes (rows [n - len(offsets) + 1, n), the
+    earlier ones, reference documents, without lines)."""
+    n = len(groups)
+    offsets = np.asarray(line_offsets, dtype=np.int64)
+    missing = n - (len(offsets) - 1)
+    if missing > 0:
+        offsets = np.concatenate([np.zeros(missing, np.int64), offsets])
+    return shared_lines(offsets, line_hashes, groups, _site_codes(sites, n), settings.shared_line_min_groups,
+                        settings.shared_line_min_site_groups, ok)
+
+
 def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representative: np.ndarray, verified: Pairs,
                   settings: RewriteSettings, executor=None, first_new: int = 0, vector_caches=(),
-                  kept_vectors: dict | None = None) -> tuple[Pairs, RewriteStats]:
+                  kept_vectors: dict | None = None, languages=None, line_offsets=None, line_hashes=None, sites=None,
+                  line_max_words: int | None = None, trace: dict | None = None) -> tuple[Pairs, RewriteStats]:
     """Rewrite and related pairs among documents that head their exact group and that the
     lexical pairs (`verified`) have not already put in one group; rows before `first_new` are
     reference documents, compared with newer rows only. Full-model vectors of sentences in
-    `vector_caches` (reference runs') are reused; those computed go into `kept_vectors`."""
+    `vector_caches` (reference runs') are reused; those computed go into `kept_vectors`.
+
+    The language gate: with `languages` (a code per row, samestory/language), a pair is judged
+    only when both documents are in one language the judge reads (embed.judge_languages).
+    Shared lines: with `line_offsets`/`line_hashes` (every document's line hashes, flat, as
+    boilerplate.line_hashes_batch gives them with `line_max_words`) and `sites` (a site key per
+    row), lines many documents share carry no evidence (prose.py). `trace`, when given, receives
+    for each candidate pair (a, b) where the cascade left it: ("gate",), ("lexical",), or
+    (judge, relation, failed, score) with judge "static" or "full" (benchmarks read it to
+    say where a missed rewrite was lost)."""
     from ..executors import LocalExecutor
+    from .embed import judge_languages
 
     executor = executor or LocalExecutor(1)
     stats = RewriteStats()
@@ -399,16 +559,31 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
     if first_new and len(pairs):
         new = pairs[:, 1] >= first_new
         pairs, shared, overlap = pairs[new], shared[new], overlap[new]
+    groups = connected_groups(n, verified.a, verified.b)
     if len(pairs):
-        groups = connected_groups(n, verified.a, verified.b)  # skip pairs the lexical tier grouped
-        fresh = groups[pairs[:, 0]] != groups[pairs[:, 1]]
+        fresh = groups[pairs[:, 0]] != groups[pairs[:, 1]]  # skip pairs the lexical tier grouped
         pairs, shared, overlap = pairs[fresh], shared[fresh], overlap[fresh]
     stats.candidates = len(pairs)
     stats.candidate_documents = len(sorted_unique(pairs))
+    if languages is not None and len(pairs):
+        readable = judge_languages(settings.model, settings.languages)
+        gate = language_gate(pairs, languages, readable)
+        stats.language_gated = int((~gate).sum())
+        if trace is not None:
+            trace.update({(int(a), int(b)): ("gate",) for a, b in pairs[~gate].tolist()})
+        pairs, shared, overlap = pairs[gate], shared[gate], overlap[gate]
     if not len(pairs):
         return Pairs(), stats
     rows = sorted_unique(pairs)
-    sentences = dict(zip(rows.tolist(), map(split_for_alignment, texts.take(rows))))  # texts: a textstore store
+    common = None
+    if line_hashes is not None and line_offsets is not None:
+        common = corpus_shared_lines(line_offsets, line_hashes, groups, sites, settings)
+        stats.shared_lines = len(common)
+    empty = np.zeros(0, np.uint64)
+    sentences, kinds = {}, {}
+    for row, text in zip(rows.tolist(), texts.take(rows)):  # texts: a textstore store
+        sentences[row], kinds[row] = document_kinds(text, common.of(row) if common is not None else empty, settings,
+                                                    line_max_words)
     stats.static_screen = static_screen_state(settings)
     size = max(50, -(-len(pairs) // (4 * executor.workers)))
     index = np.arange(len(pairs))
@@ -416,7 +591,7 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
     to_judge: list[int] = []
     needed: list[Needed] = []
     screen = functools.partial(screen_chunk, settings=settings, static=stats.static_screen == "on")
-    jobs = list(_chunks(index, pairs, sentences, size))
+    jobs = list(_chunks(index, pairs, sentences, kinds, size))
     for job, results in zip(jobs, executor.map(screen, jobs)):
         for k, (step, result) in zip(job.index.tolist(), results):
             stats.prefiltered_out += step == "lexical"
@@ -427,15 +602,21 @@ def find_rewrites(texts, signatures: Signatures, n_words: np.ndarray, representa
                 verdicts[k] = verdict = result
                 stats.static_accepted += verdict.relation == "rewrite"
                 stats.static_rejected += verdict.relation is None
+                stats.floor_failed += verdict.failed == "floor"
     if to_judge:
         judge_index = np.array(to_judge, dtype=np.int64)
-        vectors = _embed_full(_positions_per_row(pairs[judge_index], needed), sentences, settings, executor, stats,
-                              vector_caches, kept_vectors)
-        jobs = list(_chunks(judge_index, pairs[judge_index], sentences, size, vectors, needed))
+        vectors = _embed_full(_positions_per_row(pairs[judge_index], needed), sentences, kinds, settings, executor,
+                              stats, vector_caches, kept_vectors)
+        jobs = list(_chunks(judge_index, pairs[judge_index], sentences, kinds, size, vectors, needed))
         for job, results in zip(jobs, executor.map(functools.partial(judge_chunk, settings=settings), jobs)):
             for k, verdict in zip(job.index.tolist(), results):
                 verdicts[k] = verdict
+                stats.floor_failed += verdict.failed == "floor"
         stats.checked = len(to_judge)
+    if trace is not None:
+        for k, verdict in enumerate(verdicts):
+            key = (int(pairs[k, 0]), int(pairs[k, 1]))
+            trace[key] = ("lexical",) if verdict is None else (verdict.judge, verdict.relation, verdict.failed, verdict.score)
     out = Pairs()
     for k, verdict in enumerate(verdicts):
         if verdict is None or verdict.relation is None:

@@ -20,7 +20,7 @@ import functools
 
 import re
 
-__all__ = ["split_for_alignment", "sentence_words"]
+__all__ = ["split_for_alignment", "split_with_lines", "sentence_words"]
 
 _WORD = re.compile(r"\w+")
 
@@ -102,18 +102,28 @@ def split_for_alignment(text: str | None) -> list[str]:
 
     Clean texts keep one paragraph per line, so lines are cut first; a line without terminal
     punctuation (a heading, "Read more") is one sentence."""
+    return split_with_lines(text)[0]
+
+
+def split_with_lines(text: str | None) -> tuple[list[str], list[int]]:
+    """(sentences, line of each): split_for_alignment's sentences and, for each, the number of
+    the line of `text.split("\n")` it comes from (so a sentence can be traced to its line's
+    hash, boilerplate/site_lines.line_hashes_batch)."""
     if not text:
-        return []
+        return [], []
     out: list[str] = []
-    for paragraph in text.split("\n"):
+    lines: list[int] = []
+    for number, paragraph in enumerate(text.split("\n")):
         paragraph = paragraph.strip()
         if not paragraph:
             continue
         if not any(c in paragraph for c in ".!?\u2026"):
-            out.append(paragraph)
-            continue
-        out.extend(_split_paragraph(paragraph))
-    return out
+            pieces = [paragraph]
+        else:
+            pieces = _split_paragraph(paragraph)
+        out.extend(pieces)
+        lines.extend([number] * len(pieces))
+    return out, lines
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a document's sentences are counted once per candidate pair it is in

@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 REPORT_FILE = "report.html"
-RELATIONS = ("exact", "near", "partial", "rewrite")
+RELATIONS = ("exact", "near", "partial", "rewrite", "translation")
 # Group-size histogram bins: (label, lowest size, highest size).
 SIZE_BINS = (
     ("2", 2, 2), ("3", 3, 3), ("4", 4, 4), ("5", 5, 5), ("6-10", 6, 10),
@@ -318,7 +318,9 @@ def build_report_data(
     # Only the parts of foreign shape go through _clean_json; the rest is built JSON-safe above.
     return {
         "summary": _clean_json(dict(summary)),
-        "relations": list(RELATIONS),
+        # translation is listed when its tier ran or a pair has it (it is off by default)
+        "relations": [r for r in RELATIONS if r != "translation" or "translation" in (run_info.get("tiers") or ())
+                      or "translation" in (summary.get("duplicates_by_relation") or {})],
         "size_histogram": _size_histogram(groups),
         "docs": docs,
         "groups": out_groups,
@@ -343,7 +345,8 @@ def _run_info(run: Mapping[str, Any] | None) -> dict:
     settings = _clean_json(run.get("settings")) if isinstance(run.get("settings"), dict) else {}
     tiers = run.get("tiers")
     if not isinstance(tiers, list) and settings:  # a run.json from before "tiers": the settings say
-        tiers = ["lexical"] + [t for t in ("boilerplate", "rewrite") if (settings.get(t) or {}).get("enabled", True)]
+        tiers = ["lexical"] + [t for t in ("boilerplate", "rewrite", "translation")
+                                  if (settings.get(t) or {}).get("enabled", t != "translation")]
     return {
         "settings": settings,
         "tiers": sorted(str(t) for t in tiers) if isinstance(tiers, list) else None,
@@ -551,7 +554,8 @@ def _member(r, canon_row, canon_id, cols, pair_rows, p_cols, add_doc, sentences_
                 a, b = b, a
             aligned = aligned or []
             aligned.append([a, b, _num(item.get("similarity"))])
-        for item in evidence.get("name_variants") or []:
+        # a rewrite's spelling variants, or the names a translation's aligned sentences share
+        for item in evidence.get("name_variants") or evidence.get("names") or []:
             if not isinstance(item, dict):
                 continue
             a, b = str(item.get("a", "")), str(item.get("b", ""))

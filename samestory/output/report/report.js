@@ -50,7 +50,7 @@
 
   var TIERS = DATA.run && DATA.run.tiers;  // null: the run did not record them
   // A relation whose tier did not run: "rewrite tier off", never a count of 0.
-  function relationOff(r) { return !!TIERS && r === "rewrite" && TIERS.indexOf("rewrite") === -1; }
+  function relationOff(r) { return !!TIERS && (r === "rewrite" || r === "translation") && TIERS.indexOf(r) === -1; }
 
   function bpTotal(bp) {
     var total = 0;
