@@ -537,8 +537,8 @@ def _edge(lines: list[str], kinds: list[int], offset: int, at_end: bool, drop: s
 
 def _menus(lines: list[str], kinds: list[int], offset: int) -> list[int]:
     """Runs of at least MENU_LINES lines of at most MENU_WORDS words each ("Politik",
-    "Wirtschaft", "Sport") that touch a chrome line count as chrome: the menus, tag clouds
-    and button rows around "Startseite" or "Teilen:". Blank lines between them do not break
+    "Wirtschaft", "Sport"), most of them different, that touch a chrome line count as chrome:
+    the menus, tag clouds and button rows around "Startseite" or "Teilen:". Blank lines between them do not break
     a run (plain-text copies put one between every line)."""
     nonblank = [j for j, k in enumerate(kinds) if k != _BLANK]
     out = list(kinds)
@@ -547,7 +547,8 @@ def _menus(lines: list[str], kinds: list[int], offset: int) -> list[int]:
         b = a
         while b < len(nonblank) and kinds[nonblank[b]] == _OTHER and _is_menu_item(lines[offset + nonblank[b]]):
             b += 1
-        if b - a >= MENU_LINES:
+        items = [lines[offset + nonblank[t]].strip().casefold() for t in range(a, b)]
+        if b - a >= MENU_LINES and 2 * len(set(items)) > len(items):  # a menu's items lead to different places
             before = kinds[nonblank[a - 1]] if a > 0 else None
             after = kinds[nonblank[b]] if b < len(nonblank) else None
             if _CHROME in (before, after):

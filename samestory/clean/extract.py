@@ -57,14 +57,15 @@ def _bare(html: str, url: str | None, mode: str, metadata: bool):
     )
 
 
-def extract_html(html: str, url: str | None = None, mode: str = "balanced") -> Extracted:
+def extract_html(html: str, url: str | None = None, mode: str = "balanced", retry: bool = True) -> Extracted:
     """Main text and metadata; the date from page metadata only, with its time and zone when
     the page gives them (see clean/dates.py, which also refuses dates after the crawl).
-    `mode`: trafilatura's "balanced" (samestory's choice, with the recall retry), "precision"
-    or "recall" (benchmarks compare them)."""
+    `mode`: trafilatura's "balanced" (samestory's choice), "precision" or "recall";
+    `retry`: the recall retry of a near-empty balanced extraction (benchmarks turn it off to
+    measure trafilatura alone)."""
     doc = _bare(html, url, mode, metadata=True)
     text = doc.text if doc is not None else None
-    if mode == "balanced" and (not text or len(text) < RECALL_RETRY_CHARS):
+    if retry and mode == "balanced" and (not text or len(text) < RECALL_RETRY_CHARS):
         retry = _bare(html, url, "recall", metadata=doc is None)
         if retry is not None and retry.text and len(retry.text) > len(text or ""):
             text = retry.text
