@@ -142,6 +142,15 @@ class BoilerplateSettings(_Section):
     same_article_containment: float = setting(
         0.5, 0.0, 1.0, doc="two pages sharing this share of the shorter one's words are one article")
     sample_pages: int = setting(64, 1, doc="pages examined per line for the different-articles check")
+    #: Corpus-wide lines (boilerplate/corpus_lines.py): short lines at the edges of texts that recur on
+    #: many different articles anywhere in the corpus, for texts with no site to learn from.
+    corpus_lines: bool = setting(True, doc="learn and remove corpus-wide interface lines, site or no site")
+    corpus_min_docs: int = setting(5, 2, doc="floor of the different articles a corpus line needs")
+    corpus_min_share: float = setting(0.0005, 0.0, 1.0, doc="share of the corpus's documents a corpus line needs")
+    corpus_max_words: int = setting(14, 1, 60, doc="longer lines are never corpus lines")
+    #: Interface lines sit around the article; headings many articles share ("Fazit") sit inside it.
+    corpus_edge_share: float = setting(
+        0.5, 0.0, 1.0, doc="share of its (sampled) documents in which a corpus line lies outside the article")
 
 
 @dataclass(frozen=True)

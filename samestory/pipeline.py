@@ -9,6 +9,7 @@ document, pair index arrays). Steps, in order:
 |---|---|---|---|
 | read | one per read task (a share of the input files) | the inputs | parts: metadata, texts, line hashes; map outputs exact, bands, anchors, sites, signatures |
 | sites | one per key partition | `sites` map outputs | which lines each page loses; boilerplate table rows |
+| lines | one per key partition | `corpus_lines` map outputs | the same, for corpus-wide lines (`[boilerplate] corpus_lines`) |
 | docs | one per part | the sites step's drops | the part's changed pages, their map outputs again |
 | exact | one per key partition | `exact` | exact pairs; the rows that are not representatives |
 | candidates | one per key partition | `bands`, `anchors` (+ reference key indexes) | candidate pairs by row range |
@@ -53,7 +54,7 @@ from .progress import Progress
 from .read import InputError, split_inputs
 from .records import Pairs
 from .runlog import run_record, settled_heap, stage_timer
-from .steps import boilerplate as bp_step, lexical as lex_step, originals as orig_step, output as out_step
+from .steps import boilerplate as bp_step, corpus_lines as lines_step, lexical as lex_step, originals as orig_step, output as out_step
 from .steps.pairs import GROUPING_CODES, read_pair_ends, write_pairs
 from .steps.read import ReadArgs, read_part
 
@@ -376,6 +377,13 @@ class _Run:
         folder = self.work.path / "sites"
         drops = tuple(str(folder / f"p{p:05d}.drops.arrow") for p in range(P))
         self.boilerplate_tables = [str(folder / f"p{p:05d}.table.parquet") for p in range(P)]
+        if settings.boilerplate.corpus_lines:  # corpus-wide lines: the same shape, keyed by line hash
+            tasks = [Task(f"p{p:05d}", lines_step.learn_lines_partition, lines_step.LinesArgs(self.parts, p, self.ok, settings))
+                     for p in range(P)]
+            self.runner.run("lines", tasks, "Learning corpus-wide boilerplate")
+            folder = self.work.path / "lines"
+            drops += tuple(str(folder / f"p{p:05d}.drops.arrow") for p in range(P))
+            self.boilerplate_tables += [str(folder / f"p{p:05d}.table.parquet") for p in range(P)]
         new = self.parts.new()
         tasks = [Task(self.parts.parts[k].key, bp_step.finalize_part, bp_step.FinalizeArgs(self.parts, k, drops, settings, P))
                  for k in new]

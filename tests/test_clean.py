@@ -50,9 +50,10 @@ def test_chrome_rule_is_general_not_a_list_of_seed_lines():
 
 
 def test_only_the_edges_are_stripped():
-    text = "Share this:\nThe article starts here.\nLog in\nThe article goes on after a stray UI line.\nLeave a comment\nLog In"
+    # (a short line between chrome lines at an edge is part of its block: the first line is prose)
+    text = "Share this:\nThe article starts here, with a whole sentence.\nLog in\nThe article goes on after a stray UI line.\nLeave a comment\nLog In"
     cleaned, removed = strip_chrome_lines(text)
-    assert cleaned == "The article starts here.\nLog in\nThe article goes on after a stray UI line."
+    assert cleaned == "The article starts here, with a whole sentence.\nLog in\nThe article goes on after a stray UI line."
     assert removed == ["Share this:", "Leave a comment", "Log In"]
 
 

@@ -221,6 +221,7 @@ class Boilerplate:
     removed_from_docs: list[int] = field(default_factory=list)
     distinct_pages: list[int] = field(default_factory=list)  # distinct articles (estimated past the sample)
     site_pages: list[int] = field(default_factory=list)
+    scope: list[str] = field(default_factory=list)       # "site", or "corpus" (corpus_lines.py)
 
 
 def threshold(site_pages: int, settings: BoilerplateSettings) -> int:
@@ -328,6 +329,7 @@ def _set_table_rows(result: Boilerplate, rows_out: list[tuple]) -> None:
         result.removed_from_docs.append(p)
         result.distinct_pages.append(dp)
         result.site_pages.append(sp)
+        result.scope.append("site")
 
 
 class _DocLines:

@@ -14,7 +14,7 @@ from datetime import datetime
 from ..config import CleanSettings
 from ..language import detect_languages
 from ..records import RawDocument
-from .chrome import is_chrome_line, strip_chrome_lines
+from .chrome import strip_chrome_lines
 from .dates import PublishedDate, parse_date
 from .extract import extract_html, warm_up
 from .normalize import INVISIBLE, count_words, normalize_for_match, tidy_text
@@ -126,16 +126,6 @@ def _has_words(text: str, at_least: int) -> bool:
     return len(text.split(None, at_least - 1)) >= at_least
 
 
-def _edges_are_prose(text: str, max_words: int) -> bool:
-    """Neither the first nor the last line is a chrome line: strip_chrome_lines, which drops
-    chrome lines from the edges only, would return the text as it is. Two lines are checked
-    instead of every line being split out and joined again."""
-    first = text.find("\n")
-    if first < 0:
-        return not is_chrome_line(text, max_words)
-    return not is_chrome_line(text[:first], max_words) and not is_chrome_line(text[text.rfind("\n") + 1:], max_words)
-
-
 def clean_text(content: str, title: str | None, settings: CleanSettings) -> tuple[str | None, int, str | None]:
     """A plain-text record's content as clean text: (text or None, chrome lines removed,
     reason when rejected). What clean_one does for a record of kind "text"."""
@@ -144,7 +134,7 @@ def clean_text(content: str, title: str | None, settings: CleanSettings) -> tupl
     if title:
         text = _drop_leading_title(text, title)
     chrome_lines = 0
-    if settings.strip_chrome_lines and not _edges_are_prose(text, settings.chrome_max_words):
+    if settings.strip_chrome_lines:  # every line is looked at: "see also" lines go from anywhere
         text, removed = strip_chrome_lines(text, settings.chrome_max_words)
         chrome_lines = len(removed)
     if not _has_words(text, max(settings.min_words, 1)):

@@ -47,7 +47,8 @@ DOCUMENT_SCHEMA = pa.schema(
     ]
 )
 
-#: Site boilerplate removed before fingerprinting: one row per (site, line), see clean/boilerplate.py.
+#: Boilerplate removed before fingerprinting: one row per (site, line), see boilerplate/site_lines.py, and
+#: one per corpus-wide line (boilerplate/corpus_lines.py).
 BOILERPLATE_SCHEMA = pa.schema(
     [
         ("site", pa.string()),               # host, else site name, else folder
@@ -55,7 +56,8 @@ BOILERPLATE_SCHEMA = pa.schema(
         ("words", pa.int32()),
         ("removed_from_docs", pa.int32()),   # pages it was removed from
         ("distinct_pages", pa.int32()),      # of those, different articles (estimated past a sample)
-        ("site_pages", pa.int32()),          # clean pages of the site
+        ("site_pages", pa.int32()),          # clean pages of the site ("(corpus)": of the corpus)
+        ("scope", pa.string()),              # "site", or "corpus" for corpus-wide lines (site "(corpus)")
     ]
 )
 
@@ -162,6 +164,7 @@ def boilerplate_table(learned: Boilerplate) -> pa.Table:
             "removed_from_docs": learned.removed_from_docs,
             "distinct_pages": learned.distinct_pages,
             "site_pages": learned.site_pages,
+            "scope": learned.scope,
         },
         schema=BOILERPLATE_SCHEMA,
     )

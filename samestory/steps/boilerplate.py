@@ -23,7 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import lexical
-from ..boilerplate.site_lines import _distinct_articles, strip_lines_batch, threshold
+from ..boilerplate.corpus_lines import strip_learned_batch
+from ..boilerplate.site_lines import _distinct_articles, threshold
 from ..config import Settings
 from ..plan.folder import TaskFiles
 from ..plan.parts import CHANGES_SCHEMA, Parts, PartTexts, by_part
@@ -36,6 +37,7 @@ __all__ = ["SitesArgs", "learn_sites_partition", "FinalizeArgs", "finalize_part"
 TABLE_SCHEMA = pa.schema([
     ("site", pa.string()), ("line", pa.string()), ("words", pa.int32()), ("removed_from_docs", pa.int32()),
     ("distinct_pages", pa.int32()), ("site_pages", pa.int32()),
+    ("scope", pa.string()),  # "site", or "corpus": a corpus-wide line (steps/corpus_lines.py), site "(corpus)"
 ])
 
 
@@ -135,7 +137,8 @@ def learn_sites_partition(files: TaskFiles, args: SitesArgs) -> dict:
             names = _site_names(parts, first_docs)
             for c, text, name in zip(chosen, texts, names):
                 shown = (text or "").split("\n")[int(pos_sorted[starts[c]])].strip()
-                table_rows.append((name, shown, int(words[sel][starts[c]]), int(pages[c]), distinct[c], int(key_pages[c])))
+                table_rows.append((name, shown, int(words[sel][starts[c]]), int(pages[c]), distinct[c], int(key_pages[c]),
+                                   "site"))
     write_partitioned(files, "drops", len(parts.parts), range_parts(drop_rows, parts.starts),
                       {"grow": drop_rows.astype(np.int64), "pos": drop_pos.astype(np.int32)})
     table = pa.table(list(zip(*table_rows)) if table_rows else [[] for _ in TABLE_SCHEMA], schema=TABLE_SCHEMA)
@@ -147,7 +150,7 @@ def learn_sites_partition(files: TaskFiles, args: SitesArgs) -> dict:
 class FinalizeArgs:
     parts: Parts
     part: int
-    drops: tuple[str, ...]   # the sites step's `drops` map outputs
+    drops: tuple[str, ...]   # the sites (and corpus lines) steps' `drops` map outputs
     settings: Settings
     partitions: int
 
@@ -166,7 +169,9 @@ def finalize_part(files: TaskFiles, args: FinalizeArgs) -> dict:
     rows, first = np.unique(local, return_index=True)
     drops = np.split(pos.astype(np.int64), first[1:])
     texts = PartTexts(args.parts).take(rows + part.start)
-    stripped, removed = strip_lines_batch(texts, [np.unique(d) for d in drops])
+    # the learned lines, and the chrome blocks they stand in (clean/chrome.py counts them as chrome)
+    chrome_words = settings.clean.chrome_max_words if settings.clean.strip_chrome_lines else None
+    stripped, removed = strip_learned_batch(texts, [np.unique(d) for d in drops], chrome_words)
     min_words = max(settings.clean.min_words, 1)
     stripped = [t if k == 0 or (t is not None and len(t.split()) >= min_words) else None for t, k in zip(stripped, removed)]
     fp = lexical.fingerprint_batch(stripped, settings.lexical)

@@ -10,7 +10,9 @@ shuffles that follow (plan/shuffle.py), all keyed by local rows:
 - `anchors`: (anchor hash, row), the content-sampled shingles that find excerpts;
 - `sites`: ((site, line) key, row, line position, line hash, words) of the short lines of clean
   pages, for site boilerplate;
-- `signatures`: (rewrite signature feature, row), when the rewrite tier runs.
+- `signatures`: (rewrite signature feature, row), when the rewrite tier runs;
+- `corpus_lines`: (line hash, row, line position, words, the page's exact hash) of the short
+  lines of clean pages, for corpus-wide boilerplate (`[boilerplate] corpus_lines`).
 
 Documents are processed a batch at a time (`[read] batch_size`, `batch_mb`), so a task's memory
 is bounded by its input share, not by the file.
@@ -28,7 +30,7 @@ import pyarrow.parquet as pq
 import xxhash
 
 from .. import lexical
-from ..boilerplate import LineHashes, concat_line_hashes, line_hashes_batch, site_key
+from ..boilerplate import LineHashes, concat_line_hashes, line_entries, line_hashes_batch, site_key
 from ..clean import CleanBatch, clean_batch
 from ..clean.dates import date_columns
 from ..config import Settings
@@ -48,7 +50,7 @@ _BAND_MIX = np.uint64(0xD6E8FEB86659FD93)
 #: map outputs the lexical tiers read (rows changed by boilerplate removal are written again by
 #: the finalize step, for these kinds only)
 LEXICAL_KINDS = ("exact", "bands", "anchors", "signatures")
-KINDS = LEXICAL_KINDS + ("sites",)
+KINDS = LEXICAL_KINDS + ("sites", "corpus_lines")
 
 META_COLUMNS = ("doc_id", "record_id", "source", "format", "url", "title", "date", "date_precision", "site", "language", "status",
                 "reason", "chrome_lines", "metadata", "n_words", "exact_hash", "site_key", "signature_size")
@@ -255,6 +257,13 @@ def read_part(files: TaskFiles, args: ReadArgs) -> dict:
         files.write("lines.arrow", lambda p: write_lines_file(p, lines))
         site_entries = site_line_entries(sites, lines, ok, settings.boilerplate.max_words)
         entries["sites"] = site_entries
+        if settings.boilerplate.corpus_lines:  # corpus-wide lines (boilerplate/corpus_lines.py, steps/corpus_lines.py)
+            found = line_entries(lines, fp.exact_hash, ok, settings.boilerplate)
+            # the page's site (0: none), so the lines step leaves one site's lines to the sites step
+            row_site = np.array([site_hash(s) if s else 0 for s in sites], np.uint64)
+            entries["corpus_lines"] = {"key": found.hashes, "row": found.rows.astype(np.int32), "pos": found.pos,
+                                       "words": found.words, "exact": found.exact,
+                                       "site": row_site[found.rows] if len(found.rows) else np.zeros(0, np.uint64)}
         # clean pages per site (the learner's threshold depends on it): small, summed by the plan
         site_values, site_counts = np.unique(np.array([site_hash(s) for s, k in zip(sites, ok) if k], np.uint64),
                                              return_counts=True) if ok.any() else (np.zeros(0, np.uint64), np.zeros(0))
