@@ -12,6 +12,8 @@ the whole process tree (driver + workers in one sample) in it.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import re
 import subprocess
 import sys
@@ -27,14 +29,28 @@ from benchmarks.measure import children, pss_kb  # noqa: E402
 _STAGE_END = re.compile(r"^(\S+ \S+) INFO samestory: ([a-z ]+): .*?([\d.]+) s$")
 
 
+DRIVER_CPU = 0.0  # the driver's own CPU seconds, at its last sample
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """utime + stime of one process (not its children), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def sample(cmd: list[str], interval: float = 0.5) -> tuple[float, list[tuple[float, int, int]]]:
     """(start time, [(seconds since start, driver PSS kB, workers' PSS kB)]) while `cmd` runs."""
     start = time.time()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     samples = []
+    global DRIVER_CPU
     while proc.poll() is None:
         workers = sum(pss_kb(p) for p in children(proc.pid))
         samples.append((time.time() - start, pss_kb(proc.pid), workers))
+        DRIVER_CPU = _cpu_seconds(proc.pid) or DRIVER_CPU
         time.sleep(interval)
     _, err = proc.communicate()
     if proc.returncode != 0:
@@ -73,6 +89,9 @@ def main() -> None:
         print(f"| {stage} | {seconds:.1f} | {end:.1f} | {max(s[1] for s in inside) / 1024:,.0f} | "
               f"{max(s[2] for s in inside) / 1024:,.0f} | {max(s[1] + s[2] for s in inside) / 1024:,.0f} |")
         begin = end
+    tree = resource.getrusage(resource.RUSAGE_CHILDREN)
+    tree_cpu = tree.ru_utime + tree.ru_stime
+    print(f"driver CPU {DRIVER_CPU:.1f} s of the tree's {tree_cpu:.1f} s ({100 * DRIVER_CPU / max(tree_cpu, 1e-9):.1f} %)")
     print(f"| whole run | | | {max(s[1] for s in samples) / 1024:,.0f} | {max(s[2] for s in samples) / 1024:,.0f} | "
           f"{max(s[1] + s[2] for s in samples) / 1024:,.0f} |")
 
