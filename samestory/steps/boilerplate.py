@@ -41,25 +41,36 @@ TABLE_SCHEMA = pa.schema([
 ])
 
 
-class _PartLines:
-    """Each page's distinct line hashes with their word counts, read by row from the parts."""
+class RowLines:
+    """A page's line hashes and word counts, read by row from the parts' line files
+    (`read/<part>.lines.arrow`, memory-mapped, each file opened once)."""
 
     def __init__(self, parts: Parts):
         self.parts = parts
         self.files: dict[int, pa.Table] = {}
+
+    def __call__(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        k, local = self.parts.locate(np.array([row]))
+        k, local = int(k[0]), int(local[0])
+        table = self.files.get(k)
+        if table is None:
+            path = self.parts.parts[k].path("read", "lines.arrow")
+            table = self.files[k] = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+        return (table.column("line_hash")[local].values.to_numpy(),
+                table.column("line_words")[local].values.to_numpy())
+
+
+class _PartLines:
+    """Each page's distinct line hashes with their word counts, read by row from the parts."""
+
+    def __init__(self, parts: Parts):
+        self.lines = RowLines(parts)
         self.memo: dict[int, tuple[dict[int, int], int]] = {}
 
     def get(self, row: int) -> tuple[dict[int, int], int]:
         got = self.memo.get(row)
         if got is None:
-            k, local = self.parts.locate(np.array([row]))
-            k, local = int(k[0]), int(local[0])
-            table = self.files.get(k)
-            if table is None:
-                path = self.parts.parts[k].path("read", "lines.arrow")
-                table = self.files[k] = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()
-            hashes = table.column("line_hash")[local].values.to_numpy()
-            words_of = table.column("line_words")[local].values.to_numpy()
+            hashes, words_of = self.lines(row)
             words: dict[int, int] = {}
             for h, w in zip(hashes.tolist(), words_of.tolist()):
                 if h:

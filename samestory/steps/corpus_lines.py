@@ -24,29 +24,11 @@ from ..config import Settings
 from ..plan.folder import TaskFiles
 from ..plan.parts import Parts, PartTexts
 from ..plan.shuffle import range_parts, read_partition, write_partitioned
-from .boilerplate import TABLE_SCHEMA
+from .boilerplate import TABLE_SCHEMA, RowLines
 
 __all__ = ["LinesArgs", "learn_lines_partition", "MAP_KIND"]
 
 MAP_KIND = "corpus_lines"  # the read step's map output this step reduces
-
-
-class _RowLines:
-    """A page's line hashes and word counts, read by row from the parts' line files."""
-
-    def __init__(self, parts: Parts):
-        self.parts = parts
-        self.files: dict[int, pa.Table] = {}
-
-    def __call__(self, row: int) -> tuple[np.ndarray, np.ndarray]:
-        k, local = self.parts.locate(np.array([row]))
-        k, local = int(k[0]), int(local[0])
-        table = self.files.get(k)
-        if table is None:
-            path = self.parts.parts[k].path("read", "lines.arrow")
-            table = self.files[k] = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()
-        return (table.column("line_hash")[local].values.to_numpy(),
-                table.column("line_words")[local].values.to_numpy())
 
 
 @dataclass(frozen=True)
@@ -81,7 +63,7 @@ def learn_lines_partition(files: TaskFiles, args: LinesArgs) -> dict:
     entries = LineEntries(got["key"].astype(np.uint64), got["row"].astype(np.int64), got["pos"].astype(np.int32),
                           got["words"].astype(np.int32), got["exact"].astype(np.uint64))
     texts = PartTexts(parts)
-    learned = learn_corpus_lines(entries, args.n_docs, _RowLines(parts), texts.__getitem__, args.settings.boilerplate)
+    learned = learn_corpus_lines(entries, args.n_docs, RowLines(parts), texts.__getitem__, args.settings.boilerplate)
     if len(learned):
         learned = _across_sites(learned, entries.hashes, got["site"].astype(np.uint64), entries.rows)
     hit = np.isin(entries.hashes, learned.hashes) if len(learned) else np.zeros(len(entries), bool)

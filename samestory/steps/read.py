@@ -255,17 +255,17 @@ def read_part(files: TaskFiles, args: ReadArgs) -> dict:
     if settings.boilerplate.enabled:
         lines = concat_line_hashes(line_parts)
         files.write("lines.arrow", lambda p: write_lines_file(p, lines))
+        row_site = np.array([site_hash(s) if s is not None else 0 for s in sites], np.uint64)  # 0: no site
         site_entries = site_line_entries(sites, lines, ok, settings.boilerplate.max_words)
         entries["sites"] = site_entries
         if settings.boilerplate.corpus_lines:  # corpus-wide lines (boilerplate/corpus_lines.py, steps/corpus_lines.py)
             found = line_entries(lines, fp.exact_hash, ok, settings.boilerplate)
             # the page's site (0: none), so the lines step leaves one site's lines to the sites step
-            row_site = np.array([site_hash(s) if s else 0 for s in sites], np.uint64)
             entries["corpus_lines"] = {"key": found.hashes, "row": found.rows.astype(np.int32), "pos": found.pos,
                                        "words": found.words, "exact": found.exact,
                                        "site": row_site[found.rows] if len(found.rows) else np.zeros(0, np.uint64)}
         # clean pages per site (the learner's threshold depends on it): small, summed by the plan
-        site_values, site_counts = np.unique(np.array([site_hash(s) for s, k in zip(sites, ok) if k], np.uint64),
+        site_values, site_counts = np.unique(row_site[ok],
                                              return_counts=True) if ok.any() else (np.zeros(0, np.uint64), np.zeros(0))
         summary["site_pages"] = [[int(s), int(c)] for s, c in zip(site_values.tolist(), site_counts.tolist())]
     write_map_outputs(files, entries, args.parts)
